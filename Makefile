@@ -1,0 +1,46 @@
+# kgbp: `make serve` runs the server on the embedded store with the examples loaded;
+# `make test` runs everything CI runs. Both install what they need from nothing.
+PY      ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+STORE   ?= kgbp-data
+
+.PHONY: serve test check lint types unit system-deps install clean bench
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+# Debian packages the tests need (Java for the HermiT reasoner).
+system-deps:
+	@bash scripts/system-deps.sh
+
+serve: install
+	$(BIN)/kgbp init --store $(STORE)
+	@$(BIN)/python scripts/first-token.py $(STORE)
+	$(BIN)/kgbp serve --store $(STORE) --examples
+
+lint: install
+	$(BIN)/ruff check kgbp tests bench scripts
+
+types: install
+	$(BIN)/mypy
+
+# Quick inner loop: no slow suites.
+check: install lint
+	$(BIN)/pytest -q -m "not slow" -x
+
+test: install system-deps lint types
+	$(BIN)/pytest -q
+
+bench: install
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,110 @@
+"""YAML loading that remembers where every value came from (line and column).
+
+PyYAML gives marks on nodes only; we keep them beside the constructed values so that
+every later error (schema, unknown id, cycle) can name `file:line:col`. Duplicate keys,
+which PyYAML silently overwrites, are reported.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, SequenceNode
+
+from ..errors import BadInput
+
+
+class LocatedDict(dict[Any, Any]):
+    line = 0
+    col = 0
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.key_at: dict[Any, tuple[int, int]] = {}
+
+
+class LocatedList(list[Any]):
+    line = 0
+    col = 0
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.item_at: list[tuple[int, int]] = []
+
+
+def _at(node: Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+class _Loader(yaml.SafeLoader):
+    source = "<input>"
+
+
+def _mapping(loader: _Loader, node: MappingNode) -> LocatedDict:
+    result = LocatedDict()
+    result.line, result.col = _at(node)
+    loader.flatten_mapping(node)
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if key in result:
+            line, col = _at(key_node)
+            first = result.key_at[key][0]
+            raise BadInput(f"duplicate key {key!r} (first given on line {first})",
+                           where=f"{loader.source}:{line}:{col}",
+                           hint="give each key once; merge the two entries")
+        result[key] = loader.construct_object(value_node, deep=True)
+        result.key_at[key] = _at(value_node)
+    return result
+
+
+def _sequence(loader: _Loader, node: SequenceNode) -> LocatedList:
+    result = LocatedList()
+    result.line, result.col = _at(node)
+    for child in node.value:
+        result.append(loader.construct_object(child, deep=True))
+        result.item_at.append(_at(child))
+    return result
+
+
+def _timestamp_as_text(loader: _Loader, node: Node) -> str:
+    return str(loader.construct_scalar(node))  # type: ignore[arg-type]
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)  # type: ignore[arg-type]
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequence)  # type: ignore[arg-type]
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
+
+
+def load(text: str, source: str) -> Any:
+    """Parse one YAML document; syntax errors become BadInput with line and column."""
+    loader = _Loader(text)
+    loader.source = source
+    try:
+        return loader.get_single_data()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"{source}:{mark.line + 1}:{mark.column + 1}" if mark else source
+        what = " ".join(x for x in (exc.context, exc.problem) if x)
+        raise BadInput(f"YAML syntax error: {what}", where=where,
+                       hint="check indentation and quoting on this line (quote text holding ':' or '#')") from None
+    except yaml.YAMLError as exc:
+        raise BadInput(f"YAML error: {exc}", where=source, hint="check the file is YAML") from None
+    finally:
+        loader.dispose()
+
+
+def position(root: Any, path: list[Any]) -> tuple[int, int]:
+    """Line and column of the value at `path` (as jsonschema reports it), best effort."""
+    node = root
+    at = (getattr(root, "line", 1), getattr(root, "col", 1))
+    for step in path:
+        if isinstance(node, LocatedDict) and step in node:
+            at = node.key_at.get(step, at)
+            node = node[step]
+        elif isinstance(node, LocatedList) and isinstance(step, int) and step < len(node):
+            at = node.item_at[step]
+            node = node[step]
+        else:
+            break
+    return at

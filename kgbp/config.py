@@ -1,0 +1,54 @@
+"""Settings: one object, built once at the edge (CLI, app factory) and passed explicitly.
+
+Every setting has a name, a default and a help text (documented in docs/settings.md,
+checked by tests/test_docs.py). Environment variables KGBP_<NAME> override defaults.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
+
+
+def _env(name: str, default: Any) -> Any:
+    raw = os.environ.get(f"KGBP_{name.upper()}")
+    if raw is None:
+        return default
+    if isinstance(default, bool):
+        return raw.strip().lower() in ("1", "true", "yes", "on")
+    if isinstance(default, int):
+        return int(raw)
+    if isinstance(default, float):
+        return float(raw)
+    if isinstance(default, tuple):
+        return tuple(x.strip() for x in raw.split(",") if x.strip())
+    return raw
+
+
+@dataclass(frozen=True)
+class Settings:
+    store: str = field(default="./kgbp-data", metadata={"help": "Embedded store folder, or the URL of a SPARQL 1.1 endpoint."})
+    store_user: str = field(default="", metadata={"help": "User name for a remote store's authenticated endpoints."})
+    store_password: str = field(default="", metadata={"help": "Password for a remote store."})
+    host: str = field(default="127.0.0.1", metadata={"help": "Address the server binds to (loopback unless told otherwise)."})
+    port: int = field(default=8000, metadata={"help": "Port the server listens on."})
+    lang: str = field(default="en", metadata={"help": "Default language of labels and messages (en or zh)."})
+    query_timeout: float = field(default=30.0, metadata={"help": "Seconds a SPARQL query may run before it is stopped."})
+    max_upload_bytes: int = field(default=10_000_000, metadata={"help": "Largest accepted upload or request body, in bytes."})
+    tokens_file: str = field(default="", metadata={"help": "File of hashed write tokens (name:sha256 per line). Default: <store>/tokens (embedded store)."})
+    read_token_required: bool = field(default=False, metadata={"help": "Require a token for reads too."})
+    cors_origins: tuple[str, ...] = field(default=(), metadata={"help": "Origins allowed by CORS (comma-separated); none by default."})
+
+    @classmethod
+    def from_env(cls, **overrides: Any) -> Settings:
+        values = {f.name: _env(f.name, f.default) for f in fields(cls)}
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)
+
+    def with_(self, **changes: Any) -> Settings:
+        return replace(self, **changes)
+
+    @property
+    def is_remote(self) -> bool:
+        return self.store.startswith(("http://", "https://"))

@@ -1,0 +1,115 @@
+"""One exception hierarchy. Every error says what went wrong, where, and what to do.
+
+`where` is a place a person can go to: ``file:line:col``, ``sheet!cell`` or an IRI.
+The CLI maps these to exit codes (see EXIT_*), the web layer to one JSON shape.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+EXIT_OK = 0
+EXIT_NOT_CONFORMANT = 1
+EXIT_BAD_INPUT = 2
+
+
+@dataclass
+class Problem:
+    """One thing wrong with an input."""
+
+    message: str
+    where: str = ""
+    hint: str = ""
+
+    def __str__(self) -> str:
+        text = f"{self.where}: {self.message}" if self.where else self.message
+        return f"{text}\n  -> {self.hint}" if self.hint else text
+
+    def as_dict(self) -> dict[str, str]:
+        return {"message": self.message, "where": self.where, "hint": self.hint}
+
+
+@dataclass
+class KgbpError(Exception):
+    """Base error. ``problems`` lists every place when there are several."""
+
+    message: str
+    where: str = ""
+    hint: str = ""
+    problems: list[Problem] = field(default_factory=list)
+    http_status = 400
+    exit_code = EXIT_BAD_INPUT
+    kind = "error"
+
+    def __post_init__(self) -> None:
+        super().__init__(self.message)
+        if not self.problems:
+            self.problems = [Problem(self.message, self.where, self.hint)]
+
+    def __str__(self) -> str:
+        if len(self.problems) == 1:
+            return str(self.problems[0])
+        return self.message + "\n" + "\n".join(f"  {p}" for p in self.problems)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "error": self.kind,
+            "message": self.message,
+            "where": self.where,
+            "hint": self.hint,
+            "problems": [p.as_dict() for p in self.problems],
+        }
+
+
+class BadInput(KgbpError):
+    """The input cannot be read as a blueprint (syntax, structure, references)."""
+
+    kind = "bad-input"
+
+
+class NotFound(KgbpError):
+    http_status = 404
+    kind = "not-found"
+
+
+class Ambiguous(KgbpError):
+    kind = "ambiguous"
+
+
+class StoreUnavailable(KgbpError):
+    """The store cannot be opened (locked by another process, or unreachable)."""
+
+    http_status = 503
+    kind = "store-unavailable"
+
+
+class Conflict(KgbpError):
+    http_status = 409
+    kind = "conflict"
+
+
+class QueryError(KgbpError):
+    """A SPARQL query or update that the store rejected."""
+
+    kind = "query-error"
+
+
+class QueryTimeout(KgbpError):
+    http_status = 503
+    kind = "query-timeout"
+
+
+@dataclass
+class NotConformant(KgbpError):
+    """A write rejected because the blueprint breaks the rules; carries the report."""
+
+    report: Any = None
+    http_status = 422
+    exit_code = EXIT_NOT_CONFORMANT
+    kind = "not-conformant"
+
+
+class PayloadTooLarge(BadInput):
+    http_status = 413
+    kind = "too-large"

@@ -1,0 +1,53 @@
+"""RDF exports: one blueprint (with the shared entities it names) or the whole repository."""
+
+from __future__ import annotations
+
+from rdflib import Dataset, Graph, URIRef
+
+from ..namespaces import PREFIXES, REPOSITORY_GRAPH, SB
+from ..store import Store
+
+# format name -> (rdflib format, media type, keeps named graphs)
+FORMATS: dict[str, tuple[str, str, bool]] = {
+    "ttl": ("turtle", "text/turtle", False),
+    "jsonld": ("json-ld", "application/ld+json", False),
+    "rdf": ("xml", "application/rdf+xml", False),
+    "nt": ("nt", "application/n-triples", False),
+    "trig": ("trig", "application/trig", True),
+    "nq": ("nquads", "application/n-quads", True),
+}
+
+
+def _bind(graph: Graph) -> None:
+    for prefix, ns in PREFIXES.items():
+        graph.bind(prefix, ns, override=True)
+
+
+def blueprint_dataset(store: Store, bp: URIRef) -> tuple[Graph, Graph]:
+    """The blueprint's graph and the repository triples about what it names."""
+    graph = store.graph(bp)
+    named = {o for o in graph.objects() if isinstance(o, URIRef)} | {graph.value(bp, SB.blueprintOf)}
+    shared = Graph()
+    if named:
+        values = " ".join(f"<{n}>" for n in named if n is not None)
+        rows = store.select(f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} "
+                            f"GRAPH <{REPOSITORY_GRAPH}> {{ ?s ?p ?o }} }}")
+        for s, p, o in rows.rows:
+            shared.add((s, p, o))  # type: ignore[arg-type]
+    return graph, shared
+
+
+def export_blueprint(store: Store, bp: URIRef, fmt: str) -> bytes:
+    rdflib_format, _, quads = FORMATS[fmt]
+    graph, shared = blueprint_dataset(store, bp)
+    if quads:
+        ds = Dataset()
+        _bind(ds)
+        g = ds.graph(bp)
+        g += graph
+        r = ds.graph(REPOSITORY_GRAPH)
+        r += shared
+        return ds.serialize(format=rdflib_format, encoding="utf-8")
+    out = graph + shared
+    _bind(out)
+    return out.serialize(format=rdflib_format, encoding="utf-8")

@@ -1,0 +1,82 @@
+"""Mint readable, stable IRIs from ids. The only place that knows the IRI layout.
+
+    service      {ID}service/{service}
+    blueprint    {ID}service/{service}/{version}          (also the name of its graph)
+    step etc.    {ID}service/{service}/{version}/{kind}/{local id}
+    department   {ID}department/{id}
+    system       {ID}system/{id}
+
+Ids may hold Chinese characters (IRIs allow them); characters that IRIs forbid are
+percent-encoded so that any id gives a valid IRI.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote, unquote
+
+from rdflib import URIRef
+
+from .namespaces import ID
+
+_ID_RE = re.compile(r"^[^\s/#?%<>\"{}|\\^`]+$")
+LOCAL_KINDS = ("step", "touchpoint", "evidence", "standard")
+
+
+def is_valid_id(text: str) -> bool:
+    return bool(_ID_RE.match(text)) and len(text) <= 120
+
+
+def slug(text: str) -> str:
+    """An id from a free label: lower case, spaces to '-', forbidden characters dropped."""
+    text = re.sub(r"\s+", "-", text.strip().lower())
+    text = re.sub(r"[/#?%<>\"{}|\\^`]", "", text)
+    return text.strip("-") or "x"
+
+
+def _seg(text: str) -> str:
+    # keep unicode letters as they are (an IRI, not a URI); encode only what IRIs forbid
+    return quote(text, safe="-._~@!$&'()*+,;=:" + "".join(c for c in text if ord(c) > 127))
+
+
+def service_iri(service: str) -> URIRef:
+    return URIRef(f"{ID}service/{_seg(service)}")
+
+
+def blueprint_iri(service: str, version: str) -> URIRef:
+    return URIRef(f"{ID}service/{_seg(service)}/{_seg(version)}")
+
+
+def local_iri(service: str, version: str, kind: str, local_id: str) -> URIRef:
+    assert kind in LOCAL_KINDS
+    return URIRef(f"{blueprint_iri(service, version)}/{kind}/{_seg(local_id)}")
+
+
+def department_iri(dept: str) -> URIRef:
+    return URIRef(f"{ID}department/{_seg(dept)}")
+
+
+def system_iri(system: str) -> URIRef:
+    return URIRef(f"{ID}system/{_seg(system)}")
+
+
+def blueprint_id(iri: str) -> str | None:
+    """'service/version' for a blueprint IRI, None for anything else."""
+    prefix = f"{ID}service/"
+    if not iri.startswith(prefix):
+        return None
+    parts = iri[len(prefix):].split("/")
+    if len(parts) != 2:
+        return None
+    return "/".join(unquote(p) for p in parts)
+
+
+def parse_blueprint_ref(ref: str) -> tuple[str, str | None]:
+    """'service/version' or 'service' (version left open) or a blueprint IRI."""
+    if ref.startswith(("http://", "https://")):
+        bid = blueprint_id(ref)
+        if bid is None:
+            return ref, None
+        ref = bid
+    service, _, version = ref.partition("/")
+    return service, (version or None)

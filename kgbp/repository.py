@@ -1,0 +1,225 @@
+"""The one write path, and the listings every presenter starts from.
+
+Every way in (CLI load, HTTP upload, spreadsheet and ArchiMate import, SPARQL Update,
+Graph Store writes) ends in `save`: derive, validate the touched blueprints, then replace
+their named graphs, merge the shared entities and record history in ONE store
+transaction. A rejected or failed write changes nothing.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import PROV, RDF, RDFS, XSD
+
+from . import iris
+from .authoring import AuthoredBlueprint
+from .derive import derive
+from .errors import NotConformant, NotFound
+from .i18n import pick
+from .namespaces import HISTORY_GRAPH, ID, ONTOLOGY_GRAPH, REPOSITORY_GRAPH, SB
+from .store import Store
+from .validate import ValidationReport, Validator
+from .vocabulary import ontology_graph, vocabulary
+
+
+@dataclass
+class Saved:
+    id: str
+    iri: URIRef
+    triples: int
+    added: int
+    removed: int
+    draft: bool
+    warnings: int
+
+
+@dataclass
+class SaveResult:
+    saved: list[Saved] = field(default_factory=list)
+    report: ValidationReport = field(default_factory=ValidationReport)
+
+
+def init(store: Store) -> None:
+    """Load (or refresh) the ontology graph. Idempotent."""
+    store.replace_graphs({ONTOLOGY_GRAPH: ontology_graph()})
+
+
+def ensure_initialised(store: Store) -> None:
+    if not store.ask("ASK { GRAPH ?g { ?s ?p ?o } }", {"g": ONTOLOGY_GRAPH}):
+        init(store)
+
+
+def _channel_kinds() -> dict[URIRef, URIRef]:
+    graph = vocabulary().graph
+    return {c: k for c, k in graph.subject_objects(SB.channelKind)  # type: ignore[misc]
+            if isinstance(c, URIRef) and isinstance(k, URIRef)}
+
+
+def _history(bp: URIRef, action: str, agent: str, added: int, removed: int, when: datetime) -> Graph:
+    graph = Graph()
+    act = ID[f"history/{uuid.uuid4()}"]
+    graph.add((act, RDF.type, PROV.Activity))
+    graph.add((act, RDFS.label, Literal(action)))
+    graph.add((act, PROV.endedAtTime, Literal(when.isoformat(), datatype=XSD.dateTime)))
+    graph.add((act, PROV.wasAssociatedWith, ID[f"agent/{iris.slug(agent)}"]))
+    graph.add((act, SB.changedBlueprint, bp))
+    graph.add((act, SB.triplesAdded, Literal(added)))
+    graph.add((act, SB.triplesRemoved, Literal(removed)))
+    return graph
+
+
+def save(
+    store: Store,
+    blueprints: Sequence[AuthoredBlueprint],
+    *,
+    validator: Validator | None = None,
+    draft: bool = False,
+    agent: str = "kgbp",
+) -> SaveResult:
+    """Validate and store blueprints in one transaction; raise NotConformant to reject all."""
+    kinds = _channel_kinds()
+    shared = Graph()
+    for bp in blueprints:
+        derive(bp.graph, kinds)
+        if draft or bp.draft:
+            bp.draft = True
+            bp.graph.set((bp.iri, SB.versionStatus, SB.Draft))
+        shared += bp.shared
+    report = ValidationReport()
+    if validator is not None:
+        for bp in blueprints:
+            report.extend(validator.validate(bp, store, pending=blueprints))
+        blocking = [r for r in report.violations() if r.blueprint not in {b.iri for b in blueprints if b.draft}]
+        if blocking:
+            raise NotConformant(
+                f"{len(blocking)} rule violation(s): nothing was stored",
+                where=str(blocking[0].focus),
+                hint="fix the blueprint (see the report), or store it as a draft with --draft",
+                report=ValidationReport(blocking + [r for r in report.results if r not in blocking]),
+            )
+    now = datetime.now(UTC)
+    history = Graph()
+    result = SaveResult(report=report)
+    for bp in blueprints:
+        old = store.graph(bp.iri)
+        added, removed = len(bp.graph - old), len(old - bp.graph)
+        history += _history(bp.iri, "save", agent, added, removed, now)
+        result.saved.append(Saved(bp.id, bp.iri, len(bp.graph), added, removed, bp.draft,
+                                  sum(1 for r in report.results if r.blueprint == bp.iri and r.severity != "Violation")))
+    store.replace_graphs({bp.iri: bp.graph for bp in blueprints},
+                         add={REPOSITORY_GRAPH: shared, HISTORY_GRAPH: history})
+    return result
+
+
+def remove(store: Store, blueprint: URIRef, agent: str = "kgbp") -> int:
+    old = store.graph(blueprint)
+    if not len(old):
+        raise NotFound(f"no blueprint {iris.blueprint_id(str(blueprint)) or blueprint}", where=str(blueprint),
+                       hint="`kgbp list` shows the stored blueprints")
+    store.replace_graphs({blueprint: None},
+                         add={HISTORY_GRAPH: _history(blueprint, "remove", agent, 0, len(old), datetime.now(UTC))})
+    return len(old)
+
+
+# -- listings ----------------------------------------------------------------------
+
+_LIST = """
+PREFIX sb: <https://w3id.org/kgbp/ontology#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?bp ?service ?serviceId ?version ?status ?level
+       (COUNT(DISTINCT ?step) AS ?steps) (COUNT(DISTINCT ?fp) AS ?failPoints) (COUNT(DISTINCT ?wp) AS ?waitPoints)
+WHERE {
+  GRAPH ?bp {
+    ?bp a sb:Blueprint ; sb:blueprintOf ?service ; dcterms:identifier ?version .
+    OPTIONAL { ?bp sb:versionStatus ?status }
+    OPTIONAL { ?bp sb:level ?level }
+    OPTIONAL { ?step a sb:Step }
+    OPTIONAL { ?fp a sb:FailPoint }
+    OPTIONAL { ?wp a sb:WaitPoint }
+  }
+  OPTIONAL { GRAPH <https://w3id.org/kgbp/id/repository> { ?service dcterms:identifier ?serviceId } }
+}
+GROUP BY ?bp ?service ?serviceId ?version ?status ?level
+ORDER BY ?serviceId ?version
+"""
+
+
+@dataclass
+class BlueprintSummary:
+    iri: URIRef
+    id: str
+    service: URIRef
+    service_label: str
+    title: str
+    version: str
+    status: str
+    level: int
+    steps: int
+    fail_points: int
+    wait_points: int
+
+    @property
+    def draft(self) -> bool:
+        return self.status == "draft"
+
+
+def labels_of(store: Store, nodes: Iterable[URIRef], lang: str) -> dict[URIRef, str]:
+    """Labels of many nodes in one query (rdfs:label, then skos:prefLabel, then title)."""
+    values = " ".join(f"<{n}>" for n in set(nodes))
+    if not values:
+        return {}
+    rows = store.select(f"""
+        PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        PREFIX dcterms: <http://purl.org/dc/terms/>
+        SELECT ?n ?l WHERE {{ VALUES ?n {{ {values} }} ?n rdfs:label|skos:prefLabel|dcterms:title ?l }}""")
+    found: dict[URIRef, list[Literal]] = {}
+    for n, lab in rows.rows:
+        found.setdefault(n, []).append(lab)  # type: ignore[arg-type]
+    return {n: pick(labs, lang) for n, labs in found.items()}
+
+
+def list_blueprints(store: Store, lang: str = "en") -> list[BlueprintSummary]:
+    rows = list(store.select(_LIST).dicts())
+    status_names = vocabulary().scheme("status").notation
+    labels = labels_of(store, [r["service"] for r in rows] + [r["bp"] for r in rows], lang)  # type: ignore[misc]
+    out = []
+    for r in rows:
+        bp, service = r["bp"], r["service"]
+        assert isinstance(bp, URIRef) and isinstance(service, URIRef)
+        out.append(BlueprintSummary(
+            iri=bp, id=iris.blueprint_id(bp) or str(bp), service=service,
+            service_label=labels.get(service, str(r["serviceId"] or service)),
+            title=labels.get(bp, ""), version=str(r["version"]),
+            status=status_names.get(r["status"], "") if r["status"] else "",  # type: ignore[arg-type]
+            level=int(r["level"]) if r["level"] is not None else 1,  # type: ignore[call-overload]
+            steps=int(r["steps"]), fail_points=int(r["failPoints"]), wait_points=int(r["waitPoints"]),  # type: ignore[call-overload]
+        ))
+    return out
+
+
+def resolve_blueprint(store: Store, ref: str) -> URIRef:
+    """'service/version', 'service' (when it has one version or an as-is) or an IRI."""
+    service, version = iris.parse_blueprint_ref(ref)
+    if version is not None:
+        iri = iris.blueprint_iri(service, version) if not service.startswith("http") else URIRef(ref)
+        if store.ask("ASK { GRAPH ?g { ?g a <https://w3id.org/kgbp/ontology#Blueprint> } }", {"g": iri}):
+            return iri
+    else:
+        candidates = [b for b in list_blueprints(store) if b.id.split("/")[0] == service]
+        if len(candidates) == 1:
+            return candidates[0].iri
+        as_is = [b for b in candidates if b.version == "as-is"]
+        if as_is:
+            return as_is[0].iri
+        if candidates:
+            raise NotFound(f"service {service!r} has several versions", where=ref,
+                           hint="name one: " + ", ".join(b.id for b in candidates))
+    raise NotFound(f"no blueprint {ref!r}", where=ref, hint="`kgbp list` shows the stored blueprints (ids are service/version)")

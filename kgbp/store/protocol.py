@@ -1,0 +1,90 @@
+"""The one interface between kgbp and a triple store: SPARQL and Graph Store operations.
+
+Nothing outside `kgbp.store` imports pyoxigraph or SPARQLWrapper. Terms crossing this
+boundary are rdflib terms; results are plain data (`Rows`), so presenters don't care
+which store answered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from rdflib import Graph, URIRef
+from rdflib.term import Identifier, Node
+
+Term = Node
+
+
+@dataclass
+class Rows:
+    """SELECT results: variable names and one tuple per solution (None = unbound)."""
+
+    variables: list[str]
+    rows: list[tuple[Term | None, ...]]
+
+    def dicts(self) -> Iterator[dict[str, Term | None]]:
+        for row in self.rows:
+            yield dict(zip(self.variables, row, strict=True))
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+@dataclass
+class SerializedResult:
+    """A query answer already in a wire format (for the SPARQL protocol endpoint)."""
+
+    body: bytes
+    media_type: str
+
+
+class Store(Protocol):
+    """A quad store reached through SPARQL 1.1 Query/Update and Graph Store operations.
+
+    The default graph of queries is the union of all named graphs unless `default_graphs`
+    says otherwise.
+    """
+
+    def select(self, query: str, bindings: Mapping[str, Identifier] | None = None) -> Rows: ...
+
+    def ask(self, query: str, bindings: Mapping[str, Identifier] | None = None) -> bool: ...
+
+    def construct(self, query: str, bindings: Mapping[str, Identifier] | None = None) -> Graph: ...
+
+    def query_serialized(
+        self,
+        query: str,
+        media_type: str,
+        default_graphs: Sequence[URIRef] = (),
+        named_graphs: Sequence[URIRef] = (),
+        timeout: float | None = None,
+    ) -> SerializedResult:
+        """Run any query form and answer in `media_type` (already negotiated)."""
+        ...
+
+    def update(self, update: str) -> None:
+        """Run a SPARQL Update as one transaction."""
+        ...
+
+    def graph(self, name: URIRef) -> Graph:
+        """The triples of one named graph (empty when it does not exist)."""
+        ...
+
+    def graph_names(self) -> list[URIRef]: ...
+
+    def replace_graphs(
+        self,
+        replace: Mapping[URIRef, Graph | None],
+        add: Mapping[URIRef, Graph] | None = None,
+    ) -> None:
+        """In one transaction: replace each graph in `replace` (None drops it) and add the
+        triples of `add` to their graphs. Either all of it happens or none."""
+        ...
+
+    def dump(self, media_type: str = "application/n-quads") -> bytes: ...
+
+    def backup(self, target: str) -> None: ...
+
+    def close(self) -> None: ...

@@ -1,0 +1,85 @@
+"""The web app: built by create_app(settings); routers hold no SPARQL and no rules."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from .. import __version__, repository
+from ..config import Settings
+from ..errors import KgbpError
+from ..store import open_store
+from .routers import blueprints, pages
+
+HERE = Path(__file__).parent
+
+
+def error_body(kind: str, message: str, where: str = "", hint: str = "", problems: list | None = None) -> dict:
+    """The one JSON error shape (pinned by tests/test_error_shape.py)."""
+    return {"error": kind, "message": message, "where": where, "hint": hint,
+            "problems": problems if problems is not None else [{"message": message, "where": where, "hint": hint}]}
+
+
+def create_app(settings: Settings) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        store = open_store(settings)
+        repository.ensure_initialised(store)
+        app.state.store = store
+        try:
+            yield
+        finally:
+            store.close()
+
+    app = FastAPI(title="kgbp", version=__version__, lifespan=lifespan,
+                  description="A knowledge-graph repository of service blueprints: named queries, SPARQL 1.1, validation.")
+    app.state.settings = settings
+
+    @app.exception_handler(KgbpError)
+    async def kgbp_error(request: Request, exc: KgbpError) -> JSONResponse:
+        body = exc.as_dict()
+        report = getattr(exc, "report", None)
+        if report is not None:
+            body["report"] = report.as_dict()
+        return JSONResponse(body, status_code=exc.http_status)
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = [{"message": e.get("msg", ""), "where": ".".join(map(str, e.get("loc", ()))), "hint": ""}
+                    for e in exc.errors()]
+        return JSONResponse(error_body("bad-input", "the request is not valid", problems[0]["where"] if problems else "",
+                                       "see the API documentation at /docs", problems), status_code=400)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return JSONResponse(error_body("http", str(exc.detail), str(request.url.path)), status_code=exc.status_code,
+                            headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        # never a traceback in a response; the server log has it
+        import logging
+
+        logging.getLogger("kgbp").exception("unexpected error on %s", request.url.path)
+        return JSONResponse(error_body("internal", "unexpected server error", str(request.url.path),
+                                       "try again; if it persists, report it with the server log"), status_code=500)
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
+        response = await call_next(request)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response
+
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.include_router(blueprints.router)
+    app.include_router(pages.router)
+    return app

@@ -1,0 +1,56 @@
+"""FastAPI dependencies: the store, settings, language, and the write token."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Header, Query, Request
+
+from ..auth import check, load_tokens
+from ..config import Settings
+from ..errors import KgbpError
+from ..i18n import from_accept_language, normalise_lang
+from ..store import Store
+
+
+class Unauthorized(KgbpError):
+    http_status = 401
+    kind = "unauthorized"
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings  # type: ignore[no-any-return]
+
+
+def get_store(request: Request) -> Store:
+    return request.app.state.store  # type: ignore[no-any-return]
+
+
+def get_lang(request: Request, lang: Annotated[str | None, Query(description="en or zh")] = None) -> str:
+    if lang:
+        return normalise_lang(lang)
+    cookie = request.cookies.get("lang")
+    if cookie:
+        return normalise_lang(cookie)
+    return from_accept_language(request.headers.get("accept-language")) or get_settings(request).lang
+
+
+def _bearer(authorization: str | None) -> str | None:
+    if authorization and authorization.lower().startswith("bearer "):
+        return authorization[7:].strip()
+    return None
+
+
+def require_writer(request: Request, authorization: Annotated[str | None, Header()] = None) -> str:
+    """The token's name; 401 without a valid bearer token."""
+    name = check(load_tokens(get_settings(request)), _bearer(authorization))
+    if name is None:
+        raise Unauthorized("a valid bearer token is required to write", where=str(request.url.path),
+                           hint="send 'Authorization: Bearer <token>'; create one with `kgbp token create NAME`")
+    return name
+
+
+StoreDep = Annotated[Store, Depends(get_store)]
+LangDep = Annotated[str, Depends(get_lang)]
+WriterDep = Annotated[str, Depends(require_writer)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
