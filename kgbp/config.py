@@ -36,7 +36,7 @@ class Settings:
     lang: str = field(default="en", metadata={"help": "Default language of labels and messages (en or zh)."})
     query_timeout: float = field(default=30.0, metadata={"help": "Seconds a SPARQL query may run before it is stopped."})
     max_upload_bytes: int = field(default=10_000_000, metadata={"help": "Largest accepted upload or request body, in bytes."})
-    tokens_file: str = field(default="", metadata={"help": "File of hashed write tokens (name:sha256 per line). Default: <store>/tokens (embedded store)."})
+    tokens_file: str = field(default="", metadata={"help": "File of hashed write tokens (name:sha256 a line); default <store>/tokens."})
     read_token_required: bool = field(default=False, metadata={"help": "Require a token for reads too."})
     cors_origins: tuple[str, ...] = field(default=(), metadata={"help": "Origins allowed by CORS (comma-separated); none by default."})
 

@@ -430,7 +430,7 @@ def _check_cycles(r: _Reader, arrows: list[tuple[str, str, tuple[int, int]]]) ->
         state[node] = 1
         for nxt, at in out.get(node, []):
             if state.get(nxt) == 1:
-                cycle = path[path.index(nxt):] + [node, nxt] if nxt in path else [node, nxt]
+                cycle = [*path[path.index(nxt):], node, nxt] if nxt in path else [node, nxt]
                 key = frozenset(cycle)
                 if key not in reported:
                     reported.add(key)
