@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import functools
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
 from rich.progress import Progress
+from rich.text import Text
 
 from . import repository
 from .config import Settings
@@ -45,31 +47,39 @@ def handle_errors(func: F) -> F:
                 print_report(err, exc.report, kwargs.get("lang", "en"))
             raise typer.Exit(EXIT_NOT_CONFORMANT) from None
         except KgbpError as exc:
-            err.print(f"[red]error:[/red] {exc}", highlight=False, markup=False)
+            print_error(exc)
             raise typer.Exit(exc.exit_code) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def print_error(exc: KgbpError) -> None:
+    err.print(Text("error: ", style="bold red") + Text(str(exc)), highlight=False, soft_wrap=True)
 
 
 def settings_for(store: str | None) -> Settings:
     return Settings.from_env(store=store)
 
 
-def open_store(store: str | None) -> Any:
+@contextmanager
+def open_store(store: str | None) -> Iterator[Any]:
+    """The store for one command, always closed (the embedded store holds a lock while open)."""
     from .store import open_store as _open
 
     s = _open(settings_for(store))
-    repository.ensure_initialised(s)
-    return s
+    try:
+        repository.ensure_initialised(s)
+        yield s
+    finally:
+        s.close()
 
 
 @app.command()
 @handle_errors
 def init(store: StoreOpt = None) -> None:
     """Create the store (if new) and load the ontology."""
-    s = open_store(store)
-    repository.init(s)
-    s.close()
+    with open_store(store) as s:
+        repository.init(s)
     out.print(f"store ready: {settings_for(store).store}")
 
 
@@ -97,18 +107,17 @@ def load(
     from .authoring import SharedIndex, read_many
     from .validate import Validator
 
-    s = open_store(store)
     paths = _expand(files)
-    with Progress(console=err, transient=True, disable=len(paths) < 5) as progress:
-        task = progress.add_task("reading", total=len(paths))
-        blueprints, problems = read_many(paths, SharedIndex.from_store(s), lambda _: progress.advance(task))
-    if problems:
-        for exc in problems:
-            err.print(f"[red]error:[/red] {exc}", highlight=False, markup=False)
-        err.print(f"{len(problems)} file(s) could not be read; nothing was stored.")
-        raise typer.Exit(EXIT_BAD_INPUT)
-    result = repository.save(s, blueprints, validator=Validator(lang=normalise_lang(lang)), draft=draft, agent="cli")
-    s.close()
+    with open_store(store) as s:
+        with Progress(console=err, transient=True, disable=len(paths) < 5) as progress:
+            task = progress.add_task("reading", total=len(paths))
+            blueprints, problems = read_many(paths, SharedIndex.from_store(s), lambda _: progress.advance(task))
+        if problems:
+            for exc in problems:
+                print_error(exc)
+            err.print(f"{len(problems)} file(s) could not be read; nothing was stored.")
+            raise typer.Exit(EXIT_BAD_INPUT)
+        result = repository.save(s, blueprints, validator=Validator(lang=normalise_lang(lang)), draft=draft, agent="cli")
     for saved in result.saved:
         flag = " (draft)" if saved.draft else ""
         out.print(f"stored {saved.id}{flag}: {saved.triples} triples (+{saved.added} -{saved.removed}), "
@@ -122,8 +131,8 @@ def list_(store: StoreOpt = None, lang: LangOpt = "en") -> None:
     """List the stored blueprints."""
     from .terminal import print_blueprints
 
-    s = open_store(store)
-    print_blueprints(out, repository.list_blueprints(s, normalise_lang(lang)), normalise_lang(lang))
+    with open_store(store) as s:
+        print_blueprints(out, repository.list_blueprints(s, normalise_lang(lang)), normalise_lang(lang))
 
 
 @app.command()
@@ -134,18 +143,18 @@ def show(blueprint: Annotated[str, typer.Argument(help="service/version, or serv
     from .blueprint_view import load_view
     from .terminal import print_blueprint
 
-    s = open_store(store)
-    iri = repository.resolve_blueprint(s, blueprint)
-    print_blueprint(out, load_view(s, iri, normalise_lang(lang)))
+    with open_store(store) as s:
+        iri = repository.resolve_blueprint(s, blueprint)
+        print_blueprint(out, load_view(s, iri, normalise_lang(lang)))
 
 
 @app.command()
 @handle_errors
 def remove(blueprint: str, store: StoreOpt = None) -> None:
     """Remove a blueprint version from the store."""
-    s = open_store(store)
-    iri = repository.resolve_blueprint(s, blueprint)
-    n = repository.remove(s, iri, agent="cli")
+    with open_store(store) as s:
+        iri = repository.resolve_blueprint(s, blueprint)
+        n = repository.remove(s, iri, agent="cli")
     out.print(f"removed {blueprint} ({n} triples)")
 
 
@@ -163,8 +172,8 @@ def export(
 
     if fmt not in FORMATS:
         raise BadInput(f"unknown format {fmt!r}", where="--format", hint=f"use one of: {', '.join(FORMATS)}")
-    s = open_store(store)
-    data = export_blueprint(s, repository.resolve_blueprint(s, blueprint), fmt)
+    with open_store(store) as s:
+        data = export_blueprint(s, repository.resolve_blueprint(s, blueprint), fmt)
     if output:
         output.write_bytes(data)
     else:

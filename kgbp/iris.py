@@ -35,8 +35,8 @@ def slug(text: str) -> str:
 
 
 def _seg(text: str) -> str:
-    # keep unicode letters as they are (an IRI, not a URI); encode only what IRIs forbid
-    return quote(text, safe="-._~@!$&'()*+,;=:" + "".join(c for c in text if ord(c) > 127))
+    # keep non-ASCII letters as they are (an IRI, not a URI); encode only ASCII that IRIs forbid here
+    return "".join(c if ord(c) > 127 else quote(c, safe="-._~@!$&'()*+,;=:") for c in text)
 
 
 def service_iri(service: str) -> URIRef:

@@ -10,6 +10,7 @@ import shutil
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
@@ -141,7 +142,7 @@ def test_header(onto: Graph) -> None:
     assert onto.value(ONTOLOGY_IRI, OWL.versionIRI) == URIRef("https://w3id.org/kgbp/ontology/0.1.0")
     assert onto.value(ONTOLOGY_IRI, OWL.versionInfo) == Literal("0.1.0")
     for p in (DCTERMS.title, DCTERMS.description):
-        langs = sorted(o.language for o in onto.objects(ONTOLOGY_IRI, p) if isinstance(o, Literal))
+        langs = sorted(o.language or "" for o in onto.objects(ONTOLOGY_IRI, p) if isinstance(o, Literal))
         assert langs == ["en", "zh"], p
     assert isinstance(onto.value(ONTOLOGY_IRI, DCTERMS.license), URIRef)
     assert onto.value(ONTOLOGY_IRI, VANN.preferredNamespacePrefix) == Literal("sb")
@@ -157,9 +158,9 @@ def test_every_sb_iri_used_is_a_declared_term(onto: Graph) -> None:
 def test_names_the_code_uses_exist(onto: Graph) -> None:
     def names(kind: URIRef) -> set[str]:
         return {str(s)[len(str(SB)):] for s in onto.subjects(RDF.type, kind) if _sb(s)}
-    assert EXPECTED_CLASSES <= names(OWL.Class)
-    assert EXPECTED_OBJECT_PROPERTIES <= names(OWL.ObjectProperty)
-    assert EXPECTED_DATATYPE_PROPERTIES <= names(OWL.DatatypeProperty)
+    assert names(OWL.Class) >= EXPECTED_CLASSES
+    assert names(OWL.ObjectProperty) >= EXPECTED_OBJECT_PROPERTIES
+    assert names(OWL.DatatypeProperty) >= EXPECTED_DATATYPE_PROPERTIES
     assert (SB.underlies, RDF.type, OWL.TransitiveProperty) in onto
     assert (SB.partOf, RDF.type, OWL.TransitiveProperty) in onto
     assert (SB.supports, RDFS.subPropertyOf, SB.underlies) in onto
@@ -198,9 +199,9 @@ def test_chinese_labels_are_chinese(onto: Graph) -> None:
     for term in _terms(onto):
         for p in LABEL_PREDICATES:
             for v in onto.objects(term, p):
-                if isinstance(v, Literal) and v.language == "zh":
-                    if not any("\u4e00" <= ch <= "\u9fff" for ch in str(v)):
-                        problems.append(f"{term} {onto.qname(p)}@zh has no Han character: {v}")
+                is_zh = isinstance(v, Literal) and v.language == "zh"
+                if is_zh and not any("\u4e00" <= ch <= "\u9fff" for ch in str(v)):
+                    problems.append(f"{term} {onto.qname(p)}@zh has no Han character: {v}")
     assert _fmt(problems) == ""
 
 
@@ -254,29 +255,34 @@ def test_every_concept_has_one_notation_unique_in_its_scheme(onto: Graph) -> Non
 
 
 def test_notations_are_the_authoring_ids(onto: Graph) -> None:
-    actual: dict[Node, dict[Node, str]] = defaultdict(dict)
+    actual: dict[Node | None, dict[Node, str]] = defaultdict(dict)
     for c in _concepts(onto):
         actual[onto.value(c, SKOS.inScheme)][c] = str(onto.value(c, SKOS.notation))
     assert dict(actual) == EXPECTED_NOTATIONS
 
 
-def test_preflabels_unique_within_a_scheme(onto: Graph) -> None:
-    """Authors may refer to a concept by its label; within a scheme that must be unambiguous."""
-    seen: dict[tuple[Node, str | None, str], list[Node]] = defaultdict(list)
+def test_names_unambiguous_within_a_scheme(onto: Graph) -> None:
+    """Authors refer to a concept by notation or by any label in any language (kgbp.vocabulary
+    matches them case-insensitively); within a scheme each such key must name one concept."""
+    seen: dict[tuple[Node | None, str], set[Node]] = defaultdict(set)
     for c in _concepts(onto):
-        for label in onto.objects(c, SKOS.prefLabel):
-            assert isinstance(label, Literal)
-            seen[(onto.value(c, SKOS.inScheme), label.language, str(label).casefold())].append(c)
-    assert _fmt(f"{k}: {v}" for k, v in seen.items() if len(v) > 1) == ""
+        scheme = onto.value(c, SKOS.inScheme)
+        for p in (SKOS.notation, SKOS.prefLabel, SKOS.altLabel):
+            for name in onto.objects(c, p):
+                seen[(scheme, str(name).strip().casefold())].add(c)
+    assert _fmt(f"{k}: {sorted(map(str, v))}" for k, v in seen.items() if len(v) > 1) == ""
 
 
 def test_lane_order_and_lines(onto: Graph) -> None:
-    order = {lane: onto.value(lane, SB.laneOrder) for lane in EXPECTED_NOTATIONS[SB.LaneScheme]}
-    assert all(isinstance(v, Literal) and v.datatype == XSD.integer for v in order.values())
-    assert [str(lane)[len(str(SB)):] for lane in sorted(order, key=lambda x: order[x].toPython())] == [
+    order: dict[Node, int] = {}
+    for lane in EXPECTED_NOTATIONS[SB.LaneScheme]:
+        value = onto.value(lane, SB.laneOrder)
+        assert isinstance(value, Literal) and value.datatype == XSD.integer, lane
+        order[lane] = value.toPython()
+    assert [str(lane)[len(str(SB)):] for lane in sorted(order, key=order.__getitem__)] == [
         "PhysicalEvidenceLane", "CustomerLane", "FrontstageLane", "BackstageLane", "SupportLane",
     ]
-    assert sorted(v.toPython() for v in order.values()) == [1, 2, 3, 4, 5]
+    assert sorted(order.values()) == [1, 2, 3, 4, 5]
     expected = {
         SB.LineOfInteraction: (SB.CustomerLane, SB.FrontstageLane),
         SB.LineOfVisibility: (SB.FrontstageLane, SB.BackstageLane),
@@ -462,12 +468,12 @@ def _require_java() -> None:
     if shutil.which("java") is None:
         pytest.fail(
             "`java` is not on PATH. The reasoner check runs HermiT (shipped with owlready2) in a "
-            "Java 17+ runtime; install one (the Makefile does: openjdk-17-jre-headless on Debian) "
+            "Java 17+ runtime; install one (`make system-deps` does, via scripts/system-deps.sh) "
             "and run the tests again."
         )
 
 
-def _load_world(onto: Graph, abox: Iterable[Triple], path: Path):  # -> owlready2.World
+def _load_world(onto: Graph, abox: Iterable[Triple], path: Path) -> Any:  # an owlready2.World
     """owlready2 reads RDF/XML, not Turtle: write ontology + ABox as RDF/XML and load it."""
     from owlready2 import World
 
@@ -481,7 +487,7 @@ def _load_world(onto: Graph, abox: Iterable[Triple], path: Path):  # -> owlready
     return world
 
 
-def _reason(world) -> None:  # noqa: ANN001 - owlready2 has no type hints
+def _reason(world: Any) -> None:  # owlready2 has no type hints
     from owlready2 import sync_reasoner
 
     sync_reasoner(world, infer_property_values=True, debug=0)
@@ -517,7 +523,7 @@ def test_hermit_consistent_and_infers(onto: Graph, tmp_path: Path) -> None:
     step, a, c, s1, s3 = (world[str(EX[n])] for n in ("step", "A", "C", "s1", "s3"))
     cls = {n: world[str(SB[n])] for n in (
         "FailPoint", "CustomerAction", "SystemStep", "MomentOfTruth", "SupportStep", "HumanStep",
-        "FrontstageStep", "HumanStep", "WaitPoint",
+        "FrontstageStep", "WaitPoint",
     )}
     assert all(v is not None for v in cls.values()), cls
     # nothing below is asserted: it must come from the reasoner

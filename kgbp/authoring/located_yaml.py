@@ -21,7 +21,8 @@ class LocatedDict(dict[Any, Any]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.key_at: dict[Any, tuple[int, int]] = {}
+        self.key_at: dict[Any, tuple[int, int]] = {}  # where each value starts
+        self.key_pos: dict[Any, tuple[int, int]] = {}  # where each key is written
 
 
 class LocatedList(list[Any]):
@@ -55,6 +56,7 @@ def _mapping(loader: _Loader, node: MappingNode) -> LocatedDict:
                            hint="give each key once; merge the two entries")
         result[key] = loader.construct_object(value_node, deep=True)
         result.key_at[key] = _at(value_node)
+        result.key_pos[key] = _at(key_node)
     return result
 
 
@@ -86,6 +88,8 @@ def load(text: str, source: str) -> Any:
         mark = exc.problem_mark or exc.context_mark
         where = f"{source}:{mark.line + 1}:{mark.column + 1}" if mark else source
         what = " ".join(x for x in (exc.context, exc.problem) if x)
+        if exc.context_mark is not None and exc.problem_mark is not None and exc.context_mark.line != exc.problem_mark.line:
+            what += f" (it starts on line {exc.context_mark.line + 1})"
         raise BadInput(f"YAML syntax error: {what}", where=where,
                        hint="check indentation and quoting on this line (quote text holding ':' or '#')") from None
     except yaml.YAMLError as exc:

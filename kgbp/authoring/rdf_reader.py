@@ -30,7 +30,9 @@ def _syntax_error(exc: Exception, source: str, fmt: str) -> BadInput:
     text = str(exc)
     line = re.search(r"line (\d+)", text) or re.search(r":(\d+):", text)
     where = f"{source}:{line.group(1)}" if line else source
-    first = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
+    lines = [ln for ln in text.strip().splitlines() if ln.strip() and not ln.startswith("at line")]
+    first = lines[0] if lines else type(exc).__name__
+    first = re.sub(r" at \^ in:$", "", first)
     return BadInput(f"{fmt} syntax error: {first[:300]}", where=where,
                     hint=f"fix the {fmt} syntax at that place (a validator such as `riot --validate` shows more)")
 

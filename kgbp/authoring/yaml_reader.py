@@ -188,8 +188,12 @@ def _schema_problems(doc: Any, source: str) -> list[Problem]:
         dotted = ".".join(str(p) for p in path) or "(top level)"
         hint = ""
         message = f"{dotted}: {error.message}"
+        extra = sorted(set(error.instance) - set(error.schema.get("properties", {}))) \
+            if error.validator == "additionalProperties" and isinstance(error.instance, dict) else []
+        if extra and isinstance(error.instance, LocatedDict) and extra[0] in error.instance.key_pos:
+            line, col = error.instance.key_pos[extra[0]]  # point at the unexpected key itself
+            where = f"{source}:{line}:{col}"
         if error.validator == "additionalProperties" and path == ["steps"]:
-            extra = sorted(set(error.instance) - set(LANE_KEYS))
             message = f"unknown lane {', '.join(map(repr, extra))}"
             hint = "lanes are customer, frontstage, backstage, support (physical evidence goes under `evidence:`)"
         elif error.validator == "additionalProperties":
@@ -220,6 +224,7 @@ def _normalise_lanes(doc: LocatedDict) -> None:
             new_key = key  # both spellings given: let the schema report the unknown one
         renamed[new_key] = value
         renamed.key_at[new_key] = steps.key_at[key]
+        renamed.key_pos[new_key] = steps.key_pos[key]
     doc["steps"] = renamed
 
 
