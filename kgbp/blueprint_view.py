@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from rdflib import Graph, URIRef
+from collections.abc import Iterable
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.term import Node
 from rdflib.namespace import DCTERMS, RDFS
 
 from . import iris
@@ -65,17 +68,26 @@ class BlueprintView:
         return {s.id: s for s in self.steps}
 
 
-def _label(graph: Graph, node: object, lang: str, shared: dict[URIRef, str]) -> str:
-    if node in shared:
-        return shared[node]  # type: ignore[index]
-    return pick(graph.objects(node, RDFS.label), lang, str(graph.value(node, DCTERMS.identifier) or node))  # type: ignore[arg-type]
+def _label(graph: Graph, node: Node | None, lang: str, shared: dict[URIRef, str]) -> str:
+    if node is None:
+        return ""
+    if isinstance(node, URIRef) and node in shared:
+        return shared[node]
+    return pick(literals(graph.objects(node, RDFS.label)), lang, str(graph.value(node, DCTERMS.identifier) or node))
+
+
+def literals(nodes: Iterable[Node]) -> list[Literal]:
+    return [n for n in nodes if isinstance(n, Literal)]
+
+
+def _int(graph: Graph, node: Node, prop: URIRef, default: int) -> int:
+    value = graph.value(node, prop)
+    return int(value) if isinstance(value, Literal) else default
 
 
 def build_view(graph: Graph, bp: URIRef, lang: str, shared_labels: dict[URIRef, str]) -> BlueprintView:
     vocab = vocabulary()
-    lane_names = vocab.scheme("lane").notation
-    performer_names = vocab.scheme("performer").notation
-    status_names = vocab.scheme("status").notation
+    lanes, performers, statuses = vocab.scheme("lane"), vocab.scheme("performer"), vocab.scheme("status")
     ident = {n: str(i) for n, i in graph.subject_objects(DCTERMS.identifier)}
 
     steps = []
@@ -86,26 +98,26 @@ def build_view(graph: Graph, bp: URIRef, lang: str, shared_labels: dict[URIRef, 
         is_evidence = (s, SB.evidenceOf, None) in graph or (s, None, SB.PhysicalEvidence) in graph
         if not (is_step or is_evidence):
             continue
-        lane = lane_names.get(graph.value(s, SB.inLane), "evidence") if is_step else "evidence"  # type: ignore[arg-type]
+        lane = lanes.name_of(graph.value(s, SB.inLane)) if is_step else "evidence"
         dept = graph.value(s, SB.responsibleDepartment)
-        systems = sorted(graph.objects(s, SB.usesSystem))
+        systems = sorted(o for o in graph.objects(s, SB.usesSystem) if isinstance(o, URIRef))
         markers = set(graph.objects(s, SB.hasMarker))
         tp = graph.value(s, SB.atTouchpoint)
         std = graph.value(s, SB.boundedBy)
         steps.append(StepView(
             iri=s, id=ident.get(s, str(s).rsplit("/", 1)[-1]), label=_label(graph, s, lang, {}),
-            lane=lane, position=int(graph.value(s, SB.position) if graph.value(s, SB.position) is not None else 0),  # type: ignore[call-overload]
-            performer=performer_names.get(graph.value(s, SB.performerKind), ""),  # type: ignore[arg-type]
-            department=_label(graph, dept, lang, shared_labels) if dept else "",
+            lane=lane, position=_int(graph, s, SB.position, 0),
+            performer=performers.name_of(graph.value(s, SB.performerKind)),
+            department=_label(graph, dept, lang, shared_labels),
             department_iri=dept if isinstance(dept, URIRef) else None,
             systems=[_label(graph, x, lang, shared_labels) for x in systems],
-            system_iris=[x for x in systems if isinstance(x, URIRef)],
+            system_iris=systems,
             supports=sorted(ident.get(u, str(u)) for u in graph.objects(s, SB.supports)),
             fail=SB.FailMarker in markers, wait=SB.WaitMarker in markers,
-            failure_mode=pick(graph.objects(s, SB.failureMode), lang),  # type: ignore[arg-type]
-            consequence=pick(graph.objects(s, SB.customerConsequence), lang),  # type: ignore[arg-type]
-            touchpoint=_label(graph, tp, lang, {}) if tp else "",
-            standard=_label(graph, std, lang, {}) if std else "",
+            failure_mode=pick(literals(graph.objects(s, SB.failureMode)), lang),
+            consequence=pick(literals(graph.objects(s, SB.customerConsequence)), lang),
+            touchpoint=_label(graph, tp, lang, {}),
+            standard=_label(graph, std, lang, {}),
             evidence_of=sorted(ident.get(u, str(u)) for u in graph.objects(s, SB.evidenceOf)),
         ))
     service = graph.value(bp, SB.blueprintOf)
@@ -115,11 +127,11 @@ def build_view(graph: Graph, bp: URIRef, lang: str, shared_labels: dict[URIRef, 
     revision = graph.value(bp, URIRef("http://www.w3.org/ns/prov#wasRevisionOf"))
     return BlueprintView(
         iri=bp, id=iris.blueprint_id(bp) or str(bp),
-        title=pick(graph.objects(bp, DCTERMS.title), lang, ""),  # type: ignore[arg-type]
-        service=shared_labels.get(service, str(service)) if service is not None else "",  # type: ignore[arg-type]
+        title=pick(literals(graph.objects(bp, DCTERMS.title)), lang, ""),
+        service=_label(graph, service, lang, shared_labels),
         version=str(graph.value(bp, DCTERMS.identifier) or ""),
-        status=status_names.get(status, "") if status is not None else "",  # type: ignore[arg-type]
-        level=int(graph.value(bp, SB.level) if graph.value(bp, SB.level) is not None else 1),  # type: ignore[call-overload]
+        status=statuses.name_of(status),
+        level=_int(graph, bp, SB.level, 1),
         lang=lang, steps=steps, departments=dict(sorted(departments.items(), key=lambda kv: kv[1])),
         refines=refines if isinstance(refines, URIRef) else None,
         revision_of=revision if isinstance(revision, URIRef) else None,

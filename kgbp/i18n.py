@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable
 
 from rdflib import Literal
+from rdflib.term import Node
 
 LANGS = ("en", "zh")
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -42,10 +43,12 @@ def from_accept_language(header: str | None) -> str | None:
     return None
 
 
-def pick(labels: Iterable[Literal], lang: str, fallback: str = "") -> str:
+def pick(labels: Iterable[Node], lang: str, fallback: str = "") -> str:
     """The label in `lang`, else in the other language, else untagged, else `fallback`."""
     by_lang: dict[str, str] = {}
     for lit in labels:
+        if not isinstance(lit, Literal):
+            continue
         by_lang.setdefault(normalise_lang(lit.language) if lit.language else "", str(lit))
     for key in (lang, *LANGS, ""):
         if key in by_lang:

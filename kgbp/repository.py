@@ -188,8 +188,8 @@ def labels_of(store: Store, nodes: Iterable[URIRef], lang: str) -> dict[URIRef, 
 
 def list_blueprints(store: Store, lang: str = "en") -> list[BlueprintSummary]:
     rows = list(store.select(_LIST).dicts())
-    status_names = vocabulary().scheme("status").notation
-    labels = labels_of(store, [r["service"] for r in rows] + [r["bp"] for r in rows], lang)  # type: ignore[misc]
+    statuses = vocabulary().scheme("status")
+    labels = labels_of(store, [n for r in rows for n in (r["service"], r["bp"]) if isinstance(n, URIRef)], lang)
     out = []
     for r in rows:
         bp, service = r["bp"], r["service"]
@@ -198,7 +198,7 @@ def list_blueprints(store: Store, lang: str = "en") -> list[BlueprintSummary]:
             iri=bp, id=iris.blueprint_id(bp) or str(bp), service=service,
             service_label=labels.get(service, str(r["serviceId"] or service)),
             title=labels.get(bp, ""), version=str(r["version"]),
-            status=status_names.get(r["status"], "") if r["status"] else "",  # type: ignore[arg-type]
+            status=statuses.name_of(r["status"]),
             level=int(r["level"]) if r["level"] is not None else 1,  # type: ignore[call-overload]
             steps=int(r["steps"]), fail_points=int(r["failPoints"]), wait_points=int(r["waitPoints"]),  # type: ignore[call-overload]
         ))

@@ -25,6 +25,10 @@ class Scheme:
     def lookup(self, text: str) -> URIRef | None:
         return self.by_key.get(text.strip().casefold())
 
+    def name_of(self, concept: object) -> str:
+        """The notation of a concept of this scheme; '' for None or a stranger."""
+        return self.notation.get(concept, "") if isinstance(concept, URIRef) else ""
+
     def names(self) -> list[str]:
         return sorted(self.notation.values())
 

@@ -175,7 +175,7 @@ def test_boss_is_one_node_across_services(examples_store: EmbeddedStore) -> None
 
 
 def test_shared_department_matched_by_label(empty_store: EmbeddedStore, tmp_path: Path) -> None:
-    load_files(empty_store, [p for p in examples() if p.name.startswith("arrears")])
+    load_files(empty_store, [p for p in examples() if p.name.startswith(("arrears", "customer-lifecycle"))])
     f = tmp_path / "other.yaml"
     f.write_text("service: {id: o, label: O}\n"
                  "departments: [{id: mkt, label: {zh: 市场部}}]\n"

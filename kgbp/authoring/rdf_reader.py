@@ -11,6 +11,7 @@ import re
 
 from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import RDF
+from rdflib.term import Node
 
 from .. import iris
 from ..errors import BadInput
@@ -58,7 +59,7 @@ def read_rdf(data: bytes, source: str, suffix: str) -> list[AuthoredBlueprint]:
         if fmt in QUAD_FORMATS:
             ds = Dataset()
             ds.parse(data=text, format=fmt)
-            graphs = [(g.identifier, g) for g in ds.graphs()]
+            graphs: list[tuple[Node | None, Graph]] = [(g.identifier, g) for g in ds.graphs()]
         else:
             g = Graph()
             g.parse(data=text if text is not None else data, format=fmt)

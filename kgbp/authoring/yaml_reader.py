@@ -319,9 +319,9 @@ def _build(r: _Reader) -> AuthoredBlueprint:
             if channel is not None:
                 g.add((node, SB.channel, channel))
         if entry.get("kind") is not None:
-            kind = r.concept("channel_kind", str(entry["kind"]), r.ref_at(entry, "kind", None), "channel kind")
-            if kind is not None:
-                g.add((node, SB.channelKind, kind))
+            channel_kind = r.concept("channel_kind", str(entry["kind"]), r.ref_at(entry, "kind", None), "channel kind")
+            if channel_kind is not None:
+                g.add((node, SB.channelKind, channel_kind))
         if entry.get("p") is not None:
             p = r.concept("p", str(entry["p"]), r.ref_at(entry, "p", None), "marketing P")
             if p is not None:
@@ -413,7 +413,7 @@ def _build(r: _Reader) -> AuthoredBlueprint:
         wait = entry.get("wait")
         if wait:
             g.add((node, SB.hasMarker, SB.WaitMarker))
-            if isinstance(wait, dict) and wait.get("standard") is not None:
+            if isinstance(wait, LocatedDict) and wait.get("standard") is not None:
                 std = r.local_ref(str(wait["standard"]), r.ref_at(wait, "standard", None), ("standard",))
                 if std is not None:
                     g.add((node, SB.boundedBy, std))

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Identifier, Node
 
-from ..errors import QueryError, StoreUnavailable
-from .protocol import Rows, SerializedResult
-from .sparql_text import replace_graphs_update, values_clause
+from ..errors import NotAcceptable, QueryError, StoreUnavailable
+from .protocol import Rows, SerializedResult, Term, UpdatePreview
+from .sparql_text import error_position, has_dataset_clause, replace_graphs_update, values_clause
 
 RESULT_FORMATS = {
     "application/sparql-results+json": ox.QueryResultsFormat.JSON,
@@ -26,6 +26,7 @@ GRAPH_FORMATS = {
     "application/rdf+xml": ox.RdfFormat.RDF_XML,
     "application/n-quads": ox.RdfFormat.N_QUADS,
     "application/trig": ox.RdfFormat.TRIG,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
 }
 
 
@@ -63,6 +64,8 @@ class EmbeddedStore:
 
     def __init__(self, path: str | Path | None = None, read_only: bool = False) -> None:
         self.path = Path(path) if path else None
+        # bumped on every write, so readers of a checkpoint know when it is stale
+        self.generation = 0
         try:
             if self.path is None:
                 self._ox = ox.Store()
@@ -87,9 +90,11 @@ class EmbeddedStore:
              default_graphs: Sequence[URIRef] = (), named_graphs: Sequence[URIRef] = ()) -> object:
         subs = {ox.Variable(k): to_ox(v) for k, v in (bindings or {}).items()}
         kwargs: dict[str, object] = {}
-        if default_graphs:
+        if default_graphs or named_graphs:
+            # a dataset given by the caller (SPARQL protocol): no default graph unless named
             kwargs["default_graph"] = [ox.NamedNode(str(g)) for g in default_graphs]
-        else:
+        elif not has_dataset_clause(query):
+            # pyoxigraph's union flag would override the query's own FROM clauses
             kwargs["use_default_graph_as_union"] = True
         if named_graphs:
             kwargs["named_graphs"] = [ox.NamedNode(str(g)) for g in named_graphs]
@@ -101,14 +106,16 @@ class EmbeddedStore:
                 return self._ox.query(query + values_clause(bindings or {}), **kwargs)  # type: ignore[arg-type]
             raise QueryError(f"query failed: {exc}", hint="check the query") from None
         except SyntaxError as exc:
-            raise QueryError(f"malformed SPARQL: {exc}", hint="fix the query syntax") from None
+            raise malformed("SPARQL query", exc) from None
+        except OSError as exc:
+            raise QueryError(f"query failed: {exc}", hint="check the query") from None
 
     def select(self, query: str, bindings: Mapping[str, Identifier] | None = None) -> Rows:
         result = self._run(query, bindings)
         if not isinstance(result, ox.QuerySolutions):
             raise QueryError("expected a SELECT query", hint="use select() for SELECT only")
         variables = [v.value for v in result.variables]
-        rows = [tuple(None if t is None else from_ox(t) for t in sol) for sol in result]
+        rows: list[tuple[Term | None, ...]] = [tuple(None if t is None else from_ox(t) for t in sol) for sol in result]
         return Rows(variables, rows)
 
     def ask(self, query: str, bindings: Mapping[str, Identifier] | None = None) -> bool:
@@ -121,27 +128,51 @@ class EmbeddedStore:
         return graph
 
     def query_serialized(self, query: str, media_type: str, default_graphs: Sequence[URIRef] = (),
-                         named_graphs: Sequence[URIRef] = (), timeout: float | None = None) -> SerializedResult:
+                         named_graphs: Sequence[URIRef] = (), timeout: float | None = None,
+                         graph_media_type: str | None = None) -> SerializedResult:
         result = self._run(query, None, default_graphs, named_graphs)
         out = io.BytesIO()
         if isinstance(result, ox.QueryTriples):
-            result.serialize(out, GRAPH_FORMATS[media_type])  # type: ignore[arg-type]
+            chosen = graph_media_type or media_type
+            if chosen not in GRAPH_FORMATS:
+                raise NotAcceptable("the query builds a graph, but no RDF format was accepted",
+                                    where="Accept", hint="accept one of: " + ", ".join(GRAPH_FORMATS))
+            result.serialize(out, GRAPH_FORMATS[chosen])
         else:
-            result.serialize(out, RESULT_FORMATS[media_type])  # type: ignore[union-attr]
-        return SerializedResult(out.getvalue(), media_type)
+            chosen = media_type
+            if chosen not in RESULT_FORMATS:
+                raise NotAcceptable("the query gives solutions, but no SPARQL results format was accepted",
+                                    where="Accept", hint="accept one of: " + ", ".join(RESULT_FORMATS))
+            result.serialize(out, RESULT_FORMATS[chosen])  # type: ignore[attr-defined]
+        return SerializedResult(out.getvalue(), chosen)
 
     # -- writes ----------------------------------------------------------------
     def update(self, update: str) -> None:
+        self.generation += 1
         try:
             self._ox.update(update)
         except SyntaxError as exc:
-            raise QueryError(f"malformed SPARQL Update: {exc}", hint="fix the update syntax") from None
+            raise malformed("SPARQL Update", exc) from None
+        except OSError as exc:
+            raise QueryError(f"update failed: {exc}", hint="check the update") from None
+
+    def preview_update(self, update: str, candidates: Collection[URIRef | None] | None = None) -> UpdatePreview:
+        """Run `update` on an in-memory copy of this store and say which graphs it changes.
+
+        For small stores and tools; the server previews on a checkpoint in a worker process
+        (see sandbox.py). `candidates` are the graphs the update can touch (None: any).
+        """
+        scratch = ox.Store()
+        scratch.bulk_extend(self._ox)
+        changes = changed_graphs(self._ox, scratch, update, candidates)
+        return UpdatePreview(graphs_from_nquads(changes), self.generation)
 
     def replace_graphs(self, replace: Mapping[URIRef, Graph | None],
                        add: Mapping[URIRef, Graph] | None = None) -> None:
         # pyoxigraph has no transaction object, but one update() call is one transaction
         text = replace_graphs_update(replace, add)
         if text:
+            self.generation += 1
             self._ox.update(text)
 
     # -- graphs ----------------------------------------------------------------
@@ -166,3 +197,56 @@ class EmbeddedStore:
     def close(self) -> None:
         self._ox.flush()
         del self._ox
+
+
+def malformed(what: str, exc: SyntaxError) -> QueryError:
+    """A parser error as a QueryError that says where (line:column) the query is wrong."""
+    message = str(exc)
+    position = error_position(message)
+    where = f"line {position[0]}, column {position[1]}" if position else ""
+    return QueryError(f"malformed {what}: {message}", where=where, hint="fix the syntax at that place")
+
+
+def _graph_key(name: ox.NamedNode | ox.BlankNode | ox.DefaultGraph) -> str | None:
+    return name.value if isinstance(name, ox.NamedNode) else None
+
+
+def changed_graphs(before: ox.Store, scratch: ox.Store, update: str,
+                   candidates: Collection[URIRef | None] | None) -> dict[str | None, bytes | None]:
+    """Run `update` on `scratch` (a copy of `before`) and return, for each graph whose
+    content changed, its new content as N-Quads (None when it ended up empty).
+
+    Only `candidates` are compared (None key: the default graph); None compares all.
+    """
+    try:
+        scratch.update(update)
+    except SyntaxError as exc:
+        raise malformed("SPARQL Update", exc) from None
+    except OSError as exc:
+        raise QueryError(f"update failed: {exc}", hint="check the update") from None
+    if candidates is None:
+        names: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = [ox.DefaultGraph()]
+        names += {*before.named_graphs(), *scratch.named_graphs()}
+    else:
+        names = [ox.DefaultGraph() if c is None else ox.NamedNode(str(c)) for c in candidates]
+    changes: dict[str | None, bytes | None] = {}
+    for name in names:
+        if isinstance(name, ox.BlankNode):
+            continue
+        old = set(before.quads_for_pattern(None, None, None, name))
+        new = set(scratch.quads_for_pattern(None, None, None, name))
+        if old != new:
+            changes[_graph_key(name)] = ox.serialize(new, format=ox.RdfFormat.N_QUADS) if new else None
+    return changes
+
+
+def graphs_from_nquads(changes: Mapping[str | None, bytes | None]) -> dict[URIRef | None, Graph | None]:
+    out: dict[URIRef | None, Graph | None] = {}
+    for name, data in changes.items():
+        graph = None
+        if data is not None:
+            graph = Graph()
+            for q in ox.parse(data, format=ox.RdfFormat.N_QUADS):
+                graph.add((from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)))
+        out[None if name is None else URIRef(name)] = graph
+    return out
