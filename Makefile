@@ -15,7 +15,10 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
-install: $(VENV)/.installed
+kgbp/web/static/vendor/yasgui/VERSION: scripts/vendor-yasgui.sh
+	bash scripts/vendor-yasgui.sh
+
+install: $(VENV)/.installed kgbp/web/static/vendor/yasgui/VERSION
 
 # Debian packages the tests need (Java for the HermiT reasoner).
 system-deps:
