@@ -47,3 +47,21 @@ def empty_store(tmp_path: Path) -> Iterator[EmbeddedStore]:
 @pytest.fixture()
 def settings(tmp_path: Path) -> Settings:
     return Settings(store=str(tmp_path / "store"))
+
+
+@pytest.fixture(scope="session")
+def examples_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    """A real server (uvicorn, loopback) on its own store with the examples; yields (base URL, write token)."""
+    from kgbp.auth import create_token
+
+    from .live_server import running_server
+
+    folder = tmp_path_factory.mktemp("served") / "store"
+    store = EmbeddedStore(folder)
+    repository.init(store)
+    load_files(store, examples())
+    store.close()
+    settings = Settings(store=str(folder))
+    token = create_token(settings, "tester")
+    with running_server(settings) as base:
+        yield base, token

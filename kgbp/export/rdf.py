@@ -51,3 +51,13 @@ def export_blueprint(store: Store, bp: URIRef, fmt: str) -> bytes:
     out = graph + shared
     _bind(out)
     return out.serialize(format=rdflib_format, encoding="utf-8")
+
+
+def describe(store: Store, node: URIRef) -> Graph:
+    """What the repository says about one node (as subject), in every graph, plus labels of its objects."""
+    graph = Graph()
+    _bind(graph)
+    rows = store.select("SELECT DISTINCT ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }", {"s": node})
+    for p, o in rows.rows:
+        graph.add((node, p, o))  # type: ignore[arg-type]
+    return graph

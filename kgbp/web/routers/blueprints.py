@@ -18,6 +18,13 @@ from ..deps import LangDep, SettingsDep, StoreDep, WriterDep
 router = APIRouter(prefix="/api", tags=["blueprints"])
 
 
+def safe_name(filename: str | None) -> str:
+    """The bare file name of an upload: never a path (no '..', no folders), never empty."""
+    name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
+    name = "".join(c for c in name if c.isprintable() and c not in '<>:"|?*')
+    return name if name and name not in (".", "..") else "upload.yaml"
+
+
 @router.get("/blueprints", summary="List blueprints")
 def list_blueprints(store: StoreDep, lang: LangDep) -> list[dict[str, Any]]:
     return [{"id": b.id, "iri": str(b.iri), "service": str(b.service), "service_label": b.service_label,
@@ -47,7 +54,7 @@ def export(service: str, version: str, store: StoreDep, format: str = "ttl") -> 
 @router.post("/blueprints", summary="Upload a blueprint file (validated; bearer token)", status_code=201)
 async def upload(request: Request, file: UploadFile, store: StoreDep, lang: LangDep, writer: WriterDep,
                  settings: SettingsDep, draft: bool = False) -> dict[str, Any]:
-    name = (file.filename or "upload").replace("\\", "/").rsplit("/", 1)[-1]  # never trust a path
+    name = safe_name(file.filename)
     data = await file.read(settings.max_upload_bytes + 1)
     if len(data) > settings.max_upload_bytes:
         raise PayloadTooLarge(

@@ -1,23 +1,33 @@
-"""HTML pages (server-rendered, Jinja2)."""
+"""HTML pages (server-rendered, Jinja2). Routers call library functions; no SPARQL here."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from ... import repository
-from ..deps import LangDep, StoreDep
+from ...authoring import SharedIndex, read_bytes
+from ...auth import check, load_tokens
+from ...blueprint_view import LANE_ORDER, load_view
+from ...errors import KgbpError, NotConformant
+from ...validate import Validator
+from ...validation_service import validate_stored
+from ..deps import LangDep, SettingsDep, StoreDep
+from ..links import link
 from ..messages import messages
 
 templates = Jinja2Templates(directory=Path(__file__).parent.parent / "templates")
+templates.env.globals["link"] = link
 router = APIRouter(include_in_schema=False)
 
 
-def render(request: Request, name: str, lang: str, **context: object) -> HTMLResponse:
-    response = templates.TemplateResponse(request, name, {"lang": lang, "t": messages(lang), **context})
+def render(request: Request, name: str, lang: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    response = templates.TemplateResponse(request, name, {"lang": lang, "t": messages(lang), **context},
+                                          status_code=status_code)
     if request.query_params.get("lang"):
         response.set_cookie("lang", lang, max_age=365 * 24 * 3600, samesite="lax")
     return response
@@ -27,6 +37,81 @@ def render(request: Request, name: str, lang: str, **context: object) -> HTMLRes
 def home(request: Request, store: StoreDep, lang: LangDep, q: str = "") -> HTMLResponse:
     rows = repository.list_blueprints(store, lang)
     if q:
+        # search labels in both languages, whatever the page language
+        other = {b.iri: b for b in repository.list_blueprints(store, "zh" if lang == "en" else "en")}
         needle = q.casefold()
-        rows = [b for b in rows if needle in f"{b.service_label} {b.title} {b.id}".casefold()]
+        rows = [b for b in rows if needle in f"{b.service_label} {b.title} {b.id} "
+                f"{other[b.iri].service_label} {other[b.iri].title}".casefold()]
     return render(request, "home.html", lang, rows=rows, q=q)
+
+
+@router.get("/blueprints/{service}/{version}", response_class=HTMLResponse)
+def blueprint_page(request: Request, service: str, version: str, store: StoreDep, lang: LangDep,
+                   highlight_system: str = "") -> HTMLResponse:
+    from ...diagram import draw_svg
+
+    iri = repository.resolve_blueprint(store, f"{service}/{version}")
+    view = load_view(store, iri, lang)
+    highlight = None
+    if highlight_system:
+        from ...diagram.impact import impact_highlight
+
+        highlight = impact_highlight(store, view, highlight_system)
+    svg = draw_svg(view, highlight).decode("utf-8")
+    svg = svg[svg.index("<svg"):] if "<svg" in svg else svg  # inline: drop the XML declaration
+    report = validate_stored(store, [iri], Validator(lang=lang))
+    systems = sorted({(str(i), n) for s in view.steps for i, n in zip(s.system_iris, s.systems, strict=False)},
+                     key=lambda x: x[1])
+    base = f"/api/blueprints/{service}/{version}/export"
+    downloads = [("Turtle", f"{base}?format=ttl"), ("JSON-LD", f"{base}?format=jsonld"),
+                 ("ArchiMate", f"/export/archimate.xml?service={service}"),
+                 ("SVG", f"/blueprints/{service}/{version}/diagram.svg?lang={lang}"),
+                 ("PNG", f"/blueprints/{service}/{version}/diagram.png?lang={lang}")]
+    others = [n for n in (view.refines, view.revision_of) if n is not None]
+    labels = repository.labels_of(store, others, lang)
+    if view.refines is not None:
+        from ...iris import blueprint_id
+
+        parent = str(view.refines).rsplit("/step/", 1)[0]
+        labels[view.refines] = f"{blueprint_id(parent)} · {labels.get(view.refines, '')}"
+    return render(request, "blueprint.html", lang, view=view, svg=svg, report=report, lanes=LANE_ORDER,
+                  systems=systems, highlight=highlight_system, downloads=downloads, labels=labels)
+
+
+@router.get("/upload", response_class=HTMLResponse)
+def upload_form(request: Request, lang: LangDep) -> HTMLResponse:
+    return render(request, "upload.html", lang)
+
+
+@router.post("/upload", response_class=HTMLResponse)
+async def upload(request: Request, store: StoreDep, lang: LangDep, settings: SettingsDep,
+                 file: UploadFile, token: Annotated[str, Form()] = "",
+                 draft: Annotated[bool, Form()] = False) -> HTMLResponse:
+    from ...errors import PayloadTooLarge
+    from .blueprints import safe_name
+
+    writer = check(load_tokens(settings), token)
+    name = safe_name(file.filename)
+    try:
+        if writer is None:
+            from ..deps import Unauthorized
+
+            raise Unauthorized("a valid write token is required", where="token",
+                               hint="ask your administrator for a token (`kgbp token create NAME`)")
+        data = await file.read(settings.max_upload_bytes + 1)
+        if len(data) > settings.max_upload_bytes:
+            raise PayloadTooLarge(f"file larger than {settings.max_upload_bytes} bytes", where=name,
+                                  hint="split it into one file per blueprint")
+        blueprints = read_bytes(data, name, SharedIndex.from_store(store))
+        result = repository.save(store, blueprints, validator=Validator(lang=lang), draft=draft, agent=writer)
+    except NotConformant as exc:
+        return render(request, "upload.html", lang, status_code=422, error=exc, report=exc.report)
+    except KgbpError as exc:
+        return render(request, "upload.html", lang, status_code=exc.http_status, error=exc)
+    return render(request, "upload.html", lang, status_code=201, stored=result.saved, report=result.report)
+
+
+@router.get("/sparql-editor", response_class=HTMLResponse)
+def sparql_editor(request: Request, lang: LangDep) -> HTMLResponse:
+    return render(request, "sparql.html", lang)
+

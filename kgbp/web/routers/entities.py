@@ -1,0 +1,69 @@
+"""Every entity IRI dereferences: HTML to browsers, RDF to RDF clients (content negotiation).
+
+Our IRIs are https://w3id.org/kgbp/id/...; the permanent-identifier service redirects them
+to this server's /id/... paths, which answer here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+from rdflib import URIRef
+
+from ... import iris
+from ...errors import NotFound
+from ...export.rdf import FORMATS, describe
+from ...namespaces import ID
+from ..deps import LangDep, StoreDep
+from ..links import link
+
+router = APIRouter(include_in_schema=False)
+
+RDF_TYPES = {media: fmt for fmt, (_, media, quads) in FORMATS.items() if not quads}
+
+
+def wants_rdf(request: Request) -> str | None:
+    """The RDF media type the client prefers over HTML, if any (simple q-less negotiation)."""
+    accept = request.headers.get("accept", "")
+    for part in accept.split(","):
+        media = part.split(";")[0].strip().lower()
+        if media in ("text/html", "application/xhtml+xml"):
+            return None
+        if media in RDF_TYPES:
+            return media
+    return None
+
+
+def rdf_response(store: Any, node: URIRef, media: str) -> Response:
+    graph = describe(store, node)
+    if not len(graph):
+        raise NotFound(f"nothing is known about <{node}>", where=str(node), hint="check the IRI")
+    fmt = FORMATS[RDF_TYPES[media]][0]
+    return Response(graph.serialize(format=fmt, encoding="utf-8"), media_type=media, headers={"Vary": "Accept"})
+
+
+@router.get("/id/{path:path}")
+def dereference(path: str, request: Request, store: StoreDep, lang: LangDep) -> Response:
+    node = URIRef(f"{ID}{path}")
+    media = wants_rdf(request)
+    if media:
+        return rdf_response(store, node, media)
+    kind = path.split("/", 1)[0]
+    if kind in ("department", "system"):
+        from .pages import entity_page
+
+        return entity_page(request, store, lang, node, kind)
+    if iris.blueprint_id(str(node)):
+        return RedirectResponse(link(node), status_code=303)
+    # a step, touchpoint, evidence or standard: its blueprint page, at its row
+    bp = store.select("SELECT ?bp WHERE { GRAPH ?g { ?s <https://w3id.org/kgbp/ontology#inBlueprint> ?bp } }",
+                      {"s": node}).rows
+    if bp:
+        anchor = "#step-" + path.rsplit("/", 1)[-1]
+        return RedirectResponse(link(bp[0][0]) + anchor, status_code=303)
+    if kind == "service":
+        return RedirectResponse("/?q=" + path.split("/", 1)[-1], status_code=303)
+    raise NotFound(f"nothing is known about <{node}>", where=str(node), hint="check the IRI")
+
