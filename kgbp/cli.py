@@ -158,20 +158,51 @@ def remove(blueprint: str, store: StoreOpt = None) -> None:
     out.print(f"removed {blueprint} ({n} triples)")
 
 
+ARCHIMATE_FORMATS = ("archimate", "archi-csv")
+
+
+def _export_archimate(fmt: str, service: str | None, lang: str, output: Path | None, store: str | None) -> None:
+    """ArchiMate exchange XML, or Archi CSV (a folder, or a .zip) for the repository or one service."""
+    from .export import archi_csv, archimate
+
+    with open_store(store) as s:
+        if fmt == "archimate":
+            data = archimate.export_archimate(s, service=service, lang=lang)
+        else:
+            files = archi_csv.export_archi_csv(s, service=service, lang=lang)
+    if fmt == "archi-csv" and output is not None:
+        written = archi_csv.write_archi_csv(files, output)
+        err.print(f"wrote {', '.join(str(p) for p in written)}")
+        return
+    data = archi_csv.to_zip(files) if fmt == "archi-csv" else data
+    if output:
+        output.write_bytes(data)
+    else:
+        sys.stdout.buffer.write(data)
+
+
 @app.command()
 @handle_errors
 def export(
-    blueprint: str,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="ttl, trig, jsonld, nq, nt or rdf.")] = "ttl",
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="File to write (default: standard output).")] = None,
+    blueprint: Annotated[str | None, typer.Argument(help="service/version (RDF formats); archimate and archi-csv take none.")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="ttl, trig, jsonld, nq, nt, rdf, archimate or archi-csv.")] = "ttl",
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="File to write (default: standard output); a folder or .zip for archi-csv.")] = None,
     store: StoreOpt = None,
+    service: Annotated[str | None, typer.Option("--service", help="archimate/archi-csv: one service (all its versions) instead of the whole repository.")] = None,
+    lang: Annotated[str, typer.Option("--lang", help="archimate/archi-csv: language written first (en or zh).")] = "en",
 ) -> None:
-    """Export one blueprint as RDF."""
+    """Export one blueprint as RDF, or the repository (or one service) as ArchiMate / Archi CSV."""
     from .errors import BadInput
     from .export.rdf import FORMATS, export_blueprint
 
+    if fmt in ARCHIMATE_FORMATS:
+        _export_archimate(fmt, service, normalise_lang(lang), output, store)
+        return
     if fmt not in FORMATS:
-        raise BadInput(f"unknown format {fmt!r}", where="--format", hint=f"use one of: {', '.join(FORMATS)}")
+        raise BadInput(f"unknown format {fmt!r}", where="--format", hint=f"use one of: {', '.join([*FORMATS, *ARCHIMATE_FORMATS])}")
+    if blueprint is None:
+        raise BadInput(f"format {fmt!r} exports one blueprint: name it", where="BLUEPRINT",
+                       hint="give service/version (see `kgbp list`), or use --format archimate / archi-csv for the repository")
     with open_store(store) as s:
         data = export_blueprint(s, repository.resolve_blueprint(s, blueprint), fmt)
     if output:

@@ -113,3 +113,22 @@ class NotConformant(KgbpError):
 class PayloadTooLarge(BadInput):
     http_status = 413
     kind = "too-large"
+
+
+class Forbidden(KgbpError):
+    """A write the repository refuses whoever asks (e.g. to the ontology or history graph)."""
+
+    http_status = 403
+    kind = "forbidden"
+
+
+class NotAcceptable(KgbpError):
+    """No representation the client accepts (HTTP Accept)."""
+
+    http_status = 406
+    kind = "not-acceptable"
+
+
+class UnsupportedMediaType(BadInput):
+    http_status = 415
+    kind = "unsupported-media-type"

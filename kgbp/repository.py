@@ -8,20 +8,18 @@ transaction. A rejected or failed write changes nothing.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import PROV, RDF, RDFS, XSD
 
-from . import iris
+from . import history, iris
 from .authoring import AuthoredBlueprint
 from .derive import derive
 from .errors import NotConformant, NotFound
 from .i18n import pick
-from .namespaces import HISTORY_GRAPH, ID, ONTOLOGY_GRAPH, REPOSITORY_GRAPH, SB
+from .namespaces import HISTORY_GRAPH, ONTOLOGY_GRAPH, REPOSITORY_GRAPH, SB
 from .store import Store
 from .validate import ValidationReport, Validator
 from .vocabulary import ontology_graph, vocabulary
@@ -36,6 +34,7 @@ class Saved:
     removed: int
     draft: bool
     warnings: int
+    activity: URIRef | None = None  # its record in the history graph
 
 
 @dataclass
@@ -60,19 +59,6 @@ def _channel_kinds() -> dict[URIRef, URIRef]:
             if isinstance(c, URIRef) and isinstance(k, URIRef)}
 
 
-def _history(bp: URIRef, action: str, agent: str, added: int, removed: int, when: datetime) -> Graph:
-    graph = Graph()
-    act = ID[f"history/{uuid.uuid4()}"]
-    graph.add((act, RDF.type, PROV.Activity))
-    graph.add((act, RDFS.label, Literal(action)))
-    graph.add((act, PROV.endedAtTime, Literal(when.isoformat(), datatype=XSD.dateTime)))
-    graph.add((act, PROV.wasAssociatedWith, ID[f"agent/{iris.slug(agent)}"]))
-    graph.add((act, SB.changedBlueprint, bp))
-    graph.add((act, SB.triplesAdded, Literal(added)))
-    graph.add((act, SB.triplesRemoved, Literal(removed)))
-    return graph
-
-
 def save(
     store: Store,
     blueprints: Sequence[AuthoredBlueprint],
@@ -80,8 +66,12 @@ def save(
     validator: Validator | None = None,
     draft: bool = False,
     agent: str = "kgbp",
+    restores: URIRef | None = None,
 ) -> SaveResult:
-    """Validate and store blueprints in one transaction; raise NotConformant to reject all."""
+    """Validate and store blueprints in one transaction; raise NotConformant to reject all.
+
+    `restores` (an activity) records the write as a restore of that activity's state.
+    """
     kinds = _channel_kinds()
     shared = Graph()
     for bp in blueprints:
@@ -103,16 +93,19 @@ def save(
                 report=ValidationReport(blocking + [r for r in report.results if r not in blocking]),
             )
     now = datetime.now(UTC)
-    history = Graph()
+    records = Graph()
     result = SaveResult(report=report)
     for bp in blueprints:
         old = store.graph(bp.iri)
         added, removed = len(bp.graph - old), len(old - bp.graph)
-        history += _history(bp.iri, "save", agent, added, removed, now)
+        act, record = history.record(bp.iri, "restore" if restores else "save", agent, added, removed, now,
+                                     state=bp.graph, restores=restores)
+        records += record
         result.saved.append(Saved(bp.id, bp.iri, len(bp.graph), added, removed, bp.draft,
-                                  sum(1 for r in report.results if r.blueprint == bp.iri and r.severity != "Violation")))
+                                  sum(1 for r in report.results if r.blueprint == bp.iri and r.severity != "Violation"),
+                                  act))
     store.replace_graphs({bp.iri: bp.graph for bp in blueprints},
-                         add={REPOSITORY_GRAPH: shared, HISTORY_GRAPH: history})
+                         add={REPOSITORY_GRAPH: shared, HISTORY_GRAPH: records})
     return result
 
 
@@ -121,8 +114,8 @@ def remove(store: Store, blueprint: URIRef, agent: str = "kgbp") -> int:
     if not len(old):
         raise NotFound(f"no blueprint {iris.blueprint_id(str(blueprint)) or blueprint}", where=str(blueprint),
                        hint="`kgbp list` shows the stored blueprints")
-    store.replace_graphs({blueprint: None},
-                         add={HISTORY_GRAPH: _history(blueprint, "remove", agent, 0, len(old), datetime.now(UTC))})
+    _, record = history.record(blueprint, "remove", agent, 0, len(old), datetime.now(UTC))
+    store.replace_graphs({blueprint: None}, add={HISTORY_GRAPH: record})
     return len(old)
 
 

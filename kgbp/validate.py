@@ -149,7 +149,7 @@ class Validator:
         for node in results.subjects(RDF.type, SH.ValidationResult):
             focus = results.value(node, SH.focusNode)
             shape = results.value(node, SH.sourceShape)
-            severity = SEVERITIES.get(results.value(node, SH.resultSeverity), "Violation")  # type: ignore[arg-type]
+            severity = SEVERITIES.get(results.value(node, SH.resultSeverity) or SH.Violation, "Violation")
             messages = [m for m in results.objects(node, SH.resultMessage) if isinstance(m, Literal)]
             rule = self._rule_shape(shape)
             yield ValidationResult(

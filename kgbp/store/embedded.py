@@ -64,7 +64,8 @@ class EmbeddedStore:
 
     def __init__(self, path: str | Path | None = None, read_only: bool = False) -> None:
         self.path = Path(path) if path else None
-        # bumped on every write, so readers of a checkpoint know when it is stale
+        self.read_only = read_only
+        # bumped after every write, so readers of a checkpoint know when it is stale
         self.generation = 0
         try:
             if self.path is None:
@@ -148,13 +149,15 @@ class EmbeddedStore:
 
     # -- writes ----------------------------------------------------------------
     def update(self, update: str) -> None:
-        self.generation += 1
         try:
             self._ox.update(update)
         except SyntaxError as exc:
             raise malformed("SPARQL Update", exc) from None
         except OSError as exc:
             raise QueryError(f"update failed: {exc}", hint="check the update") from None
+        finally:
+            # after the write: a checkpoint taken meanwhile is then seen as stale
+            self.generation += 1
 
     def preview_update(self, update: str, candidates: Collection[URIRef | None] | None = None) -> UpdatePreview:
         """Run `update` on an in-memory copy of this store and say which graphs it changes.
@@ -172,8 +175,10 @@ class EmbeddedStore:
         # pyoxigraph has no transaction object, but one update() call is one transaction
         text = replace_graphs_update(replace, add)
         if text:
-            self.generation += 1
-            self._ox.update(text)
+            try:
+                self._ox.update(text)
+            finally:
+                self.generation += 1
 
     # -- graphs ----------------------------------------------------------------
     def graph(self, name: URIRef) -> Graph:
@@ -195,7 +200,8 @@ class EmbeddedStore:
         self._ox.backup(target)
 
     def close(self) -> None:
-        self._ox.flush()
+        if not self.read_only:
+            self._ox.flush()
         del self._ox
 
 

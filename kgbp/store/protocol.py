@@ -40,6 +40,42 @@ class SerializedResult:
     media_type: str
 
 
+@dataclass
+class UpdatePreview:
+    """What a SPARQL Update would do, found by running it on a scratch copy of the store.
+
+    `changes` maps each graph whose content would change to its new content (None: the
+    graph would be empty, i.e. gone); the key None stands for the store's default graph.
+    `generation` is the store's write generation the preview was computed against.
+    """
+
+    changes: dict[URIRef | None, Graph | None]
+    generation: int = 0
+
+
+class SparqlRunner(Protocol):
+    """Evaluates user-written SPARQL (the /sparql endpoint) within a time limit.
+
+    Named queries don't go through it: they are known and bounded, and run in-process.
+    """
+
+    def query(
+        self,
+        query: str,
+        media_type: str | None,
+        graph_media_type: str | None,
+        default_graphs: Sequence[URIRef] = (),
+        named_graphs: Sequence[URIRef] = (),
+    ) -> SerializedResult:
+        """Answer SELECT/ASK in `media_type`, CONSTRUCT/DESCRIBE in `graph_media_type`;
+        a form whose type is None raises NotAcceptable. QueryTimeout when it overruns."""
+        ...
+
+    def preview_update(self, update: str) -> UpdatePreview: ...
+
+    def close(self) -> None: ...
+
+
 class Store(Protocol):
     """A quad store reached through SPARQL 1.1 Query/Update and Graph Store operations.
 
@@ -60,8 +96,11 @@ class Store(Protocol):
         default_graphs: Sequence[URIRef] = (),
         named_graphs: Sequence[URIRef] = (),
         timeout: float | None = None,
+        graph_media_type: str | None = None,
     ) -> SerializedResult:
-        """Run any query form and answer in `media_type` (already negotiated)."""
+        """Run any query form and answer in `media_type` (already negotiated); when given,
+        CONSTRUCT/DESCRIBE answer in `graph_media_type` instead. Without FROM clauses and
+        `default_graphs`, the default graph is the union of all named graphs."""
         ...
 
     def update(self, update: str) -> None:

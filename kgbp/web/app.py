@@ -16,7 +16,7 @@ from .. import __version__, repository
 from ..config import Settings
 from ..errors import KgbpError
 from ..store import open_store
-from .routers import blueprints, pages
+from .routers import blueprints, entities, exports, pages
 
 HERE = Path(__file__).parent
 
@@ -82,4 +82,6 @@ def create_app(settings: Settings) -> FastAPI:
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(blueprints.router)
     app.include_router(pages.router)
+    app.include_router(entities.router)
+    app.include_router(exports.router)
     return app

@@ -10,8 +10,8 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from ... import repository
-from ...authoring import SharedIndex, read_bytes
 from ...auth import check, load_tokens
+from ...authoring import SharedIndex, read_bytes
 from ...blueprint_view import LANE_ORDER, load_view
 from ...errors import KgbpError, NotConformant
 from ...validate import Validator
