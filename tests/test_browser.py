@@ -1,0 +1,95 @@
+"""The tour a user takes, in a real headless Chromium (Debian's), driven by Playwright."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    if not shutil.which("chromium"):
+        pytest.fail("chromium is not installed: run `make system-deps` (Debian packages chromium, chromium-driver)")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture()
+def page(browser: Any, examples_server: tuple[str, str]) -> Iterator[Any]:
+    context = browser.new_context(locale="en-US", viewport={"width": 1400, "height": 1000})
+    pg = context.new_page()
+    pg.console_errors = []  # type: ignore[attr-defined]
+    pg.on("console", lambda m: m.type == "error" and pg.console_errors.append(m.text))  # type: ignore[attr-defined]
+    pg.on("pageerror", lambda e: pg.console_errors.append(str(e)))  # type: ignore[attr-defined]
+    pg.base = examples_server[0]  # type: ignore[attr-defined]
+    yield pg
+    context.close()
+
+
+def test_home_lists_the_examples(page: Any) -> None:
+    page.goto(page.base + "/")
+    links = page.locator("table.blueprints a").all_inner_texts()
+    assert len(links) == 5
+    for name in ("Restaurant", "Mobile TV", "Arrears", "Mobile customer lifecycle"):
+        assert any(name.lower() in link.lower() for link in links), links
+    assert page.console_errors == []
+
+
+def test_mobile_tv_page_shows_every_step_and_badge(page: Any, examples_server: tuple[str, str]) -> None:
+    import httpx
+
+    api = httpx.get(examples_server[0] + "/api/blueprints/mobile-tv-subscription/as-is").json()
+    page.goto(page.base + "/blueprints/mobile-tv-subscription/as-is")
+    svg_text = page.locator("#diagram svg").text_content()
+    flat = "".join(svg_text.split())
+    for step in api["steps"]:
+        assert "".join(step["label"].split()) in flat, step["label"]
+    f_count = sum(1 for s in api["steps"] if "F" in s["markers"])
+    w_count = sum(1 for s in api["steps"] if "W" in s["markers"])
+    assert page.locator("#diagram svg .badge-F").count() == f_count == 6
+    assert page.locator("#diagram svg .badge-W").count() == w_count == 2
+    assert page.console_errors == []
+
+
+def test_switching_to_zh_changes_lane_names(page: Any) -> None:
+    page.goto(page.base + "/blueprints/restaurant-checkout/as-is")
+    assert "Frontstage" in page.locator("#diagram svg").text_content()
+    page.click("#lang-switch")
+    page.wait_for_load_state()
+    assert "前台服务" in page.locator("#diagram svg").text_content()
+    page.goto(page.base + "/")  # the choice persists
+    assert "服务蓝图" in page.locator("h1").inner_text()
+    assert page.console_errors == []
+
+
+@pytest.mark.parametrize("path", ["/", "/blueprints/customer-lifecycle/as-is", "/upload", "/sparql-editor",
+                                  "/validation", "/questions", "/id/system/boss", "/id/department/marketing"])
+def test_no_console_errors(page: Any, path: str) -> None:
+    response = page.goto(page.base + path)
+    page.wait_for_load_state("networkidle")
+    assert response.status == 200
+    assert page.console_errors == []
+
+
+def test_sparql_editor_runs_a_query(page: Any) -> None:
+    page.goto(page.base + "/sparql-editor")
+    page.wait_for_selector(".yasqe .CodeMirror")
+    page.evaluate("window.kgbpYasgui.getTab().setQuery('SELECT (COUNT(*) AS ?n) WHERE { ?s a "
+                  "<https://w3id.org/kgbp/ontology#FailPoint> }'); null")
+    page.evaluate("() => { window.kgbpYasgui.getTab().query(); }")
+    page.wait_for_selector(".yasr table td", timeout=15000)
+    assert "17" in page.locator(".yasr").inner_text()
+    assert page.console_errors == []
