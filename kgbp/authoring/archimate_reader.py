@@ -36,6 +36,7 @@ KINDS = frozenset({"service", "blueprint", "customer", "customer-action", "step"
                    "standard", "department", "system", "failure-mode"})
 IRI_FREE_KINDS = frozenset({"customer"})
 _DTD = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+_FIRST_TAG = re.compile(rb"<[A-Za-z_]")
 
 
 @dataclass
@@ -103,8 +104,11 @@ def parse_xml(data: bytes, source: str) -> etree._Element:
     """The root element of a safe XML document; BadInput for anything malformed or hostile."""
     if len(data) > MAX_BYTES:
         raise BadInput(f"file larger than {MAX_BYTES} bytes", where=source, hint="export one service at a time")
-    # UTF-16/32 interleave NUL bytes; drop them so the declaration is found in any encoding
-    if _DTD.search(data.replace(b"\x00", b"")):
+    # A DTD can only come before the root element; look there (UTF-16/32 interleave NUL
+    # bytes: drop them first), so a "<!DOCTYPE" quoted in documentation is no false alarm.
+    text = data.replace(b"\x00", b"")
+    first_tag = _FIRST_TAG.search(text)
+    if _DTD.search(text, 0, first_tag.start() if first_tag else len(text)):
         raise _refuse_dtd(source)
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
                              huge_tree=False, remove_comments=True, remove_pis=True)
