@@ -186,9 +186,11 @@ def _export_archimate(fmt: str, service: str | None, lang: str, output: Path | N
 def export(
     blueprint: Annotated[str | None, typer.Argument(help="service/version (RDF formats); archimate and archi-csv take none.")] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="ttl, trig, jsonld, nq, nt, rdf, archimate or archi-csv.")] = "ttl",
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="File to write (default: standard output); a folder or .zip for archi-csv.")] = None,
+    output: Annotated[Path | None, typer.Option(
+        "-o", "--output", help="File to write (default: standard output); a folder or .zip for archi-csv.")] = None,
     store: StoreOpt = None,
-    service: Annotated[str | None, typer.Option("--service", help="archimate/archi-csv: one service (all its versions) instead of the whole repository.")] = None,
+    service: Annotated[str | None, typer.Option(
+        "--service", help="archimate/archi-csv: one service (all its versions) instead of the whole repository.")] = None,
     lang: Annotated[str, typer.Option("--lang", help="archimate/archi-csv: language written first (en or zh).")] = "en",
 ) -> None:
     """Export one blueprint as RDF, or the repository (or one service) as ArchiMate / Archi CSV."""
@@ -232,6 +234,29 @@ def validate(
 
 @app.command()
 @handle_errors
+def draw(
+    blueprint: Annotated[str, typer.Argument(help="service/version, or service when it has one version.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="File to write: .svg or .png.")],
+    store: StoreOpt = None,
+    lang: LangOpt = "en",
+    highlight_system: Annotated[str | None, typer.Option(
+        "--highlight-system", help="Impact view: highlight what this IT system (IRI, id or label) underlies.")] = None,
+) -> None:
+    """Draw a blueprint as a diagram (SVG or PNG, by the output's suffix)."""
+    from .diagram import blueprint_svg, svg_to_png
+    from .errors import BadInput
+
+    suffix = output.suffix.lower()
+    if suffix not in (".svg", ".png"):
+        raise BadInput(f"cannot draw to {output.name!r}", where=str(output), hint="name the output file *.svg or *.png")
+    with open_store(store) as s:
+        svg = blueprint_svg(s, repository.resolve_blueprint(s, blueprint), normalise_lang(lang), highlight_system)
+    output.write_bytes(svg if suffix == ".svg" else svg_to_png(svg))
+    out.print(f"drew {blueprint} to {output}")
+
+
+@app.command()
+@handle_errors
 def serve(
     store: StoreOpt = None,
     host: Annotated[str | None, typer.Option(help="Address to bind (default 127.0.0.1).")] = None,
@@ -264,6 +289,263 @@ def load_examples(settings: Settings) -> None:
         raise problems[0]
     repository.save(s, blueprints, validator=Validator(), agent="examples")
     s.close()
+
+
+# -- lifecycle: versions, differences, history (docs/lifecycle.md) -------------------------
+
+FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table or json.")]
+
+
+def _check_format(fmt: str) -> None:
+    from .errors import BadInput
+
+    if fmt not in ("table", "json"):
+        raise BadInput(f"unknown format {fmt!r}", where="--format", hint="use table or json")
+
+
+def _print_json(data: object) -> None:
+    import json
+
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+@app.command()
+@handle_errors
+def diff(
+    before: Annotated[str, typer.Argument(help="The earlier version (service/version), or a service: its as-is.")],
+    after: Annotated[str | None, typer.Argument(help="The later version; default: the to-be revising the as-is.")] = None,
+    fmt: FormatOpt = "table",
+    show_all: Annotated[bool, typer.Option("--all", help="Also list unchanged steps.")] = False,
+    store: StoreOpt = None,
+    lang: LangOpt = "en",
+) -> None:
+    """What changed between two versions: steps, fail and wait points, departments, systems."""
+    from . import diff as diffs
+    from .terminal_lifecycle import print_diff
+
+    _check_format(fmt)
+    with open_store(store) as s:
+        if after is None and "/" not in before:
+            a, b = diffs.default_pair(s, before)
+        else:
+            a = repository.resolve_blueprint(s, before)
+            b = repository.resolve_blueprint(s, after) if after else diffs.default_pair(s, before)[1]
+        result = diffs.compare(s, a, b, normalise_lang(lang))
+    if fmt == "json":
+        _print_json(result.as_dict())
+    else:
+        print_diff(out, result, show_unchanged=show_all)
+
+
+@app.command()
+@handle_errors
+def history(
+    blueprint: Annotated[str | None, typer.Argument(help="service/version; none = every blueprint.")] = None,
+    show: Annotated[str | None, typer.Option("--show", help="Show the state this activity left (id or prefix).")] = None,
+    fmt: FormatOpt = "table",
+    store: StoreOpt = None,
+    lang: LangOpt = "en",
+) -> None:
+    """List recorded changes (oldest first), or show an earlier state of a blueprint."""
+    from . import history as hist
+    from .blueprint_view import BlueprintView
+    from .terminal import print_blueprint
+    from .terminal_lifecycle import print_history
+
+    _check_format(fmt)
+    language = normalise_lang(lang)
+    with open_store(store) as s:
+        iri = hist.resolve(s, blueprint) if blueprint else None
+        if show is not None:
+            view: BlueprintView = hist.state_view(s, hist.find_activity(s, show, iri), language)
+        else:
+            items = hist.activities(s, iri)
+    if show is not None:
+        if fmt == "json":
+            _print_json({"id": view.id, "title": view.title, "status": view.status,
+                         "steps": [vars(st) for st in view.steps]})  # IRIs are str
+        else:
+            print_blueprint(out, view)
+    elif fmt == "json":
+        _print_json([a.as_dict() for a in items])
+    else:
+        print_history(out, items, language)
+
+
+@app.command("restore-version")
+@handle_errors
+def restore_version(
+    blueprint: Annotated[str, typer.Argument(help="service/version")],
+    activity: Annotated[str, typer.Argument(help="The activity whose state to bring back (id or prefix; see `kgbp history`).")],
+    store: StoreOpt = None,
+    lang: LangOpt = "en",
+) -> None:
+    """Bring back an earlier state of a blueprint: a new write, validated and recorded."""
+    from . import history as hist
+    from .validate import Validator
+
+    with open_store(store) as s:
+        iri = hist.resolve(s, blueprint)
+        done = hist.restore(s, iri, activity, agent="cli", validator=Validator(lang=normalise_lang(lang)))
+    out.print(f"restored {done.saved.id} to its state after {done.source.id[:8]} ({done.source.when:%Y-%m-%d %H:%M:%S}): "
+              f"{done.saved.triples} triples (+{done.saved.added} -{done.saved.removed}), {done.saved.warnings} warning(s)")
+
+
+@app.command()
+@handle_errors
+def versions(
+    service: Annotated[str, typer.Argument(help="A service id (or any of its blueprint ids).")],
+    fmt: FormatOpt = "table",
+    store: StoreOpt = None,
+    lang: LangOpt = "en",
+) -> None:
+    """List the versions of a service with status, dates and revision links."""
+    from . import history as hist
+    from .terminal_lifecycle import print_versions
+
+    _check_format(fmt)
+    with open_store(store) as s:
+        items = hist.versions(s, service, normalise_lang(lang))
+    if fmt == "json":
+        _print_json([v.as_dict() for v in items])
+    else:
+        print_versions(out, items, normalise_lang(lang))
+
+
+# -- named queries and SPARQL (docs/queries.md) ----------------------------------------------
+
+def _print_table(variables: list[str], rows: list[list[str]]) -> None:
+    from rich.table import Table
+
+    table = Table(*variables, show_lines=False)
+    for row in rows:
+        table.add_row(*row)
+    out.print(table)
+    out.print(f"{len(rows)} row(s)")
+
+
+@app.command("queries")
+@handle_errors
+def queries_(
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, json, or markdown (the text of docs/queries.md).")] = "table",
+    lang: LangOpt = "en",
+) -> None:
+    """List the named queries with their parameters."""
+    import json
+
+    from .errors import BadInput
+    from .query import load_catalogue
+    from .query_output import catalogue_entry, catalogue_markdown
+
+    catalogue, lang = load_catalogue(), normalise_lang(lang)
+    if fmt == "markdown":
+        sys.stdout.write(catalogue_markdown(catalogue))
+    elif fmt == "json":
+        sys.stdout.write(json.dumps([catalogue_entry(q, lang) for q in catalogue.values()], ensure_ascii=False, indent=2) + "\n")
+    elif fmt == "table":
+        _print_table(["name", "title", "parameters"], [
+            [q.name, q.title[lang], ", ".join(f"{p.name}{'' if p.required else '?'}" for p in q.user_params)]
+            for q in catalogue.values()])
+    else:
+        raise BadInput(f"unknown format {fmt!r}", where="--format", hint="use table, json or markdown")
+
+
+@app.command("query")
+@handle_errors
+def query_(
+    name: Annotated[str, typer.Argument(help="The named query (see `kgbp queries`).")],
+    param: Annotated[list[str] | None, typer.Option("--param", "-p", help="A parameter as name=value; repeat for several.")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv or json.")] = "table",
+    store: StoreOpt = None,
+    lang: LangOpt = "en",
+) -> None:
+    """Run a named query, e.g. `kgbp query fail_points_by_system --param system=BOSS`."""
+    import json
+
+    from . import query
+    from .errors import BadInput
+    from .query_output import result_csv, result_json, text_columns
+
+    if fmt not in ("table", "csv", "json"):
+        raise BadInput(f"unknown format {fmt!r}", where="--format", hint="use table, csv or json")
+    params: dict[str, str | None] = {}
+    for item in param or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise BadInput(f"--param {item!r} is not name=value", where="--param", hint="e.g. --param system=BOSS")
+        params[key.strip()] = value
+    named = query.get(name)
+    with open_store(store) as s:
+        result = query.run(s, named, params, normalise_lang(lang))
+    if fmt == "json":
+        sys.stdout.write(json.dumps(result_json(result), ensure_ascii=False, indent=2) + "\n")
+    elif fmt == "csv":
+        sys.stdout.write(result_csv(result))
+    else:
+        columns = text_columns(result)
+        index = [result.rows.variables.index(c) for c in columns]
+        _print_table(columns, [["" if row[i] is None else str(row[i]) for i in index] for row in result.rows.rows])
+
+
+SPARQL_FORMATS = {  # --format -> (media type for SELECT/ASK, for CONSTRUCT/DESCRIBE)
+    "table": ("application/sparql-results+json", "text/turtle"),
+    "json": ("application/sparql-results+json", "application/ld+json"),
+    "xml": ("application/sparql-results+xml", "application/rdf+xml"),
+    "csv": ("text/csv", "application/n-triples"),
+    "tsv": ("text/tab-separated-values", "application/n-triples"),
+    "turtle": ("application/sparql-results+json", "text/turtle"),
+    "nt": ("application/sparql-results+json", "application/n-triples"),
+}
+
+
+@app.command()
+@handle_errors
+def sparql(
+    query_or_file: Annotated[str, typer.Argument(help="SPARQL text, a .rq file, or - for standard input.")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, json, xml, csv, tsv, turtle or nt.")] = "table",
+    update: Annotated[bool, typer.Option("--update", help="The text is a SPARQL Update: validated and stored like any write.")] = False,
+    store: StoreOpt = None,
+    lang: LangOpt = "en",
+) -> None:
+    """Run a SPARQL query on the store (default graph: the union of all blueprints)."""
+    import json
+
+    from .errors import BadInput
+
+    if fmt not in SPARQL_FORMATS:
+        raise BadInput(f"unknown format {fmt!r}", where="--format", hint="use " + ", ".join(SPARQL_FORMATS))
+    path = Path(query_or_file)
+    if query_or_file == "-":
+        text = sys.stdin.read()
+    elif len(query_or_file) < 4096 and "{" not in query_or_file and path.is_file():
+        text = path.read_text("utf-8")
+    else:
+        text = query_or_file
+    with open_store(store) as s:
+        if update:
+            from .sparql_endpoint import apply_update
+            from .store.sandbox import InProcessRunner
+            from .validate import Validator
+
+            outcome = apply_update(s, InProcessRunner(s), text, validator=Validator(lang=normalise_lang(lang)), agent="cli")
+            for saved in outcome.saved:
+                out.print(f"stored {saved.id}: {saved.triples} triples (+{saved.added} -{saved.removed}), {saved.warnings} warning(s)")
+            for removed in outcome.removed:
+                out.print(f"removed {removed}")
+            if not outcome.saved and not outcome.removed:
+                out.print("nothing changed")
+            return
+        results, graphs = SPARQL_FORMATS[fmt]
+        answer = s.query_serialized(text, results, graph_media_type=graphs)
+    if fmt != "table" or answer.media_type != "application/sparql-results+json":
+        sys.stdout.buffer.write(answer.body)
+        return
+    data = json.loads(answer.body)
+    if "boolean" in data:
+        out.print("yes" if data["boolean"] else "no")
+        return
+    variables = data["head"]["vars"]
+    _print_table(variables, [[b.get(v, {}).get("value", "") for v in variables] for b in data["results"]["bindings"]])
 
 
 if __name__ == "__main__":  # pragma: no cover

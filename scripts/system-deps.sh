@@ -5,6 +5,9 @@ need=()
 command -v java >/dev/null 2>&1 || need+=(default-jre-headless)      # HermiT reasoner test
 command -v chromium >/dev/null 2>&1 || need+=(chromium)               # browser tests
 command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
+# diagrams: text is measured and drawn with Noto Sans CJK; PNG needs cairo (no pipes into grep -q: pipefail)
+[[ "$(fc-list : family 2>/dev/null)" == *"Noto Sans CJK"* ]] || need+=(fonts-noto-cjk fontconfig)
+[[ "$( (ldconfig -p || /sbin/ldconfig -p) 2>/dev/null)" == *libcairo.so.2* ]] || need+=(libcairo2)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then SUDO=sudo; else SUDO=; fi
   echo "installing: ${need[*]}"

@@ -13,10 +13,11 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__, repository
+from .. import query as named_queries
 from ..config import Settings
 from ..errors import KgbpError
 from ..store import open_store
-from .routers import blueprints, entities, exports, pages
+from .routers import blueprints, diagrams, entities, exports, lifecycle, pages, queries, sparql
 
 HERE = Path(__file__).parent
 
@@ -36,6 +37,7 @@ def create_app(settings: Settings) -> FastAPI:
         try:
             yield
         finally:
+            sparql.close_runner(app)
             store.close()
 
     app = FastAPI(title="kgbp", version=__version__, lifespan=lifespan,
@@ -81,7 +83,17 @@ def create_app(settings: Settings) -> FastAPI:
 
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(blueprints.router)
+    app.include_router(diagrams.router)
     app.include_router(pages.router)
     app.include_router(entities.router)
     app.include_router(exports.router)
+    app.include_router(lifecycle.router)
+    # one documented operation per named query; a bad .rq header fails here, at start
+    app.include_router(queries.build_router(named_queries.load_catalogue()))
+    app.include_router(sparql.router)
+    if settings.cors_origins:
+        from fastapi.middleware.cors import CORSMiddleware
+
+        app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["GET", "HEAD", "POST"],
+                           allow_headers=["Authorization", "Content-Type", "Accept", "Accept-Language"])
     return app

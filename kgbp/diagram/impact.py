@@ -1,0 +1,68 @@
+"""The impact view of one IT system: which steps of a blueprint it underlies, and by which supports.
+
+A step is hit when it uses the system or one of its parts (sb:partOf, transitively),
+or when such a step underlies it (sb:underlies, materialised on write). The arrows drawn
+are the supports leaving hit steps: they form every path from the system's users up to
+what the customer meets. The query binds its parameters; no text is pasted into it.
+"""
+
+from __future__ import annotations
+
+from rdflib import URIRef
+
+from ..authoring import SharedIndex
+from ..blueprint_view import BlueprintView
+from ..errors import Ambiguous, NotFound
+from ..repository import labels_of
+from ..store import Store
+from .layout import Highlight
+
+_IMPACT = """
+PREFIX sb: <https://w3id.org/kgbp/ontology#>
+SELECT DISTINCT ?step ?supported WHERE {
+  ?part sb:partOf* ?system .
+  GRAPH ?bp {
+    ?user sb:usesSystem ?part .
+    ?user sb:underlies? ?step .
+    OPTIONAL { ?step sb:supports ?supported }
+  }
+}"""
+
+_IS_SYSTEM = "ASK { ?system a <https://w3id.org/kgbp/ontology#System> }"
+
+
+def resolve_system(store: Store, ref: str) -> URIRef:
+    """A system named by IRI, id or label (either language)."""
+    ref = ref.strip()
+    if ref.startswith(("http://", "https://")):
+        iri = URIRef(ref)
+        if store.ask(_IS_SYSTEM, {"system": iri}):
+            return iri
+        found: set[URIRef] = set()
+    else:
+        found = SharedIndex.from_store(store).find("system", ref)
+    if not found:
+        raise NotFound(f"no IT system {ref!r}", where=ref,
+                       hint="name a system by its id (e.g. boss), its label in en or zh, or its IRI")
+    if len(found) > 1:
+        raise Ambiguous(f"{ref!r} names {len(found)} systems", where=ref,
+                        hint="use one of the IRIs: " + ", ".join(sorted(found)))
+    return next(iter(found))
+
+
+def impact(store: Store, blueprint: URIRef, system: URIRef, lang: str = "en") -> Highlight:
+    """The steps of `blueprint` that `system` underlies, and the supports between them."""
+    steps: set[URIRef] = set()
+    arrows: set[tuple[URIRef, URIRef]] = set()
+    for step, supported in store.select(_IMPACT, {"bp": blueprint, "system": system}).rows:
+        assert isinstance(step, URIRef)
+        steps.add(step)
+        if isinstance(supported, URIRef):
+            arrows.add((step, supported))
+    label = labels_of(store, [system], lang).get(system, str(system))
+    return Highlight(frozenset(steps), frozenset(arrows), label)
+
+
+def impact_highlight(store: Store, view: BlueprintView, system_ref: str) -> Highlight:
+    """`impact` for a drawn view, the system named by IRI, id or label."""
+    return impact(store, view.iri, resolve_system(store, system_ref), view.lang)
