@@ -121,3 +121,22 @@ def test_security_headers(server: str) -> None:
     response = httpx.get(server + "/")
     assert response.headers["x-content-type-options"] == "nosniff"
     assert response.headers["x-frame-options"] == "DENY"
+
+
+def test_diff_page_marks_added_changed_and_removed_steps(server: str) -> None:
+    page = httpx.get(server + "/blueprints/mobile-tv-subscription/to-be").text
+    assert 'id="compare-link"' in page
+    diff = httpx.get(server + "/diff", params={"from": "mobile-tv-subscription/as-is",
+                                               "to": "mobile-tv-subscription/to-be"})
+    assert diff.status_code == 200
+    api = httpx.get(server + "/api/diff", params={"from": "mobile-tv-subscription/as-is",
+                                                   "to": "mobile-tv-subscription/to-be"}).json()
+    svg = diff.text[diff.text.index("<svg"):diff.text.index("</svg>")]
+    for status in ("added", "changed", "removed"):
+        assert svg.count(f'data-status="{status}"') == api["summary"][status] + sum(
+            1 for e in api["evidence"] if e["status"] == status)
+
+
+def test_history_page_lists_the_loads(server: str) -> None:
+    page = httpx.get(server + "/history", params={"blueprint": "arrears-reconnect/as-is"}).text
+    assert page.count("<tr>") >= 2 and "save" in page

@@ -64,6 +64,7 @@ FAIL_COLOUR = "#d62728"
 WAIT_COLOUR = "#f2a900"
 ARROW_COLOUR = "#4a4a4a"
 HIGHLIGHT_COLOUR = "#c2185b"
+MARK_COLOURS = {"added": "#2e7d32", "changed": "#1565c0", "removed": "#9e9e9e"}
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,12 @@ class Highlight:
     steps: frozenset[URIRef] = frozenset()
     arrows: frozenset[tuple[URIRef, URIRef]] = frozenset()
     label: str = ""  # what the highlight is about, for the legend (e.g. the system's name)
+    # a status per step (added | changed | removed), drawn as the box outline: the diff view
+    marks: frozenset[tuple[URIRef, str]] = frozenset()
+    mark_labels: tuple[tuple[str, str], ...] = ()  # (status, legend text), in legend order
+
+    def mark_of(self, step: URIRef) -> str:
+        return next((status for iri, status in self.marks if iri == step), "")
 
 
 @dataclass
@@ -100,6 +107,7 @@ class StepBox:
     separator: float | None = None
     badges: list[Badge] = field(default_factory=list)
     highlighted: bool = False
+    mark: str = ""  # diff status, see Highlight.marks
     # content measured before placement: label lines, system lines, height
     _label: list[str] = field(default_factory=list)
     _systems: list[str] = field(default_factory=list)
@@ -238,6 +246,7 @@ def layout(view: BlueprintView, highlight: Highlight | None = None) -> Layout:
             box.fill, box.stroke = _box_colours(box.step, colours)
             box.dashed = box.step.lane == "evidence"
             box.highlighted = highlight is not None and box.step.iri in highlight.steps
+            box.mark = highlight.mark_of(box.step.iri) if highlight is not None else ""
             boxes.append(box)
     box_h = {id(b): _measure(b, view.lang) for b in boxes}
     stack_h = {key: sum(box_h[id(b)] for b in stack) + STACK_GAP * (len(stack) - 1) for key, stack in cells.items()}
@@ -382,7 +391,10 @@ def _legend(view: BlueprintView, words: Terms, colours: dict[URIRef, tuple[str, 
             top: float, width: float) -> tuple[list[LegendEntry], float]:
     """Legend entries flowing left to right, wrapping at the diagram's width."""
     items: list[tuple[str, str, str, str, URIRef | None]] = []
-    if highlight is not None:
+    if highlight is not None and highlight.mark_labels:
+        for status, text in highlight.mark_labels:
+            items.append((f"mark-{status}", "#ffffff", MARK_COLOURS[status], text, None))
+    elif highlight is not None:
         what = f"{highlight.label}: " if highlight.label else ""
         items.append(("highlight", "#ffffff", HIGHLIGHT_COLOUR, f"{what}{words.uses_system} / {words.underlies}", None))
     colon = "：" if view.lang == "zh" else ":"

@@ -15,6 +15,7 @@ from .geometry import Path, Rect, TextLine
 from .layout import (
     ARROW_COLOUR,
     HIGHLIGHT_COLOUR,
+    MARK_COLOURS,
     Arrow,
     Layout,
     LegendEntry,
@@ -93,9 +94,13 @@ def _step(parent: ET.Element, box: StepBox, dimmed: bool) -> None:
     g = _sub(parent, "g", attrs)
     _sub(g, "title", text=_tooltip(box))
     stroke, width = (HIGHLIGHT_COLOUR, "3") if box.highlighted else (box.stroke, "1.4")
+    if box.mark:
+        stroke, width = MARK_COLOURS[box.mark], "3"
+        g.set("data-status", box.mark)
+        g.set("class", g.get("class", "") + f" mark-{box.mark}")
     rect = {"class": "step-box", **ident, "rx": "2" if box.dashed else "6", "fill": box.fill, "stroke": stroke,
             "stroke-width": width}
-    if box.dashed:
+    if box.dashed or box.mark == "removed":
         rect["stroke-dasharray"] = "4 3"
     _rect(g, box.rect, **rect)
     for t in box.label:
@@ -135,6 +140,9 @@ def _legend(parent: ET.Element, e: LegendEntry, prefix: str) -> None:
     mid = e.swatch.y + e.swatch.h / 2
     if e.kind in ("department", "customer", "evidence"):
         _rect(g, e.swatch, rx="3", fill=e.fill, stroke=e.stroke, **{"stroke-width": "1.4"})
+    elif e.kind.startswith("mark-"):
+        extra = {"stroke-dasharray": "4 3"} if e.kind == "mark-removed" else {}
+        _rect(g, e.swatch, rx="3", fill=e.fill, stroke=e.stroke, **{"stroke-width": "3", **extra})
     elif e.kind in ("fail", "wait"):
         r = e.swatch.w / 2
         _sub(g, "circle", {"cx": num(e.swatch.x + r), "cy": num(mid), "r": num(r), "fill": e.fill})

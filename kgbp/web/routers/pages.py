@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request, UploadFile
+from fastapi import APIRouter, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
@@ -115,3 +115,26 @@ async def upload(request: Request, store: StoreDep, lang: LangDep, settings: Set
 def sparql_editor(request: Request, lang: LangDep) -> HTMLResponse:
     return render(request, "sparql.html", lang)
 
+
+
+@router.get("/diff", response_class=HTMLResponse)
+def diff_page(request: Request, store: StoreDep, lang: LangDep,
+              before: Annotated[str, Query(alias="from")] = "", after: Annotated[str, Query(alias="to")] = "",
+              service: str = "") -> HTMLResponse:
+    from ... import diff
+    from ...diagram.diff_view import diff_svg
+
+    if service and not (before and after):
+        a, b = diff.default_pair(store, service)
+    else:
+        a, b = repository.resolve_blueprint(store, before), repository.resolve_blueprint(store, after)
+    svg = diff_svg(store, a, b, lang).decode("utf-8")
+    return render(request, "diff.html", lang, d=diff.compare(store, a, b, lang), svg=svg[svg.index("<svg"):])
+
+
+@router.get("/history", response_class=HTMLResponse)
+def history_page(request: Request, store: StoreDep, lang: LangDep, blueprint: str = "") -> HTMLResponse:
+    from ... import history
+
+    iri = history.resolve(store, blueprint) if blueprint else None
+    return render(request, "history.html", lang, activities=history.activities(store, iri), blueprint=blueprint)
