@@ -25,7 +25,11 @@ RDF_TYPES = {media: fmt for fmt, (_, media, quads) in FORMATS.items() if not qua
 
 
 def wants_rdf(request: Request) -> str | None:
-    """The RDF media type the client prefers over HTML, if any (simple q-less negotiation)."""
+    """The RDF media type the client prefers over HTML, if any (simple q-less negotiation);
+    `?format=ttl|jsonld|rdf|nt` overrides the Accept header (for links people click)."""
+    fmt = request.query_params.get("format")
+    if fmt in FORMATS and not FORMATS[fmt][2]:
+        return FORMATS[fmt][1]
     accept = request.headers.get("accept", "")
     for part in accept.split(","):
         media = part.split(";")[0].strip().lower()

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from rdflib import URIRef
 
 from ... import repository
 from ...auth import check, load_tokens
@@ -66,7 +67,9 @@ def blueprint_page(request: Request, service: str, version: str, store: StoreDep
     downloads = [("Turtle", f"{base}?format=ttl"), ("JSON-LD", f"{base}?format=jsonld"),
                  ("ArchiMate", f"/export/archimate.xml?service={service}"),
                  ("SVG", f"/blueprints/{service}/{version}/diagram.svg?lang={lang}"),
-                 ("PNG", f"/blueprints/{service}/{version}/diagram.png?lang={lang}")]
+                 ("PNG", f"/blueprints/{service}/{version}/diagram.png?lang={lang}"),
+                 ("PowerPoint", f"/blueprints/{service}/{version}/slide.pptx?lang={lang}")]
+    downloads.append(("Excel", f"/api/blueprints/{service}/{version}/export.xlsx"))  # the spreadsheet template, filled
     others = [n for n in (view.refines, view.revision_of) if n is not None]
     labels = repository.labels_of(store, others, lang)
     if view.refines is not None:
@@ -138,3 +141,51 @@ def history_page(request: Request, store: StoreDep, lang: LangDep, blueprint: st
 
     iri = history.resolve(store, blueprint) if blueprint else None
     return render(request, "history.html", lang, activities=history.activities(store, iri), blueprint=blueprint)
+
+
+@router.get("/questions", response_class=HTMLResponse)
+def questions(request: Request, lang: LangDep) -> HTMLResponse:
+    from ...query import load_catalogue
+
+    return render(request, "questions.html", lang, catalogue=sorted(load_catalogue().values(), key=lambda q: q.name))
+
+
+@router.get("/questions/{name}", response_class=HTMLResponse)
+def question(request: Request, name: str, store: StoreDep, lang: LangDep) -> HTMLResponse:
+    from urllib.parse import urlencode
+
+    from ...entities import list_entities
+    from ...query import get, run
+    from ..table import result_table
+
+    q = get(name)
+    values = {p.name: request.query_params[p.name] for p in q.user_params if request.query_params.get(p.name)}
+    choices = {p.name: list_entities(store, p.entity, lang) for p in q.user_params if p.entity}
+    table, error = None, None
+    if all(p.name in values for p in q.user_params if p.required):  # run as soon as it can
+        try:
+            table = result_table(run(store, q, values, lang), lang)
+        except KgbpError as exc:
+            error = exc
+    csv_href = f"/api/queries/{name}?" + urlencode({**values, "lang": lang, "format": "csv"})
+    return render(request, "question.html", lang, q=q, values=values, choices=choices, table=table, error=error,
+                  csv_href=csv_href)
+
+
+def entity_page(request: Request, store: StoreDep, lang: str, node: URIRef, kind: str) -> HTMLResponse:
+    """A department or a system: what it is responsible for or underlies, across services."""
+    from ...entities import entity_label
+    from ...query import run
+    from ..table import result_table
+
+    t = messages(lang)
+    if kind == "department":
+        sections = [(t["responsible_for"], "fail_points_by_department", "department")]
+    else:
+        sections = [(t["underlies"], "fail_points_by_system", "system"), (t["impact"], "impact_of_system_failure", "system")]
+    tables = []
+    for title, name, param in sections:
+        table = result_table(run(store, name, {param: str(node)}, lang), lang)
+        tables.append({"title": title, "columns": table.titles, "rows": table.rows})
+    return render(request, "entity.html", lang, title=entity_label(store, node, lang), iri=str(node),
+                  kind_label=t[kind], sections=tables, rdf_link=f"{link(node)}?format=ttl")

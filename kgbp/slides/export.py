@@ -1,0 +1,390 @@
+"""Blueprints as editable PowerPoint slides, drawn from the diagram's own layout.
+
+One slide per blueprint version, in native shapes a person can move and retype: lane
+bands with their names, the three lines, one rounded box per step at its layout
+position, F and W badges, support arrows as connectors glued to the boxes, department
+colours with a legend, and the title in the slide's title placeholder. Coordinates are
+the layout's, one SVG pixel to one pixel at 96 dpi, so the slide matches the SVG.
+
+Each box's alt text (see alt_text.py) carries the step's id, department and systems, so
+`import_slide` reads the slide back to the same blueprint.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from urllib.parse import unquote
+
+from lxml import etree
+from pptx import Presentation
+from pptx.dml.color import RGBColor
+from pptx.enum.dml import MSO_LINE_DASH_STYLE
+from pptx.enum.shapes import MSO_CONNECTOR, MSO_SHAPE
+from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
+from pptx.oxml.ns import qn
+from pptx.presentation import Presentation as PresentationT
+from pptx.shapes.autoshape import Shape
+from pptx.shapes.base import BaseShape
+from pptx.shapes.connector import Connector
+from pptx.shapes.shapetree import GroupShapes, SlideShapes
+from pptx.slide import Slide
+from pptx.text.text import TextFrame, _Paragraph
+from pptx.util import Emu
+from rdflib import URIRef
+
+from .. import iris, repository
+from ..blueprint_view import BlueprintView, load_view
+from ..diagram.geometry import Rect, TextLine
+from ..diagram.layout import (
+    ARROW_COLOUR,
+    BOX_PAD,
+    LABEL_LH,
+    SYSTEM_LH,
+    Layout,
+    LegendEntry,
+    StepBox,
+    layout,
+)
+from ..diagram.text import FONT_FAMILY
+from ..errors import BadInput, NotFound
+from ..store import Store
+from . import alt_text
+from .connectors import fit
+
+MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+EMU_PER_PX = 9525  # 96 dpi: an SVG pixel is a pixel on the slide
+EMU_PER_PT = 12700
+MAX_SLIDE_EMU = 51_206_400  # 56 inches, PowerPoint's largest slide side
+TITLE_ONLY_LAYOUT = 5  # in python-pptx's default template
+SIDE_SITE = {"top": 0, "left": 1, "bottom": 2, "right": 3}  # connection sites of a (rounded) rectangle
+LANE_FILLS = (("f7f8fa", "e2e7ee"), ("eef1f5", "d8dee7"))  # band, header: as the SVG
+LINE_COLOUR = "5a6b82"
+
+
+def _rgb(colour: str) -> RGBColor:
+    text = colour.lstrip("#")
+    if len(text) == 3:
+        text = "".join(c * 2 for c in text)
+    return RGBColor.from_string(text.upper())
+
+
+def local_id(iri: URIRef | str) -> str:
+    """The id a department or system IRI was minted from."""
+    return unquote(str(iri).rstrip("/").rsplit("/", 1)[-1])
+
+
+class _Painter:
+    """Draws one layout on one slide; `s` converts layout pixels to EMU."""
+
+    def __init__(self, slide: Slide, scale: float) -> None:
+        self.slide = slide
+        self.s = scale
+        self.shape_of: dict[str, Shape] = {}  # step id -> its box
+
+    def emu(self, v: float) -> Emu:
+        return Emu(round(v * self.s))
+
+    def pt(self, px: float) -> float:
+        return px * self.s / EMU_PER_PT
+
+    # -- primitives ------------------------------------------------------------------
+    def shape(self, kind: MSO_SHAPE, r: Rect, name: str, fill: str | None, line: str | None,
+              line_px: float = 1.0, dashed: bool = False, tree: SlideShapes | GroupShapes | None = None) -> Shape:
+        shapes = tree if tree is not None else self.slide.shapes
+        sh = shapes.add_shape(kind, self.emu(r.x), self.emu(r.y), self.emu(r.w), self.emu(r.h))
+        _plain(sh)
+        sh.name = name
+        if fill is None:
+            sh.fill.background()
+        else:
+            sh.fill.solid()
+            sh.fill.fore_color.rgb = _rgb(fill)
+        if line is None:
+            sh.line.fill.background()
+        else:
+            sh.line.color.rgb = _rgb(line)
+            sh.line.width = self.emu(line_px)
+            if dashed:
+                sh.line.dash_style = MSO_LINE_DASH_STYLE.DASH
+        return sh
+
+    def text(self, frame: TextFrame, lines: Sequence[TextLine], *, inset: tuple[float, float, float, float] = (0, 0, 0, 0),
+             anchor: MSO_ANCHOR = MSO_ANCHOR.TOP, line_height: float | None = None, align: PP_ALIGN | None = None,
+             first: _Paragraph | None = None, space_before: float = 0.0) -> _Paragraph:
+        """The lines as the layout wrapped them, one paragraph each.
+
+        Paragraphs rather than line breaks: a renderer whose text runs a little wider
+        (LibreOffice spaces CJK next to Latin) wraps a full line before its break and
+        leaves an empty line; a paragraph end takes no room.
+        """
+        frame.word_wrap = True
+        frame.auto_size = MSO_AUTO_SIZE.NONE
+        frame.vertical_anchor = anchor
+        frame.margin_left, frame.margin_top, frame.margin_right, frame.margin_bottom = (self.emu(v) for v in inset)
+        para = first if first is not None else frame.paragraphs[0]
+        for n, line in enumerate(lines):
+            if n:
+                para = frame.add_paragraph()
+            if align is not None:
+                para.alignment = align
+            if line_height is not None:
+                para.line_spacing = Emu(round(line_height * self.s))
+            if space_before and n == 0:
+                para.space_before = Emu(round(space_before * self.s))
+            run = para.add_run()
+            run.text = line.text
+            _font(run, self.pt(line.size), line.bold, line.fill)
+        return para
+
+    def textbox(self, line: TextLine, name: str, tree: SlideShapes | GroupShapes | None = None,
+                fill: str | None = None, stroke: str | None = None, pad: float = 0.0) -> Shape:
+        box = line.bbox
+        r = Rect(box.x - pad, box.y - 1 - pad, box.w + 4 + 2 * pad, box.h + 2 + 2 * pad)
+        shapes = tree if tree is not None else self.slide.shapes
+        tb = shapes.add_textbox(self.emu(r.x), self.emu(r.y), self.emu(r.w), self.emu(r.h))
+        tb.name = name
+        if fill is not None:
+            tb.fill.solid()
+            tb.fill.fore_color.rgb = _rgb(fill)
+        if stroke is not None:
+            tb.line.color.rgb = _rgb(stroke)
+            tb.line.width = self.emu(0.8)
+        self.text(tb.text_frame, [line], inset=(pad, pad, 0, 0), anchor=MSO_ANCHOR.MIDDLE)
+        tb.text_frame.word_wrap = False
+        return tb
+
+    def connector(self, points: list[tuple[float, float]], name: str, colour: str, width_px: float,
+                  head: bool, dash: MSO_LINE_DASH_STYLE | None = None, begin: tuple[Shape, int] | None = None,
+                  end: tuple[Shape, int] | None = None, tree: SlideShapes | GroupShapes | None = None) -> Connector:
+        """A connector drawing the polyline exactly; glued to `begin` / `end` (shape, site) when given."""
+        shapes = tree if tree is not None else self.slide.shapes
+        (x1, y1), (x2, y2) = points[0], points[-1]
+        cx = shapes.add_connector(MSO_CONNECTOR.STRAIGHT, self.emu(x1), self.emu(y1), self.emu(x2), self.emu(y2))
+        _plain(cx)
+        cx.name = name
+        if begin is not None:
+            cx.begin_connect(*begin)
+        if end is not None:
+            cx.end_connect(*end)
+        # glue first (python-pptx moves the ends to the sites), then the exact route
+        fitted = fit([(x * self.s, y * self.s) for x, y in points], min_extent=2000)
+        t = fitted.transform
+        xfrm = cx._element.spPr.find(qn("a:xfrm"))
+        for attr in ("rot", "flipH", "flipV"):
+            xfrm.attrib.pop(attr, None)
+        if t.rot:
+            xfrm.set("rot", str(round(t.rot * 60000)))
+        if t.flip_h:
+            xfrm.set("flipH", "1")
+        if t.flip_v:
+            xfrm.set("flipV", "1")
+        xfrm.find(qn("a:off")).set("x", str(round(t.x)))
+        xfrm.find(qn("a:off")).set("y", str(round(t.y)))
+        xfrm.find(qn("a:ext")).set("cx", str(round(t.w)))
+        xfrm.find(qn("a:ext")).set("cy", str(round(t.h)))
+        geom = cx._element.spPr.find(qn("a:prstGeom"))
+        geom.set("prst", fitted.preset)
+        av = geom.find(qn("a:avLst"))
+        for child in list(av):
+            av.remove(child)
+        for n, value in enumerate(fitted.adjust, start=1):
+            etree.SubElement(av, qn("a:gd"), name=f"adj{n}", fmla=f"val {value}")
+        cx.line.color.rgb = _rgb(colour)
+        cx.line.width = self.emu(width_px)
+        if dash is not None:
+            cx.line.dash_style = dash
+        ln = cx.line._get_or_add_ln()
+        ln.set("cap", "flat")
+        if head:
+            etree.SubElement(ln, qn("a:tailEnd"), type="triangle", w="med", len="med")
+        return cx
+
+    # -- the blueprint ---------------------------------------------------------------
+    def lanes(self, lay: Layout) -> None:
+        for n, lane in enumerate(lay.lanes):
+            band_fill, header_fill = LANE_FILLS[n % 2]
+            self.shape(MSO_SHAPE.RECTANGLE, lane.rect, f"Lane {lane.key}", band_fill, None)
+            header = self.shape(MSO_SHAPE.RECTANGLE, lane.header, f"Lane title {lane.key}", header_fill, None)
+            self.text(header.text_frame, lane.label, inset=(BOX_PAD + 2, 0, 4, 0), anchor=MSO_ANCHOR.MIDDLE)
+        for line in lay.lines:
+            self.connector([(line.x1, line.y), (line.x2, line.y)], f"Line {line.key}", LINE_COLOUR, 1.2, head=False,
+                           dash=MSO_LINE_DASH_STYLE.DASH)
+            self.textbox(line.label, f"Line label {line.key}", fill="#ffffff", stroke="#" + LINE_COLOUR, pad=3)
+
+    def title(self, lay: Layout) -> None:
+        view = lay.view
+        placeholder = self.slide.shapes.title
+        top = min(t.bbox.y for t in lay.title) - 2
+        bottom = max(t.bbox.bottom for t in lay.title) + 2
+        width = max(t.x + t.width for t in lay.title) - lay.title[0].x + 40
+        if placeholder is None:  # pragma: no cover - the default template has one
+            return
+        placeholder.left, placeholder.top = self.emu(lay.title[0].x), self.emu(top)
+        placeholder.width, placeholder.height = self.emu(width), self.emu(bottom - top)
+        heading = [t for t in lay.title if t.cls == "title"]
+        sub = [t for t in lay.title if t.cls != "title"]
+        frame = placeholder.text_frame
+        self.text(frame, heading, align=PP_ALIGN.LEFT)
+        if sub:
+            self.text(frame, sub, first=frame.add_paragraph(), align=PP_ALIGN.LEFT, space_before=2)
+        service, _, version = view.id.partition("/")
+        refines = None
+        if view.refines is not None:
+            parent, _, step = str(view.refines).partition("/step/")
+            refines = {"blueprint": iris.blueprint_id(parent), "step": unquote(step)}
+        _describe(placeholder, alt_text.dump("blueprint", {
+            "service": {"id": service, "label": view.service}, "version": version, "status": view.status,
+            "level": view.level, "lang": view.lang, "title": view.title,
+            "revision_of": (iris.blueprint_id(str(view.revision_of)) or "").partition("/")[2] or None,
+            "refines": refines,
+        }))
+
+    def step(self, box: StepBox) -> None:
+        step = box.step
+        evidence = step.lane == "evidence"
+        sh = self.shape(MSO_SHAPE.ROUNDED_RECTANGLE, box.rect, f"{'Evidence' if evidence else 'Step'} {step.id}",
+                        box.fill, box.stroke, 1.4, dashed=box.dashed)
+        sh.adjustments[0] = (2 if evidence else 6) / min(box.rect.w, box.rect.h)
+        inset = (BOX_PAD, BOX_PAD - 2, 0, 0)  # slack on the right: renderers space CJK next to Latin wider
+        self.text(sh.text_frame, box.label, inset=inset, line_height=LABEL_LH, align=PP_ALIGN.LEFT)
+        if box.systems:
+            self.text(sh.text_frame, box.systems, first=sh.text_frame.add_paragraph(), line_height=SYSTEM_LH,
+                      inset=inset, space_before=5, align=PP_ALIGN.LEFT)
+        fields: dict[str, object] = {"id": step.id, "label": step.label}
+        if not evidence:
+            fields["performer"] = step.performer
+            if step.department_iri is not None:
+                fields["department"] = {"id": local_id(step.department_iri), "label": step.department}
+            fields["systems"] = [{"id": local_id(i), "label": label}
+                                 for i, label in zip(step.system_iris, step.systems, strict=True)]
+            if step.fail:
+                fields["fail"] = {"mode": step.failure_mode, "consequence": step.consequence}
+        _describe(sh, alt_text.dump("evidence" if evidence else "step", fields))
+        self.shape_of[step.id] = sh
+        for badge in box.badges:
+            r = Rect(badge.cx - badge.r, badge.cy - badge.r, 2 * badge.r, 2 * badge.r)
+            dot = self.shape(MSO_SHAPE.OVAL, r, f"Marker {badge.kind} {step.id}", badge.fill, "#ffffff", 1.0)
+            self.text(dot.text_frame, [badge.text], align=PP_ALIGN.CENTER, anchor=MSO_ANCHOR.MIDDLE)
+
+    def arrows(self, lay: Layout) -> None:
+        for arrow in lay.arrows:
+            src, dst = self.shape_of[arrow.source.id], self.shape_of[arrow.target.id]
+            pts = arrow.path.points
+            boxes = {b.step.id: b.rect for b in lay.boxes}
+            begin = (src, SIDE_SITE[_side(pts[0], boxes[arrow.source.id])])
+            end = (dst, SIDE_SITE[_side(pts[-1], boxes[arrow.target.id])])
+            if arrow.kind == "supports":
+                self.connector(pts, f"Supports {arrow.source.id} -> {arrow.target.id}", ARROW_COLOUR, 1.3, head=True,
+                               begin=begin, end=end)
+            else:
+                self.connector(pts, f"Evidence {arrow.source.id} -> {arrow.target.id}", "#9a9a9a", 1.0, head=False,
+                               dash=MSO_LINE_DASH_STYLE.ROUND_DOT, begin=begin, end=end)
+
+    def legend(self, entries: list[LegendEntry]) -> None:
+        if not entries:
+            return
+        group = self.slide.shapes.add_group_shape()
+        group.name = "Legend"
+        tree = group.shapes
+        for e in entries:
+            mid = e.swatch.y + e.swatch.h / 2
+            name = f"Legend {e.kind}"
+            if e.kind in ("department", "customer", "evidence"):
+                sw = self.shape(MSO_SHAPE.ROUNDED_RECTANGLE, e.swatch, name, e.fill, e.stroke, 1.4, tree=tree)
+                sw.adjustments[0] = 0.2
+            elif e.kind in ("fail", "wait"):
+                r = e.swatch.w / 2
+                dot = self.shape(MSO_SHAPE.OVAL, Rect(e.swatch.x, mid - r, 2 * r, 2 * r), name, e.fill, None, tree=tree)
+                letter = TextLine(0, 0, "F" if e.kind == "fail" else "W", 10, bold=True,
+                                  fill="#ffffff" if e.kind == "fail" else "#222")
+                self.text(dot.text_frame, [letter], align=PP_ALIGN.CENTER, anchor=MSO_ANCHOR.MIDDLE)
+            elif e.kind in ("supports", "highlight"):
+                self.connector([(e.swatch.x, mid), (e.swatch.right, mid)], name, ARROW_COLOUR, 1.3, head=True, tree=tree)
+            self.textbox(e.text, f"{name} label", tree=tree)
+
+
+def _side(p: tuple[float, float], r: Rect) -> str:
+    """The edge of `r` that point `p` lies on (the nearest one)."""
+    x, y = p
+    return min((abs(y - r.y), "top"), (abs(y - r.bottom), "bottom"), (abs(x - r.x), "left"),
+               (abs(x - r.right), "right"))[1]
+
+
+def _plain(shape: BaseShape) -> None:
+    """No theme style: colours, lines and shadows are all set explicitly."""
+    for style in shape._element.findall(qn("p:style")):
+        shape._element.remove(style)
+
+
+def _describe(shape: BaseShape, text: str) -> None:
+    shape._element.xpath("./*[1]/p:cNvPr")[0].set("descr", text)
+
+
+def _font(run: object, size_pt: float, bold: bool, colour: str) -> None:
+    """Noto Sans CJK SC for Latin and East Asian text alike (a:latin and a:ea)."""
+    font = run.font  # type: ignore[attr-defined]
+    font.size = Emu(round(size_pt * EMU_PER_PT))
+    font.bold = bold
+    font.color.rgb = _rgb(colour)
+    font.name = FONT_FAMILY
+    rpr = run._r.get_or_add_rPr()  # type: ignore[attr-defined]
+    latin = rpr.find(qn("a:latin"))
+    ea = rpr.find(qn("a:ea"))
+    if ea is None:
+        ea = etree.SubElement(rpr, qn("a:ea"))
+        latin.addnext(ea)
+    ea.set("typeface", FONT_FAMILY)
+
+
+def draw_slide(prs: PresentationT, lay: Layout, scale: float) -> Slide:
+    slide = prs.slides.add_slide(prs.slide_layouts[TITLE_ONLY_LAYOUT])
+    painter = _Painter(slide, scale)
+    painter.lanes(lay)
+    painter.title(lay)
+    for box in lay.boxes:
+        painter.step(box)
+    painter.arrows(lay)
+    painter.legend(lay.legend)
+    return slide
+
+
+def deck(views: Sequence[BlueprintView]) -> bytes:
+    """A presentation with one slide per blueprint view, in the views' order."""
+    if not views:
+        raise BadInput("no blueprint to draw", hint="name at least one blueprint")
+    layouts = [layout(v) for v in views]
+    width = max(lay.width for lay in layouts)
+    height = max(lay.height for lay in layouts)
+    scale = min(EMU_PER_PX, MAX_SLIDE_EMU / width, MAX_SLIDE_EMU / height)
+    prs = Presentation()
+    prs.slide_width, prs.slide_height = Emu(round(width * scale)), Emu(round(height * scale))
+    for lay in layouts:
+        draw_slide(prs, lay, scale)
+    prs.core_properties.title = views[0].title if len(views) == 1 else views[0].service
+    out = io.BytesIO()
+    prs.save(out)
+    return out.getvalue()
+
+
+def resolve_refs(store: Store, refs: Sequence[str]) -> list[URIRef]:
+    """'service/version' is one blueprint; a bare service id is all its versions (as-is first)."""
+    found: list[URIRef] = []
+    listed = None
+    for ref in refs:
+        if "/" in ref or ref.startswith(("http://", "https://")):
+            found.append(repository.resolve_blueprint(store, ref))
+            continue
+        listed = listed if listed is not None else repository.list_blueprints(store)
+        versions = [b for b in listed if b.id.split("/")[0] == ref]
+        if not versions:
+            raise NotFound(f"no blueprint of service {ref!r}", where=ref,
+                           hint="`kgbp list` shows the stored blueprints (ids are service/version)")
+        versions.sort(key=lambda b: (b.version != "as-is", b.version))
+        found.extend(b.iri for b in versions)
+    return list(dict.fromkeys(found))
+
+
+def blueprint_deck(store: Store, refs: Sequence[str], lang: str) -> bytes:
+    """The slides of stored blueprints (one per version) in one language."""
+    return deck([load_view(store, iri, lang) for iri in resolve_refs(store, refs)])
