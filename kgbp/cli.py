@@ -98,7 +98,7 @@ def _expand(paths: list[Path]) -> list[Path]:
 @app.command()
 @handle_errors
 def load(
-    files: Annotated[list[Path], typer.Argument(help="Blueprint files (YAML, Turtle, TriG, JSON-LD, N-Quads) or folders.")],
+    files: Annotated[list[Path], typer.Argument(help="Blueprint files (YAML, XLSX, CSV, Turtle, TriG, JSON-LD, N-Quads) or folders.")],
     store: StoreOpt = None,
     draft: Annotated[bool, typer.Option("--draft", help="Store as drafts even if they break the rules.")] = False,
     lang: LangOpt = "en",
@@ -185,7 +185,9 @@ def _export_archimate(fmt: str, service: str | None, lang: str, output: Path | N
 @handle_errors
 def export(
     blueprint: Annotated[str | None, typer.Argument(help="service/version (RDF formats); archimate and archi-csv take none.")] = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="ttl, trig, jsonld, nq, nt, rdf, archimate or archi-csv.")] = "ttl",
+    fmt: Annotated[str, typer.Option(
+        "--format", "-f", help="ttl, trig, jsonld, nq, nt, rdf, xlsx, csv, archimate or archi-csv "
+        "(trig and nq without BLUEPRINT: the whole repository).")] = "ttl",
     output: Annotated[Path | None, typer.Option(
         "-o", "--output", help="File to write (default: standard output); a folder or .zip for archi-csv.")] = None,
     store: StoreOpt = None,
@@ -199,6 +201,12 @@ def export(
 
     if fmt in ARCHIMATE_FORMATS:
         _export_archimate(fmt, service, normalise_lang(lang), output, store)
+        return
+    if fmt in SPREADSHEET_FORMATS:
+        _export_spreadsheet(fmt, blueprint, output, store)
+        return
+    if fmt in ("trig", "nq") and blueprint is None:
+        dump(output, fmt, store)  # the whole repository
         return
     if fmt not in FORMATS:
         raise BadInput(f"unknown format {fmt!r}", where="--format", hint=f"use one of: {', '.join([*FORMATS, *ARCHIMATE_FORMATS])}")
@@ -220,13 +228,17 @@ def validate(
     store: StoreOpt = None,
     lang: LangOpt = "en",
     fmt: Annotated[str, typer.Option("--format", "-f", help="text, json or ttl (sh:ValidationReport).")] = "text",
+    workers: Annotated[int | None, typer.Option("--workers", help="Processes for the whole repository (default: one per core).")] = None,
 ) -> None:
-    """Validate files on disk (without storing them), stored blueprints, or the whole repository."""
-    from .validation_service import validate_targets
+    """Validate files on disk (without storing them), stored blueprints, or the whole repository.
 
-    report = validate_targets(settings_for(store), targets or [], normalise_lang(lang))
-    from .validation_service import render_report
+    Exit 0 conformant (warnings allowed), 1 not conformant, 2 bad input."""
+    from .errors import BadInput
+    from .validation_service import FORMATS, render_report, validate_targets
 
+    if fmt not in FORMATS:
+        raise BadInput(f"unknown format {fmt!r}", where="--format", hint="use one of: " + ", ".join(FORMATS))
+    report = validate_targets(settings_for(store), targets or [], normalise_lang(lang), workers)
     render_report(out, report, fmt, normalise_lang(lang))
     if not report.conforms:
         raise typer.Exit(EXIT_NOT_CONFORMANT)
@@ -546,6 +558,176 @@ def sparql(
         return
     variables = data["head"]["vars"]
     _print_table(variables, [[b.get(v, {}).get("value", "") for v in variables] for b in data["results"]["bindings"]])
+
+
+# -- slides: PowerPoint out and in (docs/slides.md) ----------------------------------------
+
+
+@app.command()
+@handle_errors
+def slides(
+    blueprints: Annotated[list[str], typer.Argument(help="service/version, or a service id for all its versions.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="The .pptx file to write.")],
+    store: StoreOpt = None,
+    lang: LangOpt = "en",
+) -> None:
+    """Export blueprints as editable PowerPoint slides, one slide per version."""
+    from .errors import BadInput
+    from .slides import blueprint_deck
+
+    if output.suffix.lower() != ".pptx":
+        raise BadInput(f"cannot write slides to {output.name!r}", where=str(output), hint="name the output file *.pptx")
+    with open_store(store) as s:
+        data = blueprint_deck(s, blueprints, normalise_lang(lang))
+    _write_file(output, data)
+    out.print(f"wrote {output}")
+
+
+@app.command("import-slide")
+@handle_errors
+def import_slide(
+    deck: Annotated[Path, typer.Argument(help="A PowerPoint file (.pptx).")],
+    slide: Annotated[int, typer.Option("--slide", help="The slide to read (1 = the first).")] = 1,
+    output: Annotated[Path | None, typer.Option(
+        "-o", "--output", help="Write the draft's YAML here (default: standard output).")] = None,
+    store: Annotated[str | None, typer.Option(
+        "--store", help="Store the draft in this store (folder or SPARQL endpoint URL).")] = None,
+    save: Annotated[bool, typer.Option("--save", help="Store the draft in the default store (env KGBP_STORE).")] = False,
+    service: Annotated[str | None, typer.Option("--service", help="Service id (default: from the slide).")] = None,
+    version: Annotated[str | None, typer.Option("--version", help="Version id (default: from the slide, or as-is).")] = None,
+    lang: LangOpt = "en",
+) -> None:
+    """Read a blueprint drawn on a slide into a draft (YAML); --store/--save also stores it."""
+    from .authoring import MAX_FILE_BYTES, SharedIndex
+    from .errors import BadInput
+    from .slides import import_slide as read_slide
+    from .slides import store_draft
+
+    if not deck.is_file():
+        raise BadInput("no such file", where=str(deck), hint="check the path")
+    if deck.stat().st_size > MAX_FILE_BYTES:
+        raise BadInput(f"file larger than {MAX_FILE_BYTES} bytes", where=str(deck), hint="keep only the blueprint's slide")
+    data = deck.read_bytes()
+    if not (store or save):
+        imported = read_slide(data, str(deck), slide, None, service, version)
+        _write_import(imported, output)
+        return
+    with open_store(store) as s:
+        imported = read_slide(data, str(deck), slide, SharedIndex.from_store(s), service, version)
+        _write_import(imported, output)
+        result = store_draft(s, imported, agent="cli", lang=normalise_lang(lang))
+    for saved in result.saved:
+        err.print(f"stored {saved.id} (draft): {saved.triples} triples, {saved.warnings} warning(s)", highlight=False)
+
+
+def _write_file(path: Path, data: bytes) -> None:
+    from .errors import BadInput
+
+    try:
+        path.write_bytes(data)
+    except OSError as exc:
+        raise BadInput(f"cannot write the file: {exc.strerror}", where=str(path),
+                       hint="check that its folder exists and is writable") from None
+
+
+def _write_import(imported: Any, output: Path | None) -> None:
+    steps = sum(len(v) for v in imported.document["steps"].values()) + len(imported.document.get("evidence", []))
+    err.print(f"read slide {imported.slide} of {imported.source}: {imported.id}, {steps} step(s); "
+              f"{len(imported.guesses)} guess(es)", highlight=False)
+    for guess in imported.guesses:
+        err.print(Text("  guessed: ", style="yellow") + Text(str(guess)), highlight=False, soft_wrap=True)
+    if output:
+        _write_file(output, imported.yaml_text.encode("utf-8"))
+        err.print(f"wrote {output}", highlight=False)
+    else:
+        sys.stdout.write(imported.yaml_text)
+
+
+# -- spreadsheets, whole-repository dumps (docs/spreadsheets.md, docs/exports.md) ---------
+
+SPREADSHEET_FORMATS = ("xlsx", "csv")
+
+
+def _write(data: bytes, output: Path | None) -> None:
+    if output:
+        output.write_bytes(data)
+    else:
+        sys.stdout.buffer.write(data)
+
+
+def _export_spreadsheet(fmt: str, blueprint: str | None, output: Path | None, store: str | None) -> None:
+    from .errors import BadInput
+    from .export.document import blueprint_document
+    from .export.spreadsheet import csv_bytes, workbook_bytes
+
+    if blueprint is None:
+        raise BadInput(f"format {fmt!r} exports one blueprint: name it", where="BLUEPRINT",
+                       hint="give service/version (see `kgbp list`); `kgbp template` writes an empty template")
+    if fmt == "xlsx" and output is None and sys.stdout.isatty():
+        raise BadInput("an XLSX workbook is binary: not written to the terminal", where="--output",
+                       hint="name a file with -o FILE.xlsx")
+    with open_store(store) as s:
+        doc = blueprint_document(s, repository.resolve_blueprint(s, blueprint))
+    _write(workbook_bytes(doc) if fmt == "xlsx" else csv_bytes(doc), output)
+
+
+@app.command()
+@handle_errors
+def template(
+    output: Annotated[Path, typer.Option("-o", "--output", help="File to write: .xlsx (the template) or .csv.")],
+) -> None:
+    """Write the empty spreadsheet template (one row per step) to fill in and `kgbp load`."""
+    from .errors import BadInput
+    from .export.spreadsheet import csv_bytes, workbook_bytes
+
+    suffix = output.suffix.lower()
+    if suffix not in (".xlsx", ".csv"):
+        raise BadInput(f"cannot write a template to {output.name!r}", where=str(output), hint="name it *.xlsx or *.csv")
+    output.write_bytes(workbook_bytes() if suffix == ".xlsx" else csv_bytes())
+    out.print(f"wrote the template to {output}")
+
+
+@app.command()
+@handle_errors
+def dump(
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="File to write (default: standard output).")] = None,
+    fmt: Annotated[str | None, typer.Option("--format", "-f", help="trig or nq (default: from the file's suffix, else trig).")] = None,
+    store: StoreOpt = None,
+) -> None:
+    """Write the whole repository (every blueprint, shared entities, history) as TriG or N-Quads."""
+    from .dump import dump as dump_repository
+    from .dump import format_for
+
+    with open_store(store) as s:
+        _write(dump_repository(s, format_for(output or "", fmt)), output)
+
+
+@app.command()
+@handle_errors
+def restore(
+    path: Annotated[Path, typer.Argument(help="A dump written by `kgbp dump` (.trig or .nq).")],
+    fmt: Annotated[str | None, typer.Option("--format", "-f", help="trig or nq (default: from the file's suffix).")] = None,
+    store: StoreOpt = None,
+    lang: LangOpt = "en",
+) -> None:
+    """Replace the whole repository with a dump (validated; one transaction; graphs not in it are dropped)."""
+    from .dump import format_for
+    from .dump import restore as restore_repository
+    from .errors import BadInput
+    from .validate import Validator
+
+    if path.is_dir():
+        raise BadInput(f"{path} is a folder: restore a store backup with `kgbp restore-backup`", where=str(path),
+                       hint="`kgbp restore` reads one dump file written by `kgbp dump`")
+    if not path.is_file():
+        raise BadInput("no such file", where=str(path), hint="check the path")
+    with open_store(store) as s:
+        done = restore_repository(s, path.read_bytes(), str(path), format_for(path, fmt),
+                                  Validator(lang=normalise_lang(lang)))
+    for note in done.notes:
+        err.print(f"note: {note}")
+    out.print(f"restored {done.blueprints} blueprint(s) in {done.graphs} graph(s), {done.triples} triples; "
+              f"dropped {len(done.dropped)} graph(s) not in the dump")
 
 
 if __name__ == "__main__":  # pragma: no cover

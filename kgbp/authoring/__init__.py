@@ -1,4 +1,4 @@
-"""Readers: authoring files (YAML, RDF) -> AuthoredBlueprint, ready for the one write path."""
+"""Readers: authoring files (YAML, spreadsheets, RDF) -> AuthoredBlueprint, ready for the one write path."""
 
 from __future__ import annotations
 
@@ -13,11 +13,12 @@ from .shared import SharedIndex
 from .yaml_reader import read_yaml
 
 YAML_SUFFIXES = (".yaml", ".yml")
+SPREADSHEET_SUFFIXES = (".xlsx", ".csv")
 MAX_FILE_BYTES = 50_000_000
 
 
 def supported_suffixes() -> tuple[str, ...]:
-    return (*YAML_SUFFIXES, *RDF_FORMATS)
+    return (*YAML_SUFFIXES, *SPREADSHEET_SUFFIXES, *RDF_FORMATS)
 
 
 def read_bytes(data: bytes, source: str, index: SharedIndex | None = None) -> list[AuthoredBlueprint]:
@@ -25,6 +26,10 @@ def read_bytes(data: bytes, source: str, index: SharedIndex | None = None) -> li
     suffix = Path(source).suffix.lower()
     if suffix in YAML_SUFFIXES:
         return [read_yaml(data, source, index)]
+    if suffix in SPREADSHEET_SUFFIXES:
+        from .spreadsheet import read_csv, read_xlsx
+
+        return [(read_xlsx if suffix == ".xlsx" else read_csv)(data, source, index)]
     if suffix in RDF_FORMATS:
         if not data.strip():
             raise BadInput("the file is empty", where=source, hint="write a blueprint in it")

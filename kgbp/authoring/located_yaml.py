@@ -14,24 +14,36 @@ from yaml.nodes import MappingNode, Node, SequenceNode
 
 from ..errors import BadInput
 
+# A place in an authoring file: (line, column) in YAML, or a cell such as "Steps!D7" in a
+# spreadsheet (whose reader builds the same located document; see spreadsheet.py).
+Place = tuple[int, int] | str
+
+
+def where(source: str, at: Place) -> str:
+    """`file:line:col`, or `file.xlsx!Sheet!D7` for a cell."""
+    return f"{source}!{at}" if isinstance(at, str) else f"{source}:{at[0]}:{at[1]}"
+
+
+def short(at: Place) -> str:
+    """A place within the file, for messages that point back to an earlier entry."""
+    return f"at {at}" if isinstance(at, str) else f"on line {at[0]}"
+
 
 class LocatedDict(dict[Any, Any]):
-    line = 0
-    col = 0
+    at: Place = (1, 1)
 
     def __init__(self) -> None:
         super().__init__()
-        self.key_at: dict[Any, tuple[int, int]] = {}  # where each value starts
-        self.key_pos: dict[Any, tuple[int, int]] = {}  # where each key is written
+        self.key_at: dict[Any, Place] = {}  # where each value starts
+        self.key_pos: dict[Any, Place] = {}  # where each key is written
 
 
 class LocatedList(list[Any]):
-    line = 0
-    col = 0
+    at: Place = (1, 1)
 
     def __init__(self) -> None:
         super().__init__()
-        self.item_at: list[tuple[int, int]] = []
+        self.item_at: list[Place] = []
 
 
 def _at(node: Node) -> tuple[int, int]:
@@ -44,14 +56,13 @@ class _Loader(yaml.SafeLoader):
 
 def _mapping(loader: _Loader, node: MappingNode) -> LocatedDict:
     result = LocatedDict()
-    result.line, result.col = _at(node)
+    result.at = _at(node)
     loader.flatten_mapping(node)
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         if key in result:
             line, col = _at(key_node)
-            first = result.key_at[key][0]
-            raise BadInput(f"duplicate key {key!r} (first given on line {first})",
+            raise BadInput(f"duplicate key {key!r} (first given {short(result.key_at[key])})",
                            where=f"{loader.source}:{line}:{col}",
                            hint="give each key once; merge the two entries")
         result[key] = loader.construct_object(value_node, deep=True)
@@ -62,7 +73,7 @@ def _mapping(loader: _Loader, node: MappingNode) -> LocatedDict:
 
 def _sequence(loader: _Loader, node: SequenceNode) -> LocatedList:
     result = LocatedList()
-    result.line, result.col = _at(node)
+    result.at = _at(node)
     for child in node.value:
         result.append(loader.construct_object(child, deep=True))
         result.item_at.append(_at(child))
@@ -98,10 +109,10 @@ def load(text: str, source: str) -> Any:
         loader.dispose()
 
 
-def position(root: Any, path: list[Any]) -> tuple[int, int]:
-    """Line and column of the value at `path` (as jsonschema reports it), best effort."""
+def position(root: Any, path: list[Any]) -> Place:
+    """Where the value at `path` (as jsonschema reports it) is written, best effort."""
     node = root
-    at = (getattr(root, "line", 1), getattr(root, "col", 1))
+    at: Place = getattr(root, "at", (1, 1))
     for step in path:
         if isinstance(node, LocatedDict) and step in node:
             at = node.key_at.get(step, at)

@@ -55,6 +55,10 @@ def _split(graph: Graph, bp: URIRef, source: str) -> AuthoredBlueprint:
 def read_rdf(data: bytes, source: str, suffix: str) -> list[AuthoredBlueprint]:
     fmt = FORMATS[suffix]
     text = decode(data, source) if fmt != "xml" else None
+    if fmt == "json-ld" and text is not None:
+        from ..jsonld_context import inline_contexts
+
+        text = inline_contexts(text, source)  # our context from the package; no remote fetch
     try:
         if fmt in QUAD_FORMATS:
             ds = Dataset()

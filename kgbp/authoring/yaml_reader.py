@@ -26,7 +26,7 @@ from ..i18n import guess_lang
 from ..namespaces import SB, SCHEMA
 from ..vocabulary import Scheme, vocabulary
 from . import located_yaml
-from .located_yaml import LocatedDict, LocatedList
+from .located_yaml import LocatedDict, LocatedList, Place
 from .model import AuthoredBlueprint
 from .shared import SharedIndex
 
@@ -64,12 +64,12 @@ class _Reader:
     problems: list[Problem] = field(default_factory=list)
     graph: Graph = field(default_factory=Graph)
     shared: Graph = field(default_factory=Graph)
-    local: dict[str, tuple[str, URIRef, tuple[int, int]]] = field(default_factory=dict)  # id -> (kind, iri, at)
+    local: dict[str, tuple[str, URIRef, Place]] = field(default_factory=dict)  # id -> (kind, iri, at)
 
-    def where(self, at: tuple[int, int]) -> str:
-        return f"{self.source}:{at[0]}:{at[1]}"
+    def where(self, at: Place) -> str:
+        return located_yaml.where(self.source, at)
 
-    def problem(self, at: tuple[int, int], message: str, hint: str = "") -> None:
+    def problem(self, at: Place, message: str, hint: str = "") -> None:
         self.problems.append(Problem(message, self.where(at), hint))
 
     # -- values ----------------------------------------------------------------
@@ -89,14 +89,14 @@ class _Reader:
             return [(str(v), i) for i, v in enumerate(value)]
         return [(str(value), None)]
 
-    def ref_at(self, obj: LocatedDict, key: str, index: int | None) -> tuple[int, int]:
-        at = obj.key_at.get(key, (obj.line, obj.col))
+    def ref_at(self, obj: LocatedDict, key: str, index: int | None) -> Place:
+        at = obj.key_at.get(key, obj.at)
         value = obj.get(key)
         if index is not None and isinstance(value, LocatedList):
             at = value.item_at[index]
         return at
 
-    def concept(self, scheme_name: str, text: str, at: tuple[int, int], what: str) -> URIRef | None:
+    def concept(self, scheme_name: str, text: str, at: Place, what: str) -> URIRef | None:
         scheme: Scheme = vocabulary().scheme(scheme_name)
         found = scheme.lookup(text)
         if found is None:
@@ -118,7 +118,7 @@ class _Reader:
                     known |= self.index.find(kind, str(lab))
             iri = sorted(known)[0] if len(known) == 1 else mint(ident)
             if declared.find(kind, ident):
-                self.problem((entry.line, entry.col), f"duplicate {kind} id {ident!r}", "declare it once")
+                self.problem(entry.at, f"duplicate {kind} id {ident!r}", "declare it once")
             declared.add(kind, iri, ident, [(str(lab), lab.language or "") for lab in labels])
             self.shared.add((iri, RDF.type, cls))
             if not known:
@@ -136,7 +136,7 @@ class _Reader:
             if parent is not None:
                 self.shared.add((iri, SB.partOf, parent))
 
-    def shared_ref(self, kind: str, text: str, at: tuple[int, int]) -> URIRef | None:
+    def shared_ref(self, kind: str, text: str, at: Place) -> URIRef | None:
         found = self.index.find(kind, text)
         if len(found) == 1:
             return next(iter(found))
@@ -144,7 +144,7 @@ class _Reader:
         if not found:
             known = sorted(k for k in self.index.keys[kind])
             close = difflib.get_close_matches(text.casefold(), known, n=3)
-            hint = f"declare it under `{section}:` with an id and a label"
+            hint = f"declare it under `{section}:` (in a spreadsheet: the {section.title()} sheet) with an id and a label"
             if close:
                 hint += f", or did you mean {', '.join(repr(c) for c in close)}?"
             self.problem(at, f"unknown {kind} {text!r}", hint)
@@ -159,13 +159,13 @@ class _Reader:
         iri = iris.local_iri(service, version, kind, ident)
         if ident in self.local:
             first_kind, _, first_at = self.local[ident]
-            self.problem((entry.line, entry.col), f"duplicate id {ident!r} (a {first_kind} on line {first_at[0]} has it)",
+            self.problem(entry.at, f"duplicate id {ident!r} (a {first_kind} {located_yaml.short(first_at)} has it)",
                          "give every step, touchpoint, evidence and standard its own id")
         else:
-            self.local[ident] = (kind, iri, (entry.line, entry.col))
+            self.local[ident] = (kind, iri, entry.at)
         return iri
 
-    def local_ref(self, text: str, at: tuple[int, int], kinds: tuple[str, ...]) -> URIRef | None:
+    def local_ref(self, text: str, at: Place, kinds: tuple[str, ...]) -> URIRef | None:
         entry = self.local.get(text)
         if entry is not None and entry[0] in kinds:
             return entry[1]
@@ -183,16 +183,15 @@ def _schema_problems(doc: Any, source: str) -> list[Problem]:
     problems = []
     for error in sorted(_validator().iter_errors(doc), key=lambda e: list(map(str, e.absolute_path))):
         path = list(error.absolute_path)
-        line, col = located_yaml.position(doc, path)
-        where = f"{source}:{line}:{col}"
+        where = located_yaml.where(source, located_yaml.position(doc, path))
         dotted = ".".join(str(p) for p in path) or "(top level)"
         hint = ""
         message = f"{dotted}: {error.message}"
         extra = sorted(set(error.instance) - set(error.schema.get("properties", {}))) \
             if error.validator == "additionalProperties" and isinstance(error.instance, dict) else []
         if extra and isinstance(error.instance, LocatedDict) and extra[0] in error.instance.key_pos:
-            line, col = error.instance.key_pos[extra[0]]  # point at the unexpected key itself
-            where = f"{source}:{line}:{col}"
+            # point at the unexpected key itself
+            where = located_yaml.where(source, error.instance.key_pos[extra[0]])
         if error.validator == "additionalProperties" and path == ["steps"]:
             message = f"unknown lane {', '.join(map(repr, extra))}"
             hint = "lanes are customer, frontstage, backstage, support (physical evidence goes under `evidence:`)"
@@ -205,6 +204,11 @@ def _schema_problems(doc: Any, source: str) -> list[Problem]:
             hint = "ids are letters (Chinese allowed), digits, '-', '_' and '.', without spaces or '/'"
         elif error.validator == "required":
             hint = "add the missing key (see docs/authoring.md)"
+        elif error.validator == "type":
+            wanted = {"integer": "a whole number", "number": "a number", "string": "text", "boolean": "true or false",
+                      "array": "a list", "object": "a mapping"}
+            expected = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+            hint = "write " + " or ".join(wanted.get(str(t), str(t)) for t in expected) + " here"
         problems.append(Problem(message, where, hint))
     return problems
 
@@ -216,7 +220,7 @@ def _normalise_lanes(doc: LocatedDict) -> None:
         return
     lanes = vocabulary().scheme("lane")
     renamed = LocatedDict()
-    renamed.line, renamed.col = steps.line, steps.col
+    renamed.at = steps.at
     for key, value in steps.items():
         concept = lanes.lookup(str(key))
         new_key = lanes.notation[concept] if concept is not None else key
@@ -234,6 +238,11 @@ def read_yaml(data: bytes, source: str, index: SharedIndex | None = None) -> Aut
     if not isinstance(doc, LocatedDict):
         raise BadInput("a blueprint file must be a YAML mapping (service:, steps: ...)", where=f"{source}:1:1",
                        hint="start from examples/*.yaml or docs/authoring.md")
+    return read_document(doc, source, index)
+
+
+def read_document(doc: LocatedDict, source: str, index: SharedIndex | None = None) -> AuthoredBlueprint:
+    """A located document (from YAML or a spreadsheet) -> blueprint: schema, references, cycles."""
     _normalise_lanes(doc)
     problems = _schema_problems(doc, source)
     if problems:
@@ -369,7 +378,7 @@ def _build(r: _Reader) -> AuthoredBlueprint:
     lanes = vocab.scheme("lane")
     performers = vocab.scheme("performer")
     counters = dict.fromkeys(LANE_KEYS, 0)
-    arrows: list[tuple[str, str, tuple[int, int]]] = []
+    arrows: list[tuple[str, str, Place]] = []
     for lane, entry in lane_steps:
         counters[lane] += 1
         node = local_iri[id(entry)]
@@ -423,9 +432,9 @@ def _build(r: _Reader) -> AuthoredBlueprint:
                              draft=status_text == "draft", source=r.source)
 
 
-def _check_cycles(r: _Reader, arrows: list[tuple[str, str, tuple[int, int]]]) -> None:
+def _check_cycles(r: _Reader, arrows: list[tuple[str, str, Place]]) -> None:
     """A cycle of supports has no lowest step: report each cycle once, with its path."""
-    out: dict[str, list[tuple[str, tuple[int, int]]]] = {}
+    out: dict[str, list[tuple[str, Place]]] = {}
     for src, dst, at in arrows:
         out.setdefault(src, []).append((dst, at))
     state: dict[str, int] = {}  # 1 = on the path, 2 = done

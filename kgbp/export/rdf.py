@@ -1,10 +1,19 @@
-"""RDF exports: one blueprint (with the shared entities it names) or the whole repository."""
+"""RDF exports: one blueprint (with the shared entities it names) or the whole repository.
+
+JSON-LD is compacted with kgbp's context (jsonld_context.py) and names it by its IRI.
+The whole repository is every named graph but the ontology's: blueprints, the repository
+graph (services, departments, systems) and history. The ontology belongs to the software
+(served at /ontology) and is reloaded from it on restore (see dump.py).
+"""
 
 from __future__ import annotations
 
+import json
+
 from rdflib import Dataset, Graph, URIRef
 
-from ..namespaces import PREFIXES, REPOSITORY_GRAPH, SB
+from ..jsonld_context import CONTEXT_IRI, context
+from ..namespaces import ONTOLOGY_GRAPH, PREFIXES, REPOSITORY_GRAPH, SB
 from ..store import Store
 
 # format name -> (rdflib format, media type, keeps named graphs)
@@ -37,6 +46,14 @@ def blueprint_dataset(store: Store, bp: URIRef) -> tuple[Graph, Graph]:
     return graph, shared
 
 
+def to_jsonld(graph: Graph) -> bytes:
+    """Compact JSON-LD with readable keys; "@context" names kgbp's context by its IRI."""
+    text = graph.serialize(format="json-ld", context=context(), auto_compact=True, use_native_types=True)
+    doc = json.loads(text)
+    doc["@context"] = CONTEXT_IRI
+    return json.dumps(doc, ensure_ascii=False, indent=2).encode("utf-8")
+
+
 def export_blueprint(store: Store, bp: URIRef, fmt: str) -> bytes:
     rdflib_format, _, quads = FORMATS[fmt]
     graph, shared = blueprint_dataset(store, bp)
@@ -49,8 +66,29 @@ def export_blueprint(store: Store, bp: URIRef, fmt: str) -> bytes:
         r += shared
         return ds.serialize(format=rdflib_format, encoding="utf-8")
     out = graph + shared
+    if fmt == "jsonld":
+        return to_jsonld(out)
     _bind(out)
     return out.serialize(format=rdflib_format, encoding="utf-8")
+
+
+def repository_dataset(store: Store) -> Dataset:
+    """Every named graph of the store but the ontology's, as an rdflib dataset."""
+    ds = Dataset()
+    _bind(ds)
+    for name in sorted(store.graph_names()):
+        if name != ONTOLOGY_GRAPH:
+            named = ds.graph(name)
+            named += store.graph(name)
+    return ds
+
+
+def export_repository(store: Store, fmt: str = "trig") -> bytes:
+    """The whole repository as TriG or N-Quads, a named graph per blueprint (see `repository_dataset`)."""
+    rdflib_format, _, quads = FORMATS[fmt]
+    if not quads:
+        raise ValueError(f"{fmt} keeps no named graphs")
+    return repository_dataset(store).serialize(format=rdflib_format, encoding="utf-8")
 
 
 def describe(store: Store, node: URIRef) -> Graph:

@@ -17,7 +17,7 @@ from .. import query as named_queries
 from ..config import Settings
 from ..errors import KgbpError
 from ..store import open_store
-from .routers import blueprints, diagrams, entities, exports, lifecycle, pages, queries, sparql
+from .routers import blueprints, diagrams, downloads, entities, exports, lifecycle, ontology, pages, queries, slides, sparql, validation
 
 HERE = Path(__file__).parent
 
@@ -91,6 +91,10 @@ def create_app(settings: Settings) -> FastAPI:
     # one documented operation per named query; a bad .rq header fails here, at start
     app.include_router(queries.build_router(named_queries.load_catalogue()))
     app.include_router(sparql.router)
+    app.include_router(slides.router)
+    app.include_router(ontology.router)
+    app.include_router(downloads.router)
+    app.include_router(validation.router)
     if settings.cors_origins:
         from fastapi.middleware.cors import CORSMiddleware
 
