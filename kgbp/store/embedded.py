@@ -89,7 +89,11 @@ class EmbeddedStore:
     # -- queries ---------------------------------------------------------------
     def _run(self, query: str, bindings: Mapping[str, Identifier] | None = None,
              default_graphs: Sequence[URIRef] = (), named_graphs: Sequence[URIRef] = ()) -> object:
-        subs = {ox.Variable(k): to_ox(v) for k, v in (bindings or {}).items()}
+        try:
+            subs = {ox.Variable(k): to_ox(v) for k, v in (bindings or {}).items()}
+        except ValueError as exc:  # e.g. an IRI made from what someone typed
+            raise QueryError(f"cannot bind a parameter: {exc}", where=", ".join(bindings or {}),
+                             hint="give a valid IRI or text") from None
         kwargs: dict[str, object] = {}
         if default_graphs or named_graphs:
             # a dataset given by the caller (SPARQL protocol): no default graph unless named
@@ -153,7 +157,7 @@ class EmbeddedStore:
             self._ox.update(update)
         except SyntaxError as exc:
             raise malformed("SPARQL Update", exc) from None
-        except OSError as exc:
+        except (OSError, RuntimeError) as exc:
             raise QueryError(f"update failed: {exc}", hint="check the update") from None
         finally:
             # after the write: a checkpoint taken meanwhile is then seen as stale
