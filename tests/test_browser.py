@@ -93,3 +93,18 @@ def test_sparql_editor_runs_a_query(page: Any) -> None:
     page.wait_for_selector(".yasr table td", timeout=15000)
     assert "17" in page.locator(".yasr").inner_text()
     assert page.console_errors == []
+
+
+def test_questions_page_answers_fail_points_under_boss(page: Any) -> None:
+    page.goto(page.base + "/questions")
+    page.click("text=Fail points a system underlies")
+    page.select_option("select[name=system]", label="BOSS")
+    page.click("#run")
+    page.wait_for_selector("#results")
+    text = page.locator("#results").inner_text()
+    for label in ("Configure and execute the credit rules in the system", "Send the low-balance SMS", "Service activation failed",
+                  "Send the order-failure notice", "Data sync between service systems"):
+        assert label.lower() in text.lower(), (label, text)
+    assert "make the customer-account credit rules" not in text.lower()
+    assert page.locator("#csv-link").get_attribute("href").endswith("format=csv")
+    assert page.console_errors == []
