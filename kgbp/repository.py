@@ -90,7 +90,8 @@ def save(
                 f"{len(blocking)} rule violation(s): nothing was stored",
                 where=str(blocking[0].focus),
                 hint="fix the blueprint (see the report), or store it as a draft with --draft",
-                report=ValidationReport(blocking + [r for r in report.results if r not in blocking]),
+                report=ValidationReport(blocking + [r for r in report.results if r not in blocking],
+                                        report.checked, report.drafts, report.lang),
             )
     now = datetime.now(UTC)
     records = Graph()

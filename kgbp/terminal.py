@@ -63,23 +63,46 @@ def print_blueprint(console: Console, view: BlueprintView) -> None:
             console.print(Text(f"---- {LINES[lang][lane]} ----", style="dim"))
 
 
+REPORT_WORDS = {
+    "en": {"Violation": "violation", "Warning": "warning", "Info": "info", "draft": "draft", "value": "value",
+           "conforms": "conforms to every rule", "checked": "{n} blueprint(s) checked",
+           "summary": "{v} violation(s), {w} warning(s)", "ok": "no findings"},
+    "zh": {"Violation": "违规", "Warning": "警告", "Info": "提示", "draft": "草稿", "value": "值",
+           "conforms": "符合全部规则", "checked": "已检查 {n} 个蓝图",
+           "summary": "{v} 个违规，{w} 个警告", "ok": "没有问题"},
+}
+
+
 def print_report(console: Console, report: ValidationReport, lang: str) -> None:
-    zh = lang == "zh"
-    if not report.results:
-        console.print("[green]" + ("符合全部规则" if zh else "conforms: no findings") + "[/green]")
-        return
-    by_bp: dict[str, dict[str, list]] = {}
+    """Grouped by blueprint, then rule; each finding says where, what and what to change."""
+
+    words = REPORT_WORDS.get(lang, REPORT_WORDS["en"])
+    report.sort()
+    by_bp: dict[str, dict[tuple[str, str, str], list]] = {}
     for r in report.results:
-        by_bp.setdefault(str(r.blueprint), {}).setdefault(f"{r.rule_title} ({r.rule})", []).append(r)
+        by_bp.setdefault(r.blueprint_id, {}).setdefault((r.severity, r.rule, r.rule_title), []).append(r)
     for bp, rules in by_bp.items():
-        console.print(Text(bp, style="bold"))
-        for rule, results in rules.items():
-            console.print(f"  {rule}")
+        draft = any(r.draft for group in rules.values() for r in group)
+        console.print(Text(bp + (f"  ({words['draft']})" if draft else ""), style="bold"))
+        for (severity, rule, title), results in rules.items():
+            style = "red" if severity == "Violation" else "yellow"
+            console.print(Text("  ") + Text(f"{words.get(severity, severity)}", style=f"bold {style}")
+                          + Text(f"  {title}  [{rule}]"))
             for r in results:
-                style = "red" if r.severity == "Violation" else "yellow"
-                console.print(Text(f"    {r.severity}: {r.focus_label} <{r.focus}>", style=style))
-                console.print(f"      {r.message}")
+                where = Text("    - ") + Text(r.focus_label, style="bold") + Text(f"  <{r.focus}>", style="dim")
+                console.print(where, soft_wrap=True)
+                detail = r.message
+                if r.value:
+                    detail += f"  ({words['value']}: {r.value_label or r.value})"
+                console.print(Text(f"      {detail}"), soft_wrap=True)
                 if r.hint:
-                    console.print(f"      -> {r.hint}", style="dim")
+                    console.print(Text(f"      -> {r.hint}", style="dim"), soft_wrap=True)
     v, w = len(report.violations()), len(report.warnings())
-    console.print(f"{v} 个违规, {w} 个警告" if zh else f"{v} violation(s), {w} warning(s)")
+    tail = words["summary"].format(v=v, w=w) if report.results else words["ok"]
+    if report.checked:
+        tail = words["checked"].format(n=len(report.checked)) + ": " + tail
+    if report.conforms:
+        tail += f" ({words['conforms']})" if report.results else ""
+        console.print(Text(tail, style="green"))
+    else:
+        console.print(Text(tail, style="bold red"))

@@ -8,9 +8,13 @@ command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
 # diagrams: text is measured and drawn with Noto Sans CJK; PNG needs cairo (no pipes into grep -q: pipefail)
 [[ "$(fc-list : family 2>/dev/null)" == *"Noto Sans CJK"* ]] || need+=(fonts-noto-cjk fontconfig)
 [[ "$( (ldconfig -p || /sbin/ldconfig -p) 2>/dev/null)" == *libcairo.so.2* ]] || need+=(libcairo2)
+command -v soffice >/dev/null 2>&1 || need+=(libreoffice-impress)    # slides: exported .pptx opened headless
+command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)          # slides: its PDF turned into a PNG
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then SUDO=sudo; else SUDO=; fi
   echo "installing: ${need[*]}"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
+# store suite: Virtuoso 7 as the external SPARQL server (binaries only; scripts/virtuoso.sh runs it)
+bash "$(dirname "$0")/virtuoso.sh" install

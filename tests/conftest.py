@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import secrets
+import socket
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -65,3 +69,36 @@ def examples_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[
     token = create_token(settings, "tester")
     with running_server(settings) as base:
         yield base, token
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
+    """A throwaway Virtuoso 7 for the session (scripts/virtuoso.sh): loopback, free ports,
+    a random dba password, a database in a temporary folder. Yields the settings that reach it.
+
+    Fails (never skips) when Virtuoso cannot be installed or started: the store suite is
+    part of `make test`. Its row cap is Virtuoso's shipped default (10,000 rows), so the
+    suite also shows kgbp works on a server configured as it comes.
+    """
+    script = str(ROOT / "scripts" / "virtuoso.sh")
+    env = {**os.environ,
+           "VIRTUOSO_DIR": str(tmp_path_factory.mktemp("virtuoso") / "instance"),
+           "VIRTUOSO_SQL_PORT": str(_free_port()), "VIRTUOSO_HTTP_PORT": str(http_port := _free_port()),
+           "VIRTUOSO_PASSWORD": secrets.token_hex(8), "VIRTUOSO_MAX_ROWS": "10000"}
+    for command in ("install", "start"):
+        done = subprocess.run(["bash", script, command], env=env, capture_output=True, text=True, timeout=600)
+        if done.returncode != 0:
+            pytest.fail(f"Virtuoso 7 is needed for the store suite, and `scripts/virtuoso.sh {command}` failed:\n"
+                        f"{done.stdout}{done.stderr}\n(install it with `make system-deps`, or "
+                        "`apt-get install virtuoso-opensource-7-bin`)", pytrace=False)
+    try:
+        yield Settings(store=f"http://127.0.0.1:{http_port}/sparql", store_user="dba",
+                       store_password=env["VIRTUOSO_PASSWORD"])
+    finally:
+        subprocess.run(["bash", script, "stop"], env=env, capture_output=True, timeout=60)
