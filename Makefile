@@ -44,6 +44,7 @@ test: install system-deps lint types
 
 bench: install
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/load.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -30,6 +30,9 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 StoreOpt = Annotated[str | None, typer.Option("--store", help="Store folder or SPARQL endpoint URL (env KGBP_STORE; default ./kgbp-data).")]
 LangOpt = Annotated[str, typer.Option("--lang", help="Language of labels and messages: en or zh.")]
+IfVersionOpt = Annotated[str | None, typer.Option(
+    "--if-version", help="Write only if the blueprint's stored version is this one (`kgbp show` prints it); "
+    "otherwise say who changed it since.")]
 
 
 def handle_errors(func: F) -> F:
@@ -102,9 +105,12 @@ def load(
     store: StoreOpt = None,
     draft: Annotated[bool, typer.Option("--draft", help="Store as drafts even if they break the rules.")] = False,
     lang: LangOpt = "en",
+    if_version: IfVersionOpt = None,
 ) -> None:
     """Read, validate and store blueprints. Nothing is stored unless every file is good."""
     from .authoring import SharedIndex, read_many
+    from .concurrency import Expected
+    from .errors import BadInput
     from .validate import Validator
 
     paths = _expand(files)
@@ -117,22 +123,41 @@ def load(
                 print_error(exc)
             err.print(f"{len(problems)} file(s) could not be read; nothing was stored.")
             raise typer.Exit(EXIT_BAD_INPUT)
-        result = repository.save(s, blueprints, validator=Validator(lang=normalise_lang(lang)), draft=draft, agent="cli")
+        expect = None
+        if if_version is not None:
+            if len(blueprints) != 1:
+                raise BadInput(f"--if-version guards one blueprint; the files hold {len(blueprints)}", where="--if-version",
+                               hint="load the blueprints one by one, each with the version `kgbp show` printed")
+            expect = {blueprints[0].iri: Expected.parse(if_version) or Expected()}
+        result = repository.save(s, blueprints, validator=Validator(lang=normalise_lang(lang)), draft=draft, agent="cli",
+                                 expect=expect)
     for saved in result.saved:
         flag = " (draft)" if saved.draft else ""
         out.print(f"stored {saved.id}{flag}: {saved.triples} triples (+{saved.added} -{saved.removed}), "
-                  f"{saved.warnings} warning(s)")
+                  f"{saved.warnings} warning(s); version {saved.version}", soft_wrap=True)
     out.print(f"{len(result.saved)} blueprint(s) stored.")
+    if result.report.results:  # warnings (and a draft's violations) are stored and shown
+        from .terminal import print_report
+
+        print_report(err, result.report, normalise_lang(lang))
 
 
 @app.command("list")
 @handle_errors
-def list_(store: StoreOpt = None, lang: LangOpt = "en") -> None:
+def list_(store: StoreOpt = None, lang: LangOpt = "en",
+          etag: Annotated[bool, typer.Option("--etag", help="Print each blueprint's id and stored version (for --if-version).")] = False,
+          ) -> None:
     """List the stored blueprints."""
+    from .concurrency import version
     from .terminal import print_blueprints
 
     with open_store(store) as s:
-        print_blueprints(out, repository.list_blueprints(s, normalise_lang(lang)), normalise_lang(lang))
+        items = repository.list_blueprints(s, normalise_lang(lang))
+        if etag:
+            for b in items:
+                sys.stdout.write(f"{b.id}\t{version(s, b.iri)}\n")
+            return
+        print_blueprints(out, items, normalise_lang(lang))
 
 
 @app.command()
@@ -141,20 +166,26 @@ def show(blueprint: Annotated[str, typer.Argument(help="service/version, or serv
          store: StoreOpt = None, lang: LangOpt = "en") -> None:
     """Show a blueprint lane by lane."""
     from .blueprint_view import load_view
+    from .concurrency import version
     from .terminal import print_blueprint
 
     with open_store(store) as s:
         iri = repository.resolve_blueprint(s, blueprint)
+        current = version(s, iri)  # before the content: see web/routers/blueprints.py
         print_blueprint(out, load_view(s, iri, normalise_lang(lang)))
+    out.print(f"version {current}  (give it to `kgbp load --if-version` to write only over this state)", highlight=False,
+              soft_wrap=True)
 
 
 @app.command()
 @handle_errors
-def remove(blueprint: str, store: StoreOpt = None) -> None:
+def remove(blueprint: str, store: StoreOpt = None, if_version: IfVersionOpt = None) -> None:
     """Remove a blueprint version from the store."""
+    from .concurrency import Expected
+
     with open_store(store) as s:
         iri = repository.resolve_blueprint(s, blueprint)
-        n = repository.remove(s, iri, agent="cli")
+        n = repository.remove(s, iri, agent="cli", expect=Expected.parse(if_version) if if_version else None)
     out.print(f"removed {blueprint} ({n} triples)")
 
 
@@ -728,6 +759,140 @@ def restore(
         err.print(f"note: {note}")
     out.print(f"restored {done.blueprints} blueprint(s) in {done.graphs} graph(s), {done.triples} triples; "
               f"dropped {len(done.dropped)} graph(s) not in the dump")
+
+
+# -- operations: backups, tokens (docs/operations.md) ----------------------------------------
+
+@app.command()
+@handle_errors
+def backup(
+    target: Annotated[str, typer.Argument(help="The new folder to write the snapshot to; with --server, the backup's name "
+                                               "(the server writes it into its backups folder).")],
+    store: StoreOpt = None,
+    server: Annotated[str | None, typer.Option("--server", help="Back up through this running server (URL), "
+                                                                "e.g. http://127.0.0.1:8000.")] = None,
+    token: Annotated[str | None, typer.Option("--token", help="The server's write token (env KGBP_TOKEN).",
+                                              envvar="KGBP_TOKEN")] = None,
+) -> None:
+    """Write a consistent snapshot of the store (also while a server holds it: use --server)."""
+    from .backup import snapshot
+    from .errors import StoreUnavailable
+
+    if server:
+        _backup_through(server, token, target)
+        return
+    try:
+        with open_store(store) as s:
+            done = snapshot(s, Path(target))
+    except StoreUnavailable as exc:
+        if "in use" not in exc.message:
+            raise
+        raise StoreUnavailable(exc.message, where=exc.where,
+                               hint="a running server holds the store: back up through it with "
+                                    "`kgbp backup NAME --server http://127.0.0.1:8000 --token TOKEN`") from None
+    out.print(f"backed up {done.blueprints} blueprint(s), {done.graphs} graph(s) to {done.path}")
+
+
+def _backup_through(server: str, token: str | None, name: str) -> None:
+    import httpx
+
+    from .errors import BadInput, KgbpError, StoreUnavailable
+
+    if not token:
+        raise BadInput("--server needs the server's write token", where="--token", hint="give --token T, or set KGBP_TOKEN")
+    url = server.rstrip("/") + "/api/admin/backup"
+    try:
+        response = httpx.post(url, params={"name": name}, headers={"Authorization": f"Bearer {token}"}, timeout=600)
+    except httpx.HTTPError as exc:
+        raise StoreUnavailable(f"cannot reach the server: {exc}", where=url, hint="check the URL and that the server runs") from None
+    try:
+        body = response.json()
+    except ValueError:
+        body = {}
+    if response.status_code != 201:
+        error = KgbpError(body.get("message") or f"the server answered {response.status_code}",
+                          where=body.get("where") or url, hint=body.get("hint", ""))
+        raise error
+    out.print(f"the server backed up {body['blueprints']} blueprint(s), {body['graphs']} graph(s) as {body['name']!r} "
+              f"in its backups folder")
+
+
+@app.command("restore-backup")
+@handle_errors
+def restore_backup(
+    source: Annotated[Path, typer.Argument(help="A folder written by `kgbp backup`.")],
+    store: StoreOpt = None,
+) -> None:
+    """Replace the store with a backup (refused while a server holds the store; the old store is kept beside it)."""
+    from .backup import restore_backup as restore_folder
+    from .errors import BadInput
+
+    settings = settings_for(store)
+    if settings.is_remote:
+        raise BadInput("restore-backup replaces an embedded store folder", where=settings.store,
+                       hint="for a remote store: `kgbp restore DUMP` (a dump file) through SPARQL")
+    done = restore_folder(source, Path(settings.store))
+    out.print(f"restored {done.blueprints} blueprint(s), {done.graphs} graph(s) into {done.store}")
+    if done.replaced is not None:
+        out.print(f"the previous store is kept in {done.replaced} (delete it when satisfied)")
+
+
+token_app = typer.Typer(help="Write tokens: create, list, rotate, revoke (stored hashed).", no_args_is_help=True)
+app.add_typer(token_app, name="token")
+
+
+@token_app.command("create")
+@handle_errors
+def token_create(name: Annotated[str, typer.Argument(help="Who holds it (shown in the history as the author of writes).")],
+                 store: StoreOpt = None) -> None:
+    """Create a token and print it once (only its hash is kept)."""
+    from .auth import check_name, create_token, token_names
+    from .errors import Conflict
+
+    settings = settings_for(store)
+    if check_name(name) in token_names(settings):
+        raise Conflict(f"a token named {name!r} exists already", where=name,
+                       hint=f"`kgbp token rotate {name}` replaces it; or choose another name")
+    _print_token(name, create_token(settings, name))
+
+
+@token_app.command("list")
+@handle_errors
+def token_list(store: StoreOpt = None) -> None:
+    """List the names of the tokens (the tokens themselves are not kept)."""
+    from .auth import token_names, tokens_path
+
+    settings = settings_for(store)
+    names = token_names(settings)
+    for name in names:
+        out.print(name, highlight=False)
+    err.print(f"{len(names)} token(s) in {tokens_path(settings)}", highlight=False)
+
+
+@token_app.command("rotate")
+@handle_errors
+def token_rotate(name: str, store: StoreOpt = None) -> None:
+    """Replace a token: the old one stops working at once; the new one is printed once."""
+    from .auth import rotate_token
+
+    _print_token(name, rotate_token(settings_for(store), name))
+
+
+@token_app.command("revoke")
+@handle_errors
+def token_revoke(name: str, store: StoreOpt = None) -> None:
+    """Revoke a token: writes with it are refused from the next request on."""
+    from .auth import revoke_token
+    from .errors import NotFound
+
+    if not revoke_token(settings_for(store), name):
+        raise NotFound(f"no token named {name!r}", where=name, hint="`kgbp token list` shows the names")
+    out.print(f"revoked {name}")
+
+
+def _print_token(name: str, token: str) -> None:
+    err.print(f"token for {name!r} (shown once; keep it secret):", highlight=False)
+    out.print(token, highlight=False, soft_wrap=True)
 
 
 if __name__ == "__main__":  # pragma: no cover

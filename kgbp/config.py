@@ -39,6 +39,8 @@ class Settings:
     tokens_file: str = field(default="", metadata={"help": "File of hashed write tokens (name:sha256 a line); default <store>/tokens."})
     read_token_required: bool = field(default=False, metadata={"help": "Require a token for reads too."})
     cors_origins: tuple[str, ...] = field(default=(), metadata={"help": "Origins allowed by CORS (comma-separated); none by default."})
+    backup_dir: str = field(default="", metadata={
+        "help": "Folder where POST /api/admin/backup writes snapshots; default <store>-backups beside the store."})
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Settings:

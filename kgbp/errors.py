@@ -132,3 +132,22 @@ class NotAcceptable(KgbpError):
 class UnsupportedMediaType(BadInput):
     http_status = 415
     kind = "unsupported-media-type"
+
+
+@dataclass
+class PreconditionFailed(KgbpError):
+    """A conditional write refused: the blueprint's stored version is not the one expected
+    (someone changed it since it was read). Says what it is now and who changed it last."""
+
+    current: str | None = None  # the stored version now (None: not stored)
+    last_change: dict[str, Any] | None = None  # the last history activity: who, when, triples added/removed
+    http_status = 412
+    kind = "precondition-failed"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**super().as_dict(), "etag": f'"{self.current}"' if self.current else None,
+                "last_change": self.last_change}
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"ETag": f'"{self.current}"'} if self.current else {}

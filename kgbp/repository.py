@@ -8,7 +8,7 @@ transaction. A rejected or failed write changes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -16,6 +16,7 @@ from rdflib import Graph, Literal, URIRef
 
 from . import history, iris
 from .authoring import AuthoredBlueprint
+from .concurrency import Expected, check, version, write_lock
 from .derive import derive
 from .errors import NotConformant, NotFound
 from .i18n import pick
@@ -35,6 +36,7 @@ class Saved:
     draft: bool
     warnings: int
     activity: URIRef | None = None  # its record in the history graph
+    version: str | None = None  # the stored version it left (the HTTP ETag; see concurrency.py)
 
 
 @dataclass
@@ -67,10 +69,13 @@ def save(
     draft: bool = False,
     agent: str = "kgbp",
     restores: URIRef | None = None,
+    expect: Mapping[URIRef, Expected] | None = None,
 ) -> SaveResult:
     """Validate and store blueprints in one transaction; raise NotConformant to reject all.
 
     `restores` (an activity) records the write as a restore of that activity's state.
+    `expect`: the versions the writer read (optimistic concurrency); PreconditionFailed,
+    and nothing stored, when a blueprint's stored version is not as expected.
     """
     kinds = _channel_kinds()
     shared = Graph()
@@ -93,30 +98,40 @@ def save(
                 report=ValidationReport(blocking + [r for r in report.results if r not in blocking],
                                         report.checked, report.drafts, report.lang),
             )
-    now = datetime.now(UTC)
-    records = Graph()
-    result = SaveResult(report=report)
-    for bp in blueprints:
-        old = store.graph(bp.iri)
-        added, removed = len(bp.graph - old), len(old - bp.graph)
-        act, record = history.record(bp.iri, "restore" if restores else "save", agent, added, removed, now,
-                                     state=bp.graph, restores=restores)
-        records += record
-        result.saved.append(Saved(bp.id, bp.iri, len(bp.graph), added, removed, bp.draft,
-                                  sum(1 for r in report.results if r.blueprint == bp.iri and r.severity != "Violation"),
-                                  act))
-    store.replace_graphs({bp.iri: bp.graph for bp in blueprints},
-                         add={REPOSITORY_GRAPH: shared, HISTORY_GRAPH: records})
+    with write_lock():  # the version check, the history's counts and the write see one state
+        for bp in blueprints:
+            if expect and bp.iri in expect:
+                check(store, bp.iri, expect[bp.iri])
+        now = datetime.now(UTC)
+        records = Graph()
+        result = SaveResult(report=report)
+        for bp in blueprints:
+            old = store.graph(bp.iri)
+            added, removed = len(bp.graph - old), len(old - bp.graph)
+            act, record = history.record(bp.iri, "restore" if restores else "save", agent, added, removed, now,
+                                         state=bp.graph, restores=restores)
+            records += record
+            result.saved.append(Saved(bp.id, bp.iri, len(bp.graph), added, removed, bp.draft,
+                                      sum(1 for r in report.results if r.blueprint == bp.iri and r.severity != "Violation"),
+                                      act))
+        store.replace_graphs({bp.iri: bp.graph for bp in blueprints},
+                             add={REPOSITORY_GRAPH: shared, HISTORY_GRAPH: records})
+        for saved in result.saved:
+            saved.version = version(store, saved.iri)
     return result
 
 
-def remove(store: Store, blueprint: URIRef, agent: str = "kgbp") -> int:
-    old = store.graph(blueprint)
-    if not len(old):
-        raise NotFound(f"no blueprint {iris.blueprint_id(str(blueprint)) or blueprint}", where=str(blueprint),
-                       hint="`kgbp list` shows the stored blueprints")
-    _, record = history.record(blueprint, "remove", agent, 0, len(old), datetime.now(UTC))
-    store.replace_graphs({blueprint: None}, add={HISTORY_GRAPH: record})
+def remove(store: Store, blueprint: URIRef, agent: str = "kgbp", expect: Expected | None = None) -> int:
+    """Drop a blueprint's graph (recorded); `expect`: the version the remover read."""
+    with write_lock():
+        old = store.graph(blueprint)
+        if not len(old) and (expect is None or not expect.versions):
+            raise NotFound(f"no blueprint {iris.blueprint_id(str(blueprint)) or blueprint}", where=str(blueprint),
+                           hint="`kgbp list` shows the stored blueprints")
+        if expect is not None:
+            check(store, blueprint, expect)
+        _, record = history.record(blueprint, "remove", agent, 0, len(old), datetime.now(UTC))
+        store.replace_graphs({blueprint: None}, add={HISTORY_GRAPH: record})
     return len(old)
 
 

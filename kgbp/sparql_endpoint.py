@@ -122,14 +122,30 @@ def rdf_suffix(media_type: str) -> str:
 
 
 def parse_graph(data: bytes, media_type: str, source: str) -> Graph:
+    from .authoring.rdf_reader import refuse_dtd
+    from .jsonld_context import inline_contexts
+
     rdf_suffix(media_type)
+    fmt = RDF_MEDIA_TYPES[media_type][1]
+    body: bytes | str = data
+    if fmt == "xml":
+        refuse_dtd(data, source)  # no entity expansion, no external entities
+    elif fmt == "json-ld":
+        body = inline_contexts(_utf8(data, source), source)  # no remote @context fetch
     graph = Graph()
     try:
-        graph.parse(data=data, format=RDF_MEDIA_TYPES[media_type][1])
+        graph.parse(data=body, format=fmt)
     except Exception as exc:  # rdflib raises many types for syntax errors
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
         raise BadInput(f"{media_type} syntax error: {first[:300]}", where=source, hint="fix the RDF syntax") from None
     return graph
+
+
+def _utf8(data: bytes, source: str) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BadInput(f"the body is not UTF-8 text (byte {exc.start})", where=source, hint="send UTF-8") from None
 
 
 def graph_exists(store: Store, name: URIRef) -> bool:

@@ -218,7 +218,7 @@ def _rule_table(shapes: Graph, areas: dict[Node, str]) -> dict[Node, Rule]:
 
 
 def rules(shapes: Graph | None = None) -> list[Rule]:
-    """The rules, violations first, in the order of their files (for docs and pages)."""
+    """The rules: violations first, then by area (shapes file) and name (for docs and pages)."""
     return list(_engine(shapes if shapes is not None else shapes_graph()).ordered)
 
 
@@ -240,6 +240,7 @@ class _Engine:
         _ = self._compiled.shapes  # harvest now, once
         # pySHACL objects are not documented as thread-safe; the web server validates in threads
         self._lock = threading.Lock()
+        self._predicates: frozenset[URIRef] | None = None
 
     def run(self, data: Graph) -> Graph:
         """pySHACL over `data` (not copied, not changed); returns its sh:ValidationReport graph."""
@@ -257,6 +258,27 @@ class _Engine:
             runner.shacl_graph = self._compiled  # reuse the harvested shapes (the constructor re-wraps)
             _, results, _ = runner.run()
         return results  # type: ignore[no-any-return]
+
+    @property
+    def predicates(self) -> frozenset[URIRef] | None:
+        """Every predicate the shapes can look at (in paths, rdf:type for targets and
+        sh:class) and the report reads (labels, department, status): fetching only these
+        from the store gives the same findings. None when the shapes need every triple."""
+        if self._predicates is None and not any(self.shapes.triples((None, SH.closed, None))):
+            found = {RDF.type, RDFS.label, SKOS.prefLabel, DCTERMS.title, SB.inBlueprint,
+                     SB.responsibleDepartment, SB.versionStatus, SB.refinesStep}
+            stack = list(self.shapes.objects(None, SH.path))
+            while stack:
+                node = stack.pop()
+                if isinstance(node, URIRef):
+                    found.add(node)
+                elif node is not None:
+                    for p, o in self.shapes.predicate_objects(node):  # type: ignore[arg-type]
+                        if p in (RDF.first, RDF.rest, SH.inversePath, SH.alternativePath,
+                                 SH.zeroOrMorePath, SH.oneOrMorePath, SH.zeroOrOnePath) and o != RDF.nil:
+                            stack.append(o)
+            self._predicates = frozenset(found)
+        return self._predicates
 
     def rule_of(self, shape: Any) -> Rule | None:
         """The rule a result's source shape belongs to (a named shape, or the one holding it)."""
@@ -328,10 +350,12 @@ def _entail(graph: Graph, into: Graph) -> None:
     supers, concepts = _ontology_facts()
     for node, cls in graph.subject_objects(RDF.type):
         for sup in supers.get(cls, ()):
-            into.add((node, RDF.type, sup))  # type: ignore[arg-type]
-    for concept in set(graph.objects()) & concepts.keys():
-        for cls in concepts[concept]:
-            into.add((concept, RDF.type, cls))  # type: ignore[arg-type]
+            if (node, RDF.type, sup) not in graph:
+                into.add((node, RDF.type, sup))  # type: ignore[arg-type]
+    for concept, classes in concepts.items():  # ~80 index lookups: cheaper than scanning every object
+        if (None, None, concept) in graph:
+            for cls in classes:
+                into.add((concept, RDF.type, cls))  # type: ignore[arg-type]
 
 
 def _shared_types(store: Store, entities: Iterable[URIRef]) -> Graph:
@@ -378,6 +402,11 @@ class Validator:
         self.shapes = shapes if shapes is not None else shapes_graph()
         self.lang = lang
         self._engine = _engine(self.shapes)
+
+    @property
+    def predicates(self) -> frozenset[URIRef] | None:
+        """The predicates the rules read (see _Engine.predicates)."""
+        return self._engine.predicates
 
     def context(self, bp: AuthoredBlueprint, store: Store | None,
                 pending: Sequence[AuthoredBlueprint] = ()) -> Graph:

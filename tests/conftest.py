@@ -77,8 +77,28 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+VIRTUOSO_SCRIPT = str(ROOT / "scripts" / "virtuoso.sh")
+
+
+def run_virtuoso_script(command: str, env: dict[str, str]) -> None:
+    done = subprocess.run(["bash", VIRTUOSO_SCRIPT, command], env=env, capture_output=True, text=True, timeout=600)
+    if done.returncode != 0:
+        pytest.fail(f"Virtuoso 7 is needed for the store suite, and `scripts/virtuoso.sh {command}` failed:\n"
+                    f"{done.stdout}{done.stderr}\n(install it with `make system-deps`, or "
+                    "`apt-get install virtuoso-opensource-7-bin`)", pytrace=False)
+
+
 @pytest.fixture(scope="session")
-def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
+def virtuoso_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """How scripts/virtuoso.sh reaches the session's instance: its folder, ports, password."""
+    return {**os.environ,
+            "VIRTUOSO_DIR": str(tmp_path_factory.mktemp("virtuoso") / "instance"),
+            "VIRTUOSO_SQL_PORT": str(_free_port()), "VIRTUOSO_HTTP_PORT": str(_free_port()),
+            "VIRTUOSO_PASSWORD": secrets.token_hex(8), "VIRTUOSO_MAX_ROWS": "10000"}
+
+
+@pytest.fixture(scope="session")
+def virtuoso(virtuoso_env: dict[str, str]) -> Iterator[Settings]:
     """A throwaway Virtuoso 7 for the session (scripts/virtuoso.sh): loopback, free ports,
     a random dba password, a database in a temporary folder. Yields the settings that reach it.
 
@@ -86,19 +106,10 @@ def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
     part of `make test`. Its row cap is Virtuoso's shipped default (10,000 rows), so the
     suite also shows kgbp works on a server configured as it comes.
     """
-    script = str(ROOT / "scripts" / "virtuoso.sh")
-    env = {**os.environ,
-           "VIRTUOSO_DIR": str(tmp_path_factory.mktemp("virtuoso") / "instance"),
-           "VIRTUOSO_SQL_PORT": str(_free_port()), "VIRTUOSO_HTTP_PORT": str(http_port := _free_port()),
-           "VIRTUOSO_PASSWORD": secrets.token_hex(8), "VIRTUOSO_MAX_ROWS": "10000"}
     for command in ("install", "start"):
-        done = subprocess.run(["bash", script, command], env=env, capture_output=True, text=True, timeout=600)
-        if done.returncode != 0:
-            pytest.fail(f"Virtuoso 7 is needed for the store suite, and `scripts/virtuoso.sh {command}` failed:\n"
-                        f"{done.stdout}{done.stderr}\n(install it with `make system-deps`, or "
-                        "`apt-get install virtuoso-opensource-7-bin`)", pytrace=False)
+        run_virtuoso_script(command, virtuoso_env)
     try:
-        yield Settings(store=f"http://127.0.0.1:{http_port}/sparql", store_user="dba",
-                       store_password=env["VIRTUOSO_PASSWORD"])
+        yield Settings(store=f"http://127.0.0.1:{virtuoso_env['VIRTUOSO_HTTP_PORT']}/sparql", store_user="dba",
+                       store_password=virtuoso_env["VIRTUOSO_PASSWORD"])
     finally:
-        subprocess.run(["bash", script, "stop"], env=env, capture_output=True, timeout=60)
+        subprocess.run(["bash", VIRTUOSO_SCRIPT, "stop"], env=virtuoso_env, capture_output=True, timeout=60)

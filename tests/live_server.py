@@ -10,6 +10,7 @@ from contextlib import contextmanager
 
 import httpx
 import uvicorn
+from fastapi import FastAPI
 
 from kgbp.config import Settings
 from kgbp.web.app import create_app
@@ -24,8 +25,16 @@ def free_port() -> int:
 @contextmanager
 def running_server(settings: Settings) -> Iterator[str]:
     """Start the app on 127.0.0.1:<free port>, yield its base URL, stop it afterwards."""
+    with running_app(settings) as (base, _):
+        yield base
+
+
+@contextmanager
+def running_app(settings: Settings) -> Iterator[tuple[str, FastAPI]]:
+    """As running_server, and the app too (its store is app.state.store once started)."""
     port = free_port()
-    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    app = create_app(settings)
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -41,7 +50,7 @@ def running_server(settings: Settings) -> Iterator[str]:
         server.should_exit = True
         raise RuntimeError("the test server did not start within 30 s")
     try:
-        yield base
+        yield base, app
     finally:
         server.should_exit = True
         thread.join(timeout=15)

@@ -50,8 +50,53 @@ def _at(node: Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
+MAX_EXPANDED_NODES = 100_000  # a large blueprint has a few thousand
+
+
 class _Loader(yaml.SafeLoader):
     source = "<input>"
+    aliased = False
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
+        if self.check_event(yaml.AliasEvent):
+            self.aliased = True
+        return super().compose_node(parent, index)  # type: ignore[no-any-return]
+
+    def get_single_node(self) -> Node | None:
+        node = super().get_single_node()
+        if node is not None and self.aliased:
+            _check_expansion(node, self.source)
+        return node  # type: ignore[no-any-return]
+
+
+def _check_expansion(root: Node, source: str) -> None:
+    """Aliases share one value under many keys: a few lines can stand for billions of
+    values ("billion laughs") that every later walk over the document would visit.
+    Refuse a document that expands past MAX_EXPANDED_NODES, or refers to itself."""
+    sizes: dict[int, int] = {}
+    open_: set[int] = set()
+
+    def size(node: Node) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in open_:
+            raise BadInput("a YAML alias refers to a value that contains it", where=where(source, _at(node)),
+                           hint="write the value out where it is used")
+        open_.add(key)
+        if isinstance(node, SequenceNode):
+            total = 1 + sum(size(child) for child in node.value)
+        elif isinstance(node, MappingNode):
+            total = 1 + sum(size(k) + size(v) for k, v in node.value)
+        else:
+            total = 1
+        open_.discard(key)
+        sizes[key] = min(total, MAX_EXPANDED_NODES + 1)
+        return sizes[key]
+
+    if size(root) > MAX_EXPANDED_NODES:
+        raise BadInput(f"the YAML aliases (*name) expand to more than {MAX_EXPANDED_NODES:,} values", where=source,
+                       hint="write the values out instead of repeating aliases of aliases")
 
 
 def _mapping(loader: _Loader, node: MappingNode) -> LocatedDict:
@@ -91,7 +136,14 @@ _Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
 
 def load(text: str, source: str) -> Any:
     """Parse one YAML document; syntax errors become BadInput with line and column."""
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)
+    except yaml.reader.ReaderError as exc:  # the whole text is checked first, before any parsing
+        at = int(exc.position)
+        line, column = text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)
+        raise BadInput(f"the text holds a control character (#x{exc.character:04x}) that YAML does not allow",
+                       where=f"{source}:{line}:{column}",
+                       hint="delete it (control characters often come along when text is pasted from other programs)") from None
     loader.source = source
     try:
         return loader.get_single_data()
@@ -105,6 +157,8 @@ def load(text: str, source: str) -> Any:
                        hint="check indentation and quoting on this line (quote text holding ':' or '#')") from None
     except yaml.YAMLError as exc:
         raise BadInput(f"YAML error: {exc}", where=source, hint="check the file is YAML") from None
+    except RecursionError:
+        raise BadInput("the YAML is nested too deeply", where=source, hint="a blueprint needs a few levels, not hundreds") from None
     finally:
         loader.dispose()
 

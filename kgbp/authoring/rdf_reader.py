@@ -25,6 +25,22 @@ FORMATS = {
 }
 QUAD_FORMATS = {"trig", "nquads", "json-ld"}
 SHARED_TYPES = (SB.Service, SB.Department, SB.System)
+_DTD = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+_FIRST_ELEMENT = re.compile(rb"<[A-Za-z_]")
+
+
+def refuse_dtd(data: bytes, source: str) -> None:
+    """RDF/XML with a DTD is refused before any parser sees it: entities can expand without
+    bound (billion laughs) or read local files and URLs (external entities). A DTD can only
+    come before the root element (UTF-16/32 interleave NUL bytes: dropped for the scan)."""
+    text = data.replace(b"\x00", b"")
+    first = _FIRST_ELEMENT.search(text)
+    found = _DTD.search(text, 0, first.start() if first else len(text))
+    if found:
+        line = text.count(b"\n", 0, found.start()) + 1
+        raise BadInput("the RDF/XML declares a DTD or entities (<!DOCTYPE>/<!ENTITY>); refused, nothing was expanded",
+                       where=f"{source}:{line}",
+                       hint="write the IRIs out in full instead of entities (or send Turtle), and remove the DOCTYPE")
 
 
 def _syntax_error(exc: Exception, source: str, fmt: str) -> BadInput:
@@ -54,6 +70,8 @@ def _split(graph: Graph, bp: URIRef, source: str) -> AuthoredBlueprint:
 
 def read_rdf(data: bytes, source: str, suffix: str) -> list[AuthoredBlueprint]:
     fmt = FORMATS[suffix]
+    if fmt == "xml":
+        refuse_dtd(data, source)
     text = decode(data, source) if fmt != "xml" else None
     if fmt == "json-ld" and text is not None:
         from ..jsonld_context import inline_contexts

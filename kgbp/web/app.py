@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
@@ -17,9 +17,26 @@ from .. import query as named_queries
 from ..config import Settings
 from ..errors import KgbpError
 from ..store import open_store
-from .routers import blueprints, diagrams, downloads, entities, exports, lifecycle, ontology, pages, queries, slides, sparql, validation
+from .deps import require_token_to_read
+from .limits import BodyLimit
+from .routers import (
+    admin,
+    blueprints,
+    diagrams,
+    downloads,
+    entities,
+    exports,
+    lifecycle,
+    ontology,
+    pages,
+    queries,
+    slides,
+    sparql,
+    validation,
+)
 
 HERE = Path(__file__).parent
+SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY", "Referrer-Policy": "same-origin"}
 
 
 def error_body(kind: str, message: str, where: str = "", hint: str = "", problems: list | None = None) -> dict:
@@ -41,7 +58,8 @@ def create_app(settings: Settings) -> FastAPI:
             store.close()
 
     app = FastAPI(title="kgbp", version=__version__, lifespan=lifespan,
-                  description="A knowledge-graph repository of service blueprints: named queries, SPARQL 1.1, validation.")
+                  description="A knowledge-graph repository of service blueprints: named queries, SPARQL 1.1, validation.",
+                  dependencies=[Depends(require_token_to_read)])  # a no-op unless read_token_required
     app.state.settings = settings
 
     @app.exception_handler(KgbpError)
@@ -50,7 +68,7 @@ def create_app(settings: Settings) -> FastAPI:
         report = getattr(exc, "report", None)
         if report is not None:
             body["report"] = report.as_dict()
-        return JSONResponse(body, status_code=exc.http_status)
+        return JSONResponse(body, status_code=exc.http_status, headers=getattr(exc, "headers", None))
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -71,14 +89,17 @@ def create_app(settings: Settings) -> FastAPI:
 
         logging.getLogger("kgbp").exception("unexpected error on %s", request.url.path)
         return JSONResponse(error_body("internal", "unexpected server error", str(request.url.path),
-                                       "try again; if it persists, report it with the server log"), status_code=500)
+                                       "try again; if it persists, report it with the server log"), status_code=500,
+                            headers=SECURITY_HEADERS)  # answered outside the middleware that adds them
+
+    # every request body, on every route, is capped (inside the security headers: a 413 gets them too)
+    app.add_middleware(BodyLimit, limit=settings.max_upload_bytes)
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
         response = await call_next(request)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
         return response
 
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
@@ -95,6 +116,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(ontology.router)
     app.include_router(downloads.router)
     app.include_router(validation.router)
+    app.include_router(admin.router)
     if settings.cors_origins:
         from fastapi.middleware.cors import CORSMiddleware
 

@@ -50,6 +50,21 @@ def require_writer(request: Request, authorization: Annotated[str | None, Header
     return name
 
 
+def require_token_to_read(request: Request, authorization: Annotated[str | None, Header()] = None) -> str | None:
+    """Every route's guard when the read_token_required setting is on: 401 without a valid token.
+
+    Writes check their token themselves (require_writer); write tokens are read tokens too.
+    """
+    settings = get_settings(request)
+    if not settings.read_token_required:
+        return None
+    name = check(load_tokens(settings), _bearer(authorization))
+    if name is None:
+        raise Unauthorized("a valid bearer token is required to read", where=str(request.url.path),
+                           hint="send 'Authorization: Bearer <token>'; ask the administrator for one")
+    return name
+
+
 StoreDep = Annotated[Store, Depends(get_store)]
 LangDep = Annotated[str, Depends(get_lang)]
 WriterDep = Annotated[str, Depends(require_writer)]

@@ -1,17 +1,24 @@
-"""JSON API for blueprints: list, read, upload (validated, token required), delete."""
+"""JSON API for blueprints: list, read, upload (validated, token required), delete.
+
+Reads answer with an ETag (the blueprint's stored version, see kgbp/concurrency.py);
+uploads and deletes honour If-Match / If-None-Match, so a writer who read version V
+cannot overwrite someone else's later change unknowingly (412, saying what changed).
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request, UploadFile
+from fastapi import APIRouter, Header, Request, UploadFile
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
-from ... import iris, repository
+from ... import concurrency, iris, repository
 from ...authoring import SharedIndex, read_bytes
 from ...blueprint_view import load_view
 from ...errors import BadInput, PayloadTooLarge
 from ...export.rdf import FORMATS, export_blueprint
+from ...store import Store
 from ...validate import Validator
 from ..deps import LangDep, SettingsDep, StoreDep, WriterDep
 
@@ -33,41 +40,84 @@ def list_blueprints(store: StoreDep, lang: LangDep) -> list[dict[str, Any]]:
             for b in repository.list_blueprints(store, lang)]
 
 
-@router.get("/blueprints/{service}/{version}", summary="One blueprint, step by step")
-def get_blueprint(service: str, version: str, store: StoreDep, lang: LangDep) -> dict[str, Any]:
+IfMatch = Annotated[str | None, Header(description="Write only if the stored version (ETag) is one of these; * = it exists.")]
+IfNoneMatch = Annotated[str | None, Header(description="On writes, * = only if it does not exist yet; on reads, 304 if unchanged.")]
+
+
+def _stored_version(store: Store, service: str, version: str) -> tuple[Any, str | None]:
+    # the version is taken BEFORE the content is read: if a write slips in between, the
+    # client holds an older version than its content and its next write gets a 412 (safe);
+    # the other order would let it overwrite that write unknowingly
     iri = repository.resolve_blueprint(store, f"{service}/{version}")
+    return iri, concurrency.version(store, iri)
+
+
+def _not_modified(if_none_match: str | None, current: str | None) -> Response | None:
+    if if_none_match and current and (if_none_match.strip() == "*" or
+                                      current in {v.strip().removeprefix("W/").strip('"') for v in if_none_match.split(",")}):
+        return Response(status_code=304, headers={"ETag": concurrency.etag(current) or ""})
+    return None
+
+
+@router.get("/blueprints/{service}/{version}", summary="One blueprint, step by step (ETag: its stored version)")
+def get_blueprint(service: str, version: str, store: StoreDep, lang: LangDep, response: Response,
+                  if_none_match: IfNoneMatch = None) -> Any:
+    iri, current = _stored_version(store, service, version)
+    unchanged = _not_modified(if_none_match, current)
+    if unchanged is not None:
+        return unchanged
     view = load_view(store, iri, lang)
+    response.headers["ETag"] = concurrency.etag(current) or ""
     return {"id": view.id, "iri": str(view.iri), "title": view.title, "service": view.service,
-            "version": view.version, "status": view.status, "level": view.level,
+            "version": view.version, "status": view.status, "level": view.level, "etag": concurrency.etag(current),
             "steps": [{**{k: v for k, v in vars(s).items() if k not in ("iri", "department_iri", "system_iris")},
                        "iri": str(s.iri), "markers": s.markers} for s in view.steps]}
 
 
-@router.get("/blueprints/{service}/{version}/export", summary="Export one blueprint as RDF")
-def export(service: str, version: str, store: StoreDep, format: str = "ttl") -> Response:
+@router.get("/blueprints/{service}/{version}/export", summary="Export one blueprint as RDF (ETag: its stored version)")
+def export(service: str, version: str, store: StoreDep, format: str = "ttl", if_none_match: IfNoneMatch = None) -> Response:
     if format not in FORMATS:
         raise BadInput(f"unknown format {format!r}", where="format", hint=f"use one of: {', '.join(FORMATS)}")
-    iri = repository.resolve_blueprint(store, f"{service}/{version}")
-    return Response(export_blueprint(store, iri, format), media_type=FORMATS[format][1])
+    iri, current = _stored_version(store, service, version)
+    unchanged = _not_modified(if_none_match, current)
+    if unchanged is not None:
+        return unchanged
+    return Response(export_blueprint(store, iri, format), media_type=FORMATS[format][1],
+                    headers={"ETag": concurrency.etag(current) or ""})
 
 
-@router.post("/blueprints", summary="Upload a blueprint file (validated; bearer token)", status_code=201)
+@router.post("/blueprints", summary="Upload a blueprint file (validated; bearer token; If-Match for one blueprint)",
+             status_code=201)
 async def upload(request: Request, file: UploadFile, store: StoreDep, lang: LangDep, writer: WriterDep,
-                 settings: SettingsDep, draft: bool = False) -> dict[str, Any]:
+                 settings: SettingsDep, response: Response, draft: bool = False,
+                 if_match: IfMatch = None, if_none_match: IfNoneMatch = None) -> dict[str, Any]:
     name = safe_name(file.filename)
+    expected = concurrency.Expected.parse(if_match, if_none_match)
     data = await file.read(settings.max_upload_bytes + 1)
     if len(data) > settings.max_upload_bytes:
         raise PayloadTooLarge(
             f"upload larger than {settings.max_upload_bytes} bytes", where=name, hint="split it, or raise max_upload_bytes")
-    blueprints = read_bytes(data, name, SharedIndex.from_store(store))
-    result = repository.save(store, blueprints, validator=Validator(lang=lang), draft=draft, agent=writer)
+    # reading, validating and storing take a while: off the event loop, so reads go on meanwhile
+    result = await run_in_threadpool(_read_and_save, store, data, name, lang, draft, writer, expected)
+    if len(result.saved) == 1 and result.saved[0].version:
+        response.headers["ETag"] = concurrency.etag(result.saved[0].version) or ""
     return {"stored": [{"id": s.id, "iri": str(s.iri), "triples": s.triples, "draft": s.draft,
-                        "warnings": s.warnings} for s in result.saved],
+                        "warnings": s.warnings, "etag": concurrency.etag(s.version)} for s in result.saved],
             "report": result.report.as_dict()}
 
 
-@router.delete("/blueprints/{service}/{version}", summary="Remove a blueprint (bearer token)")
-def delete(service: str, version: str, store: StoreDep, writer: WriterDep) -> dict[str, Any]:
+def _read_and_save(store: Store, data: bytes, name: str, lang: str, draft: bool, writer: str,
+                   expected: concurrency.Expected | None) -> repository.SaveResult:
+    blueprints = read_bytes(data, name, SharedIndex.from_store(store))
+    if expected is not None and len(blueprints) != 1:
+        raise BadInput(f"If-Match/If-None-Match guard one blueprint; {name} holds {len(blueprints)}", where=name,
+                       hint="upload the blueprints one by one, each with its own version")
+    expect = {blueprints[0].iri: expected} if expected is not None else None
+    return repository.save(store, blueprints, validator=Validator(lang=lang), draft=draft, agent=writer, expect=expect)
+
+
+@router.delete("/blueprints/{service}/{version}", summary="Remove a blueprint (bearer token; If-Match honoured)")
+def delete(service: str, version: str, store: StoreDep, writer: WriterDep, if_match: IfMatch = None) -> dict[str, Any]:
     iri = iris.blueprint_iri(service, version)
-    n = repository.remove(store, iri, agent=writer)
+    n = repository.remove(store, iri, agent=writer, expect=concurrency.Expected.parse(if_match))
     return {"removed": f"{service}/{version}", "triples": n}

@@ -54,6 +54,9 @@ def _operation(q: NamedQuery) -> Callable[..., Any]:
     async def operation(request: Request, store: Any, lang: str, reader: str | None,
                         format: str | None = None, **params: Any) -> Response:
         raw = {k[2:]: None if v is None else str(v) for k, v in params.items()}
+        # a parameter the query does not have is refused (400 naming it), not silently ignored
+        declared = {p.name for p in q.params} | {"format", "lang"}
+        raw.update({k: v for k, v in request.query_params.items() if k not in declared})
         result = await run_in_threadpool(query.run, store, q, raw, lang)
         return _respond(result, request, format)
 
