@@ -43,7 +43,7 @@ test: install system-deps lint types
 	$(BIN)/pytest -q
 
 bench: install
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/bench_validate.py
 	$(BIN)/python bench/load.py
 
 clean:
