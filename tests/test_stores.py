@@ -33,7 +33,7 @@ from kgbp.resources import examples
 from kgbp.sparql_endpoint import apply_update
 from kgbp.store import Store, open_store
 from kgbp.store.embedded import EmbeddedStore
-from kgbp.store.remote import STAGING, RemoteStore, bind, query_form
+from kgbp.store.remote import ATOMIC_GRAPHS, STAGING, RemoteStore, bind, query_form
 from kgbp.store.sandbox import open_sparql_runner
 from kgbp.store.sparql_text import term
 from kgbp.validate import Validator
@@ -408,6 +408,30 @@ def test_literals_round_trip(any_store: Store) -> None:
     rows = any_store.select("SELECT ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }", {"g": name, "s": s})
     assert {o for _, o in rows.rows if not isinstance(o, BNode)} == set(values)
     assert any_store.ask("ASK { GRAPH ?g { ?s ?p ?o } }", {"g": name, "o": Literal(True)})
+
+
+def test_a_write_of_many_graphs(any_store: Store) -> None:
+    """More graphs than one Virtuoso operation takes (ATOMIC_GRAPHS) swap one by one."""
+    base = "https://w3id.org/kgbp/id/test/"
+    p = URIRef(f"{base}p")
+
+    def content(i: int, tag: str) -> Graph:
+        graph = Graph()
+        for j in range(30):
+            graph.add((URIRef(f"{base}{i}/s{j}"), p, Literal(f"{tag} {j % 3}")))
+        return graph
+
+    names = [URIRef(f"{base}g{i}") for i in range(ATOMIC_GRAPHS + 4)]
+    added = URIRef(f"{base}added")
+    any_store.replace_graphs({n: content(i, "old") for i, n in enumerate(names)}, add={added: content(99, "a")})
+    new = {n: content(i, "new" if i % 2 else "old") for i, n in enumerate(names)}
+    new[names[0]] = None  # dropped
+    any_store.replace_graphs(new, add={added: content(98, "b")})
+    for n, graph in new.items():
+        assert set(any_store.graph(n)) == set(graph if graph is not None else ()), n
+    assert len(any_store.graph(added)) == 60
+    every = any_store.select("SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g").rows
+    assert not [g for (g,) in every if str(g).startswith(STAGING)]
 
 
 @pytest.mark.slow

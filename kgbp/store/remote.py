@@ -8,10 +8,14 @@ standard are handled here (docs/virtuoso.md lists each one):
 - an update request of several operations is not one transaction (a failing operation
   leaves the earlier ones applied), and INSERT DATA refuses blank nodes and stops near
   5,000 triples: so `replace_graphs` uploads to staging graphs, checks their sizes, and
-  swaps them in with ONE DELETE/INSERT operation;
+  swaps them in with ONE DELETE/INSERT operation (graph by graph beyond ATOMIC_GRAPHS);
+- it rejects or mis-evaluates parameters given as VALUES in places: `bind` substitutes
+  them into the WHERE group instead, as the embedded store does;
 - its JSON results are slow and write booleans as 1/0, its TSV is not SPARQL TSV: answers
   are read as XML (solutions) or N-Triples (graphs) and re-serialised here when asked for;
 - blank nodes come back as `nodeID://…`, language tags in lower case.
+
+It can also answer wrongly after the store grows, until restarted: see docs/virtuoso.md.
 
 Endpoint layout (Virtuoso's): queries at `…/sparql`, authenticated updates at
 `…/sparql-auth` and graph uploads at `…/sparql-graph-crud-auth`, both with HTTP digest.
@@ -100,7 +104,7 @@ class RemoteStore:
         if authenticated:
             self._passwords.add_password(None, update_url, user, password)  # type: ignore[arg-type]
         self._http = httpx.Client(auth=httpx.DigestAuth(user, password) if authenticated else None,
-                                  timeout=timeout, trust_env=False)
+                                  timeout=timeout)
         self._max_rows: int | bool | None = False  # False: not asked yet; None: no known cap
         self._checked_staging = False
 
@@ -323,8 +327,11 @@ class RemoteStore:
                 except KgbpError as exc:  # dropped by a later write (STALE_STAGING)
                     log.warning("could not drop staging graphs %s…: %s", token, exc)
             raise
-        if staged:
-            self._request(drop_staging, "*/*", update=True)
+        try:
+            if staged:
+                self._request(drop_staging, "*/*", update=True)
+        except KgbpError as exc:  # the write is done; a later write drops them (STALE_STAGING)
+            log.warning("could not drop staging graphs %s…: %s", token, exc)
 
     def _put(self, name: URIRef, content: Graph) -> None:
         if not self.graph_store_url:
