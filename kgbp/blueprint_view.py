@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from collections.abc import Iterable
-
 from rdflib import Graph, Literal, URIRef
-from rdflib.term import Node
 from rdflib.namespace import DCTERMS, RDFS
+from rdflib.term import Node
 
 from . import iris
 from .i18n import pick

@@ -392,8 +392,8 @@ def _legend(view: BlueprintView, words: Terms, colours: dict[URIRef, tuple[str, 
     """Legend entries flowing left to right, wrapping at the diagram's width."""
     items: list[tuple[str, str, str, str, URIRef | None]] = []
     if highlight is not None and highlight.mark_labels:
-        for status, text in highlight.mark_labels:
-            items.append((f"mark-{status}", "#ffffff", MARK_COLOURS[status], text, None))
+        for status, words_for in highlight.mark_labels:
+            items.append((f"mark-{status}", "#ffffff", MARK_COLOURS[status], words_for, None))
     elif highlight is not None:
         what = f"{highlight.label}: " if highlight.label else ""
         items.append(("highlight", "#ffffff", HIGHLIGHT_COLOUR, f"{what}{words.uses_system} / {words.underlies}", None))
