@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDFS
@@ -65,6 +66,13 @@ class BlueprintView:
 
     def by_id(self) -> dict[str, StepView]:
         return {s.id: s for s in self.steps}
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON form the API gives (IRIs as strings, rdflib nodes left out)."""
+        return {"id": self.id, "iri": str(self.iri), "title": self.title, "service": self.service,
+                "version": self.version, "status": self.status, "level": self.level,
+                "steps": [{**{k: v for k, v in vars(s).items() if k not in ("iri", "department_iri", "system_iris")},
+                           "iri": str(s.iri), "markers": s.markers} for s in self.steps]}
 
 
 def _label(graph: Graph, node: Node | None, lang: str, shared: dict[URIRef, str]) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cache
 
 from rdflib import Graph, Literal, URIRef
 
@@ -55,7 +56,9 @@ def ensure_initialised(store: Store) -> None:
         init(store)
 
 
+@cache
 def _channel_kinds() -> dict[URIRef, URIRef]:
+    """Channel -> channel kind, from the (immutable) ontology: read once, not on every save."""
     graph = vocabulary().graph
     return {c: k for c, k in graph.subject_objects(SB.channelKind)  # type: ignore[misc]
             if isinstance(c, URIRef) and isinstance(k, URIRef)}

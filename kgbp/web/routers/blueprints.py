@@ -68,10 +68,7 @@ def get_blueprint(service: str, version: str, store: StoreDep, lang: LangDep, re
         return unchanged
     view = load_view(store, iri, lang)
     response.headers["ETag"] = concurrency.etag(current) or ""
-    return {"id": view.id, "iri": str(view.iri), "title": view.title, "service": view.service,
-            "version": view.version, "status": view.status, "level": view.level, "etag": concurrency.etag(current),
-            "steps": [{**{k: v for k, v in vars(s).items() if k not in ("iri", "department_iri", "system_iris")},
-                       "iri": str(s.iri), "markers": s.markers} for s in view.steps]}
+    return {**view.as_dict(), "etag": concurrency.etag(current)}
 
 
 @router.get("/blueprints/{service}/{version}/export", summary="Export one blueprint as RDF (ETag: its stored version)")

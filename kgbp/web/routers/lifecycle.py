@@ -7,7 +7,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from ... import diff, history, repository
-from ...blueprint_view import BlueprintView
 from ...errors import BadInput
 from ...validate import Validator
 from ..deps import LangDep, StoreDep, WriterDep
@@ -44,20 +43,13 @@ def get_history(store: StoreDep,
     return [a.as_dict() for a in items]
 
 
-def _view_dict(view: BlueprintView) -> dict[str, Any]:
-    return {"id": view.id, "iri": str(view.iri), "title": view.title, "service": view.service,
-            "version": view.version, "status": view.status, "level": view.level,
-            "steps": [{**{k: v for k, v in vars(s).items() if k not in ("iri", "department_iri", "system_iris")},
-                       "iri": str(s.iri), "markers": s.markers} for s in view.steps]}
-
-
 @router.get("/history/{activity}", summary="One recorded change, with the blueprint state it left")
 def get_activity(activity: str, store: StoreDep, lang: LangDep,
                  blueprint: Annotated[str | None, Query(description="Narrow the look-up to one blueprint.")] = None,
                  ) -> dict[str, Any]:
     iri = history.resolve(store, blueprint) if blueprint else None
     found = history.find_activity(store, activity, iri)
-    state = _view_dict(history.state_view(store, found, lang)) if found.state is not None else None
+    state = history.state_view(store, found, lang).as_dict() if found.state is not None else None
     return {"activity": found.as_dict(), "state": state}
 
 

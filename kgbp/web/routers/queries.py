@@ -20,7 +20,6 @@ from ...query import NamedQuery, Param
 from ...query_output import catalogue_entry, result_csv, result_json
 from ..deps import LangDep, StoreDep
 from ..negotiate import best_match
-from .sparql import ReaderDep
 
 FormatQuery = Annotated[Literal["json", "csv"] | None, Query(description="json or csv (instead of the Accept header)")]
 
@@ -51,7 +50,7 @@ def _annotation(p: Param) -> Any:
 
 
 def _operation(q: NamedQuery) -> Callable[..., Any]:
-    async def operation(request: Request, store: Any, lang: str, reader: str | None,
+    async def operation(request: Request, store: Any, lang: str,
                         format: str | None = None, **params: Any) -> Response:
         raw = {k[2:]: None if v is None else str(v) for k, v in params.items()}
         # a parameter the query does not have is refused (400 naming it), not silently ignored
@@ -65,7 +64,6 @@ def _operation(q: NamedQuery) -> Callable[..., Any]:
         inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Request),
         inspect.Parameter("store", kw, annotation=StoreDep),
         inspect.Parameter("lang", kw, annotation=LangDep),
-        inspect.Parameter("reader", kw, annotation=ReaderDep),
         inspect.Parameter("format", kw, annotation=FormatQuery, default=None),
         *(inspect.Parameter(f"p_{p.name}", kw, annotation=_annotation(p),
                             default=inspect.Parameter.empty if p.required else None) for p in q.user_params),
@@ -83,7 +81,7 @@ def build_router(catalogue: Mapping[str, NamedQuery]) -> APIRouter:
     router = APIRouter(prefix="/api", tags=["queries"])
 
     @router.get("/queries", summary="The catalogue of named queries")
-    def list_queries(lang: LangDep, reader: ReaderDep) -> list[dict[str, Any]]:
+    def list_queries(lang: LangDep) -> list[dict[str, Any]]:
         return [catalogue_entry(q, lang) for q in catalogue.values()]
 
     for q in catalogue.values():
@@ -97,7 +95,7 @@ def build_router(catalogue: Mapping[str, NamedQuery]) -> APIRouter:
                        400: {"description": "A parameter is missing, malformed, or names several things"}})
 
     @router.get("/queries/{name}", include_in_schema=False)
-    def unknown_query(name: str, reader: ReaderDep) -> None:
+    def unknown_query(name: str) -> None:
         query.get(name, catalogue)  # raises NotFound naming the known queries
 
     return router

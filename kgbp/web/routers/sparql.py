@@ -15,19 +15,18 @@ import threading
 from typing import Annotated
 from urllib.parse import parse_qs, quote
 
-from fastapi import APIRouter, Depends, FastAPI, Header, Query, Request
+from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.responses import JSONResponse, Response
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF
 from starlette.concurrency import run_in_threadpool
 
 from ... import sparql_endpoint as endpoint
-from ...auth import check, load_tokens
 from ...errors import BadInput, NotAcceptable, NotFound, PayloadTooLarge
 from ...query import is_iri
 from ...store.protocol import SparqlRunner
 from ...validate import Validator
-from ..deps import Unauthorized, _bearer, get_lang, get_settings, get_store, require_writer
+from ..deps import get_lang, get_settings, get_store, require_writer
 
 router = APIRouter(tags=["sparql"])
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
@@ -59,21 +58,8 @@ W3C_FORMATS = [FORMATS.SPARQL_Results_JSON, FORMATS.SPARQL_Results_XML, FORMATS.
                FORMATS.SPARQL_Results_TSV, FORMATS.Turtle, FORMATS["N-Triples"], FORMATS.RDF_XML, FORMATS["JSON-LD"]]
 
 
-# -- access and the runner ------------------------------------------------------------
+# -- the runner ------------------------------------------------------------
 
-def require_reader(request: Request, authorization: Annotated[str | None, Header()] = None) -> str | None:
-    """Nobody needs a token to read, unless the read_token_required setting is on."""
-    settings = get_settings(request)
-    if not settings.read_token_required:
-        return None
-    name = check(load_tokens(settings), _bearer(authorization))
-    if name is None:
-        raise Unauthorized("a valid bearer token is required to read", where=str(request.url.path),
-                           hint="send 'Authorization: Bearer <token>'")
-    return name
-
-
-ReaderDep = Annotated[str | None, Depends(require_reader)]
 _runner_lock = threading.Lock()
 
 
@@ -207,7 +193,6 @@ def _service_description(request: Request) -> Response:
             responses={200: {"content": {t: {} for t in [*RESULT_TYPES, *GRAPH_TYPES]}}})
 async def sparql_get(
     request: Request,
-    reader: ReaderDep,
     query: Annotated[str | None, Query(description="A SPARQL 1.1 query")] = None,
     default_graph_uri: Annotated[list[str] | None, Query(alias="default-graph-uri")] = None,
     named_graph_uri: Annotated[list[str] | None, Query(alias="named-graph-uri")] = None,
@@ -234,12 +219,10 @@ async def sparql_post(request: Request) -> Response:
         if updates:
             return await _update(request, _one(updates, "update") or "",
                                  form.get("using-graph-uri", []) + form.get("using-named-graph-uri", []))
-        require_reader(request, request.headers.get("authorization"))
         return await _query(request, _one(queries, "query") or "", form.get("default-graph-uri", []),
                             form.get("named-graph-uri", []))
     params = request.query_params
     if media == "application/sparql-query":
-        require_reader(request, request.headers.get("authorization"))
         return await _query(request, _text(await _body(request), "query"), params.getlist("default-graph-uri"),
                             params.getlist("named-graph-uri"))
     if media == "application/sparql-update":
@@ -298,7 +281,7 @@ async def _graph_response(request: Request) -> tuple[bytes, str]:
 
 
 @router.get("/rdf-graphs/service", summary="Graph Store: read a graph (?graph=<IRI> or ?default)")
-async def graph_get(request: Request, reader: ReaderDep,
+async def graph_get(request: Request,
                     graph: Annotated[str | None, Query(description="The graph's IRI")] = None,
                     default: Annotated[str | None, Query(description="Present: the default graph (the union)")] = None) -> Response:
     body, media = await _graph_response(request)
@@ -306,7 +289,7 @@ async def graph_get(request: Request, reader: ReaderDep,
 
 
 @router.head("/rdf-graphs/service", include_in_schema=False)
-async def graph_head(request: Request, reader: ReaderDep) -> Response:
+async def graph_head(request: Request) -> Response:
     body, media = await _graph_response(request)
     return Response(b"", media_type=media, headers={"Content-Length": str(len(body))})
 
