@@ -12,7 +12,7 @@ from rdflib.term import Identifier, Node
 
 from ..errors import NotAcceptable, QueryError, StoreUnavailable
 from .protocol import Rows, SerializedResult, Term, UpdatePreview
-from .sparql_text import error_position, has_dataset_clause, replace_graphs_update, values_clause
+from .sparql_text import bind, error_position, has_dataset_clause, replace_graphs_update
 
 RESULT_FORMATS = {
     "application/sparql-results+json": ox.QueryResultsFormat.JSON,
@@ -95,6 +95,9 @@ class EmbeddedStore:
             raise QueryError(f"cannot bind a parameter: {exc}", where=", ".join(bindings or {}),
                              hint="give a valid IRI or text") from None
         kwargs: dict[str, object] = {}
+        if any(isinstance(v, BNode) for v in (bindings or {}).values()):
+            kwargs["substitutions"] = subs  # a stored blank node has no name a query text could give
+            bindings = None
         if default_graphs or named_graphs:
             # a dataset given by the caller (SPARQL protocol): no default graph unless named
             kwargs["default_graph"] = [ox.NamedNode(str(g)) for g in default_graphs]
@@ -104,11 +107,9 @@ class EmbeddedStore:
         if named_graphs:
             kwargs["named_graphs"] = [ox.NamedNode(str(g)) for g in named_graphs]
         try:
-            return self._ox.query(query, substitutions=subs or None, **kwargs)  # type: ignore[arg-type]
+            # parameters as a VALUES at the start of the WHERE group (see sparql_text.bind)
+            return self._ox.query(bind(query, bindings), **kwargs)  # type: ignore[arg-type]
         except RuntimeError as exc:
-            # substitution needs the variable projected; otherwise bind with a trailing VALUES
-            if subs and "projection" in str(exc):
-                return self._ox.query(query + values_clause(bindings or {}), **kwargs)  # type: ignore[arg-type]
             raise QueryError(f"query failed: {exc}", hint="check the query") from None
         except SyntaxError as exc:
             raise malformed("SPARQL query", exc) from None

@@ -25,11 +25,10 @@ from __future__ import annotations
 
 import io
 import logging
-import re
 import urllib.error
 import urllib.request
 import uuid
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from http.client import HTTPException, HTTPMessage
 from pathlib import Path
@@ -45,7 +44,8 @@ from ..errors import KgbpError, NotAcceptable, QueryError, QueryTimeout, StoreUn
 from .protocol import Rows, SerializedResult, Term, UpdatePreview
 from .result_writers import MEDIA_TYPES as RESULT_MEDIA_TYPES
 from .result_writers import write_boolean, write_solutions
-from .sparql_text import term, values_clause
+from .sparql_text import bind as bind_terms
+from .sparql_text import query_form, term
 
 log = logging.getLogger("kgbp.store.remote")
 
@@ -414,118 +414,20 @@ class RemoteStore:
 
 # -- parameters ----------------------------------------------------------------------------
 
-# What can hold a brace or a variable that is not one (comments, strings, IRIs), then the
-# tokens that matter for placing bindings.
-_TOKENS = re.compile(
-    r'(?P<skip>"""(?:[^"\\]|\\.|"(?!""))*"""' r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
-    r'|"(?:[^"\\\n]|\\.)*"' r"|'(?:[^'\\\n]|\\.)*'"
-    r'|<[^<>"{}|^`\\\s]*>' r"|#[^\n]*)"
-    r"|(?P<open>\{)|(?P<close>\})|(?P<paren>[()])"
-    r"|(?P<var>[?$][\w\u00b7\u0300-\u036f\u203f\u2040]+)"
-    r"|(?P<word>(?<![\w:?$])(?:SELECT|CONSTRUCT|DESCRIBE|ASK|WHERE|AS|VALUES)(?![\w:-]))",
-    re.DOTALL | re.IGNORECASE)
-
-
 def bind(query: str, bindings: Mapping[str, Identifier] | None) -> str:
-    """`query` with each bound variable replaced by its term in the WHERE group, and bound
-    by a VALUES at the group's start (for the projection and the templates).
+    """`query` with its parameters substituted into the WHERE group (sparql_text.bind).
 
-    This is what the embedded store's substitution does. Virtuoso needs it: it rejects a
-    trailing VALUES on a variable that is not projected ("No column"), answers a path
-    `?a p* ?b` with no rows when ?b comes from VALUES (trailing or inline), and fails to
-    compile some queries with an inline VALUES. Sub-SELECTs are left alone (they are
-    evaluated on their own and joined on their projected variables, as with VALUES).
-    Terms are serialised by sparql_text.term, never pasted.
+    Virtuoso needs substitution: it rejects a trailing VALUES on a variable that is not
+    projected ("No column"), answers a path `?a p* ?b` with no rows when ?b comes from
+    VALUES (trailing or inline), and fails to compile some queries with an inline VALUES.
     """
-    if not bindings:
-        return query
-    group = _where_group(query)
-    if group is None:  # no group (DESCRIBE <x>), or CONSTRUCT WHERE {…} whose group is also the template
-        return query + values_clause(bindings)
-    terms = {name: _term(value) for name, value in bindings.items()}
-    start, end = group
-    values = f"VALUES ({' '.join('?' + n for n in terms)}) {{ ({' '.join(terms.values())}) }}"
-    parts = [query[:start + 1], " ", values, "\n"]
-    at = start + 1
-    for match in _substitutable(query, start, end, set(terms)):
-        parts += [query[at:match.start()], terms[match.group()[1:]]]
-        at = match.end()
-    parts.append(query[at:])
-    return "".join(parts)
+    return bind_terms(query, bindings, substitute=True, term_of=_term)
 
 
-def query_form(query: str) -> str:
-    """SELECT, CONSTRUCT, DESCRIBE or ASK: the first of them outside strings, IRIs and comments."""
-    for match in _TOKENS.finditer(query):
-        if match.lastgroup == "word" and match.group().upper() in ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK"):
-            return match.group().upper()
-    return "SELECT"
-
-
-def _term(node: Identifier) -> str:
+def _term(node: Node) -> str:
     if isinstance(node, BNode):
         return f"<nodeID://{node}>"  # Virtuoso's name for its blank node (as _normal reads it)
     return term(node)
-
-
-def _where_group(query: str) -> tuple[int, int] | None:
-    """Offsets of the braces that open and close the query's WHERE group."""
-    depth = parens = 0
-    template = False  # after CONSTRUCT, the first group is the template
-    start = None
-    for match in _TOKENS.finditer(query):
-        kind, text = match.lastgroup, match.group()
-        if kind == "paren":
-            parens += 1 if text == "(" else -1
-        elif kind == "open":
-            if depth == 0 and parens == 0:
-                if template:
-                    template = False
-                elif start is None:
-                    start = match.start()
-            depth += 1
-        elif kind == "close":
-            depth -= 1
-            if depth == 0 and start is not None and parens == 0:
-                return start, match.start()
-        elif kind == "word" and depth == 0 and parens == 0:
-            word = text.upper()
-            if word == "CONSTRUCT":
-                template = True
-            elif word == "WHERE" and template:
-                return None  # CONSTRUCT WHERE { … }
-    return None
-
-
-def _substitutable(query: str, start: int, end: int, names: set[str]) -> Iterable[re.Match[str]]:
-    """The variables named `names` between `start` and `end` that a term can replace: not
-    in a sub-SELECT, not the target of AS, not in the variable list of a VALUES."""
-    depth = 0
-    subselect_at: int | None = None  # depth of the group holding a sub-SELECT being skipped
-    values = False  # in a VALUES block, until its data closes
-    values_depth = 0
-    after_as = False
-    for match in _TOKENS.finditer(query, start + 1, end):
-        kind, text = match.lastgroup, match.group()
-        if kind == "open":
-            depth += 1
-        elif kind == "close":
-            if values and depth == values_depth + 1:
-                values = False
-            if subselect_at is not None and depth == subselect_at:
-                subselect_at = None
-            depth -= 1
-        elif kind == "word":
-            word = text.upper()
-            if word == "SELECT" and subselect_at is None:
-                subselect_at = depth
-            elif word == "VALUES" and not values:
-                values, values_depth = True, depth
-            after_as = word == "AS"
-            continue
-        elif kind == "var" and text[1:] in names and subselect_at is None and not values and not after_as:
-            yield match
-        after_as = False
 
 
 # -- answers -----------------------------------------------------------------------------
