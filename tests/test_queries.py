@@ -377,7 +377,7 @@ class RecordingStore:
 
 
 # every text a named query run may send: the query itself, and the constant lookups
-OUR_TEXTS = {query._EXACT, query._LOOSE, query._IDS, "ASK { ?e a ?class }", repository._LIST,
+OUR_TEXTS = {query._BY_ID, query._BY_NAME, query._LOOSE, query._IDS, "ASK { ?e a ?class }", repository._LIST,
              "ASK { GRAPH ?g { ?g a <https://w3id.org/kgbp/ontology#Blueprint> } }"}
 
 
