@@ -81,7 +81,7 @@ def serve(store: Path, log_path: Path, timeout: float = 60, **env: str) -> Serve
             log.close()
             raise RuntimeError(f"the server exited with {process.returncode}; see {log_path}")
         try:
-            if httpx.get(f"{url}/api/blueprints", timeout=2).status_code == 200:
+            if httpx.get(f"{url}/api/queries", timeout=5).status_code == 200:
                 return Served(process, url, log)
         except httpx.TransportError:
             time.sleep(0.05)
