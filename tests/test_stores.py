@@ -301,7 +301,6 @@ def test_both_stores_give_the_same_answers(examples_store: EmbeddedStore, server
 VIRTUOSO_CANNOT = {
     "changes_between_versions": "BIND(… EXISTS {…} AS ?x): Virtuoso fails to compile it (SQ074)",
     "frontstage_performer_share": "an aggregate inside IF in the projection: Virtuoso's compiler fails (SQ156)",
-    "marketing_p_coverage": "(COUNT(…) > 0 AS ?covered): Virtuoso answers a comparison as 1/0, not true/false",
     "slice_fail_points_rollup": "BIND(EXISTS {…} AS ?x): Virtuoso's compiler fails (SQ156)",
 }
 PARAMS = {"system": "boss", "department": "marketing", "service": "mobile-tv-subscription",
