@@ -111,7 +111,7 @@ def load(
     from .authoring import SharedIndex, read_many
     from .concurrency import Expected
     from .errors import BadInput
-    from .validate import Validator
+    from .validation_service import PooledValidator
 
     paths = _expand(files)
     with open_store(store) as s:
@@ -129,8 +129,8 @@ def load(
                 raise BadInput(f"--if-version guards one blueprint; the files hold {len(blueprints)}", where="--if-version",
                                hint="load the blueprints one by one, each with the version `kgbp show` printed")
             expect = {blueprints[0].iri: Expected.parse(if_version) or Expected()}
-        result = repository.save(s, blueprints, validator=Validator(lang=normalise_lang(lang)), draft=draft, agent="cli",
-                                 expect=expect)
+        validator = PooledValidator(settings_for(store), normalise_lang(lang))  # a folder: checked on every core
+        result = repository.save(s, blueprints, validator=validator, draft=draft, agent="cli", expect=expect)
     for saved in result.saved:
         flag = " (draft)" if saved.draft else ""
         out.print(f"stored {saved.id}{flag}: {saved.triples} triples (+{saved.added} -{saved.removed}), "

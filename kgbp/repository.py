@@ -90,8 +90,7 @@ def save(
         shared += bp.shared
     report = ValidationReport()
     if validator is not None:
-        for bp in blueprints:
-            report.extend(validator.validate(bp, store, pending=blueprints))
+        report = validator.check(blueprints, store)
         blocking = [r for r in report.violations() if r.blueprint not in {b.iri for b in blueprints if b.draft}]
         if blocking:
             raise NotConformant(
@@ -109,8 +108,8 @@ def save(
         records = Graph()
         result = SaveResult(report=report)
         for bp in blueprints:
-            old = store.graph(bp.iri)
-            added, removed = len(bp.graph - old), len(old - bp.graph)
+            old, new = set(store.graph(bp.iri)), set(bp.graph)  # sets: rdflib's graph difference copies graphs
+            added, removed = len(new - old), len(old - new)
             act, record = history.record(bp.iri, "restore" if restores else "save", agent, added, removed, now,
                                          state=bp.graph, restores=restores)
             records += record

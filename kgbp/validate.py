@@ -458,6 +458,13 @@ class Validator:
             r.draft = bp.draft
         return self._report(own, [bp.iri], {bp.iri} if bp.draft else set())
 
+    def check(self, blueprints: Sequence[AuthoredBlueprint], store: Store | None = None) -> ValidationReport:
+        """Validate blueprints written together (a slice may refine a step of another)."""
+        report = ValidationReport(lang=self.lang)
+        for bp in blueprints:
+            report.extend(self.validate(bp, store, pending=blueprints))
+        return report
+
     def validate_union(self, data: Graph, blueprints: Sequence[URIRef], drafts: Iterable[URIRef] = (),
                        store: Store | None = None, shared: Graph | None = None) -> ValidationReport:
         """Validate several stored blueprints in one run over `data`, the union of their graphs

@@ -6,6 +6,8 @@ repository already holds, so BOSS in a new file joins the BOSS already stored.
 
 from __future__ import annotations
 
+from collections import ChainMap
+from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 
 from rdflib import Graph, URIRef
@@ -34,7 +36,7 @@ SELECT ?e ?type ?id ?label WHERE {
 class SharedIndex:
     """id / label -> IRI, per kind; ``labels`` keeps what each entity is called."""
 
-    keys: dict[str, dict[str, set[URIRef]]] = field(default_factory=lambda: {k: {} for k in KINDS})
+    keys: dict[str, MutableMapping[str, set[URIRef]]] = field(default_factory=lambda: {k: {} for k in KINDS})
     labelled: set[tuple[URIRef, str]] = field(default_factory=set)  # (entity, lang) with a label
 
     def add(self, kind: str, iri: URIRef, ident: str | None, labels: list[tuple[str, str]]) -> None:
@@ -50,6 +52,11 @@ class SharedIndex:
             for key, found in table.items():
                 self.keys[kind].setdefault(key, set()).update(found)
         self.labelled |= other.labelled
+
+    def overlay(self) -> SharedIndex:
+        """A view for reading one file: its declarations go in a layer on top, this index
+        stays as it is. (A copy would cost O(repository) per file: quadratic in a big load.)"""
+        return SharedIndex({kind: ChainMap({}, table) for kind, table in self.keys.items()}, self.labelled)
 
     def find(self, kind: str, text: str) -> set[URIRef]:
         return set(self.keys[kind].get(text.strip().casefold(), set()))

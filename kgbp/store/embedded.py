@@ -178,7 +178,7 @@ class EmbeddedStore:
     def replace_graphs(self, replace: Mapping[URIRef, Graph | None],
                        add: Mapping[URIRef, Graph] | None = None) -> None:
         # pyoxigraph has no transaction object, but one update() call is one transaction
-        text = replace_graphs_update(replace, add)
+        text = replace_graphs_update(replace, add, lambda g: self._ox.contains_named_graph(ox.NamedNode(str(g))))
         if text:
             try:
                 self._ox.update(text)
