@@ -42,7 +42,7 @@ check: install lint
 test: install system-deps lint types
 	$(BIN)/pytest -q
 
-# Not part of `make test`: writes docs/benchmarks.md (scale: 100 and 1,000 blueprints on
+# Not part of `make test`: writes docs/benchmarks.md (scale: 100, 1,000 and 10,000 blueprints on
 # kgbp embedded, kgbp on Virtuoso, the Oxigraph server and rdflib; validation; load).
 bench: install
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'

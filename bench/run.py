@@ -2,8 +2,8 @@
 Oxigraph server and plain rdflib over the same data, at several repository sizes. Results go
 to docs/benchmarks.md ("Scale"); see the docstring of each measure for what it times.
 
-    python bench/run.py                       # 100 and 1,000 blueprints (`make bench`)
-    python bench/run.py --sizes 100,1000,10000 --runs 5 --duration 30
+    python bench/run.py                       # 100, 1,000 and 10,000 blueprints (`make bench`)
+    python bench/run.py --sizes 10000 --merge # one size again; the others from bench/results/
     python bench/run.py --sizes 100 --no-virtuoso --duration 5    # a quick look
 
 For each size, each store is measured in a fresh process (its peak RSS is that process's,
@@ -46,8 +46,10 @@ sys.path.insert(0, str(HERE))
 # parameters of the named queries on generated data (bench/generate.py): every fifth
 # blueprint is a to-be, so svc-00003 has two versions; BOSS is in a quarter of them
 PARAMS = {"service": "svc-00003", "system": "boss", "department": "dept-01", "kind": "remote"}
+RESULTS = HERE / "results"  # the raw figures of the last run at each size
 MARKER_BEGIN, MARKER_END = "<!-- scale:begin -->", "<!-- scale:end -->"
 CLIENTS = 8
+LOAD_BATCH = 1000  # files per write of `kgbp load --batch`: ~2.5 GiB of rdflib graphs held at once
 LIMIT = 30.0  # seconds: a baseline query still running then is given up
 ONCE = 20.0  # seconds: a query slower than this is run once (the baselines can take minutes)
 # what the throughput clients ask, in turn: the questions of a blueprint page and the BOSS one
@@ -186,10 +188,10 @@ def serve_and_hammer(store: str, work: Path, mix: list[dict[str, Any]], duration
 # -- the measures, each run in its own process ------------------------------------------------
 
 def import_with_kgbp(store: str, files_dir: str, env: dict[str, str]) -> float:
-    """`kgbp init` and `kgbp load` (validation on every blueprint), each its own process."""
+    """`kgbp init` and `kgbp load --batch` (validation on every blueprint), each its own process."""
     environment = {**os.environ, **env}
     start = time.perf_counter()
-    for args in (["init", "--store", store], ["load", "--store", store, files_dir]):
+    for args in (["init", "--store", store], ["load", "--store", store, "--batch", str(LOAD_BATCH), files_dir]):
         done = subprocess.run([sys.executable, "-m", "kgbp.cli", *args], capture_output=True, text=True, env=environment)
         if done.returncode:
             raise SystemExit(f"kgbp {args[0]} failed: {done.stderr[-2000:]}")
@@ -204,6 +206,7 @@ def measure_through_kgbp(store: Any, files_dir: str, runs: int) -> dict[str, Any
     from kgbp.authoring import SharedIndex, read_bytes
     from kgbp.errors import QueryError
     from kgbp.store.sparql_text import bind
+    from kgbp.validate import Validator
 
     # texts bound here, once, as kgbp binds them: the baselines are asked exactly these
     out: dict[str, Any] = {"queries": {}, "mix": []}
@@ -226,7 +229,9 @@ def measure_through_kgbp(store: Any, files_dir: str, runs: int) -> dict[str, Any
     def save() -> None:
         doc["title"]["en"] = f"{doc['title']['en']}."
         data = yaml.safe_dump(doc, allow_unicode=True).encode()
-        repository.save(store, read_bytes(data, files[0].name, SharedIndex.from_store(store)))
+        repository.save(store, read_bytes(data, files[0].name, SharedIndex.from_store(store)), validator=validator)
+
+    validator = Validator()
 
     out["save_ms"] = timed(save, runs)[0] * 1000
     return out
@@ -238,7 +243,8 @@ def measure_kgbp(config: dict[str, Any]) -> dict[str, Any]:
 
     work, store_dir, runs = Path(config["work"]), config["work"] + "/store", config["runs"]
     out: dict[str, Any] = {"import_s": import_with_kgbp(store_dir, config["files"], {})}
-    note(f"kgbp import: {out['import_s']:.1f} s")
+    out["load_rss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # `kgbp load`'s peak
+    note(f"kgbp import: {out['import_s']:.1f} s, {out['load_rss_mb']:.0f} MiB")
     store = EmbeddedStore(store_dir)
     out.update(measure_through_kgbp(store, config["files"], runs))
     out["triples"] = len(store._ox)
@@ -415,7 +421,8 @@ def report(results: dict[int, dict[str, Any]], runs: int, duration: float) -> st
         "## Scale",
         "",
         f"`python bench/run.py --sizes {','.join(map(str, results))} --runs {runs} --duration {duration:g}` "
-        "(`make bench`). Generated blueprints (bench/generate.py, ~40 steps each); each store measured in a "
+        "(`make bench`; each size's raw figures are in bench/results/). "
+        "Generated blueprints (bench/generate.py, ~40 steps each); each store measured in a "
         f"fresh process; times are medians of {runs} runs after a warm-up (a query over {ONCE:g} s is run once); "
         f"throughput is {CLIENTS} concurrent clients for {duration:g} s on loopback (clients and server share "
         f"the machine); {os.cpu_count()} cores, "
@@ -432,6 +439,8 @@ def report(results: dict[int, dict[str, Any]], runs: int, duration: float) -> st
         lines += [
             f"### {size:,} blueprints ({k['triples']:,} quads)",
             "",
+            f"Measured {r.get('measured', '?')} (commit {r.get('commit', '?')}); `kgbp load --batch {LOAD_BATCH}`.",
+            "",
             "| | " + " | ".join(title for _, title in sides) + " |",
             "|---|" + "---:|" * len(sides),
             "| import | " + " | ".join([
@@ -442,7 +451,8 @@ def report(results: dict[int, dict[str, Any]], runs: int, duration: float) -> st
             "| one blueprint saved and validated | " + " | ".join([
                 _cell(k, "{:.0f} ms", "save_ms"), _cell(r.get("virtuoso"), "{:.0f} ms", "save_ms"), "-", "-"]) + " |",
             "| peak RSS | " + " | ".join([
-                _cell(k, "{:.0f} MiB", "rss_mb") + " (load and query process); server "
+                _cell(k, "{:.0f} MiB", "rss_mb") + " (query process); `kgbp load` "
+                + _cell(k, "{:.0f} MiB", "load_rss_mb") + "; server "
                 + _cell(k, "{:.0f} MiB", "throughput", "server_rss_mb"),
                 _cell(r.get("virtuoso"), "{:.0f} MiB", "rss_mb") + " (virtuoso-t); kgbp server "
                 + _cell(r.get("virtuoso"), "{:.0f} MiB", "throughput", "server_rss_mb"),
@@ -512,6 +522,11 @@ def targets(results: dict[int, dict[str, Any]]) -> list[str]:
     ]
 
 
+def commit() -> str:
+    done = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+    return done.stdout.strip() or "?"
+
+
 def write_report(text: str, path: Path) -> None:
     old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
     block = f"{MARKER_BEGIN}\n{text}\n{MARKER_END}"
@@ -526,7 +541,7 @@ def write_report(text: str, path: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", default="100,1000")
+    parser.add_argument("--sizes", default="100,1000,10000")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--duration", type=float, default=30.0, help="seconds of each throughput run")
     parser.add_argument("--no-virtuoso", action="store_true", help="leave out kgbp on Virtuoso")
@@ -534,6 +549,9 @@ def main() -> None:
                         help="rdflib only at sizes up to this (at 100 blueprints half its queries take over 30 s)")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
     parser.add_argument("--keep", action="store_true", help="keep the work folders (printed)")
+    parser.add_argument("--virtuoso-up-to", type=int, default=10**9, help="kgbp on Virtuoso only at sizes up to this")
+    parser.add_argument("--merge", action="store_true",
+                        help="report the other sizes too, from their last results in bench/results/ (dated in the report)")
     parser.add_argument("--measure", help=argparse.SUPPRESS)
     args, rest = parser.parse_known_args()
     if args.measure:  # a child process: one measure, JSON on stdout
@@ -551,18 +569,24 @@ def main() -> None:
             k = child("kgbp", config)
             config.update(cases=k["queries"], mix=k["mix"])
             r: dict[str, Any] = {"kgbp": k}
-            if not args.no_virtuoso:
+            if not args.no_virtuoso and size <= args.virtuoso_up_to:
                 r["virtuoso"] = child("virtuoso", config)
             r["oxigraph"] = child("oxigraph", config)
             if size <= args.rdflib_up_to:
                 r["rdflib"] = child("rdflib", config)
+            r.update(measured=time.strftime("%Y-%m-%d"), commit=commit())
             results[size] = r
         finally:
             if args.keep:
                 print(f"kept {work}", file=sys.stderr)
             else:
                 shutil.rmtree(work, ignore_errors=True)
-        (work.parent / f"kgbp-bench-{size}.json").write_text(json.dumps(results[size]), encoding="utf-8")
+        RESULTS.mkdir(exist_ok=True)
+        (RESULTS / f"scale-{size}.json").write_text(json.dumps(results[size], indent=1), encoding="utf-8")
+    if args.merge:
+        for path in RESULTS.glob("scale-*.json"):
+            results.setdefault(int(path.stem.split("-")[1]), json.loads(path.read_text(encoding="utf-8")))
+    results = dict(sorted(results.items()))
     text = report(results, args.runs, args.duration)
     print(text)
     write_report(text, args.out)

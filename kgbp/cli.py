@@ -106,40 +106,58 @@ def load(
     draft: Annotated[bool, typer.Option("--draft", help="Store as drafts even if they break the rules.")] = False,
     lang: LangOpt = "en",
     if_version: IfVersionOpt = None,
+    batch: Annotated[int, typer.Option("--batch", min=0, help=(
+        "Store every N files as one write (0: all files as one). For loads too big to hold in memory at once: "
+        "each batch is all or nothing, and a rejected batch stops the load after the batches before it."))] = 0,
 ) -> None:
-    """Read, validate and store blueprints. Nothing is stored unless every file is good."""
+    """Read, validate and store blueprints. Nothing is stored unless every file is good (with --batch: every file of a batch)."""
+    paths = _expand(files)
+    groups = [paths[i:i + batch] for i in range(0, len(paths), batch)] if batch else [paths]
+    stored = 0
+    with open_store(store) as s:
+        for group in groups:
+            try:
+                result = _load_files(s, group, settings_for(store), draft, normalise_lang(lang), if_version)
+            except (KgbpError, typer.Exit):
+                if stored:
+                    err.print(f"{stored} blueprint(s) of earlier batches were stored; from {group[0]} on, none.")
+                raise
+            stored += len(result.saved)
+            for saved in result.saved:
+                flag = " (draft)" if saved.draft else ""
+                out.print(f"stored {saved.id}{flag}: {saved.triples} triples (+{saved.added} -{saved.removed}), "
+                          f"{saved.warnings} warning(s); version {saved.version}", soft_wrap=True)
+            if result.report.results:  # warnings (and a draft's violations) are stored and shown
+                from .terminal import print_report
+
+                print_report(err, result.report, normalise_lang(lang))
+    out.print(f"{stored} blueprint(s) stored.")
+
+
+def _load_files(s: Any, paths: list[Path], settings: Settings, draft: bool, lang: str,
+                if_version: str | None) -> repository.SaveResult:
+    """Read, validate and store one group of files as one write."""
     from .authoring import SharedIndex, read_many
     from .concurrency import Expected
     from .errors import BadInput
     from .validation_service import PooledValidator
 
-    paths = _expand(files)
-    with open_store(store) as s:
-        with Progress(console=err, transient=True, disable=len(paths) < 5) as progress:
-            task = progress.add_task("reading", total=len(paths))
-            blueprints, problems = read_many(paths, SharedIndex.from_store(s), lambda _: progress.advance(task))
-        if problems:
-            for exc in problems:
-                print_error(exc)
-            err.print(f"{len(problems)} file(s) could not be read; nothing was stored.")
-            raise typer.Exit(EXIT_BAD_INPUT)
-        expect = None
-        if if_version is not None:
-            if len(blueprints) != 1:
-                raise BadInput(f"--if-version guards one blueprint; the files hold {len(blueprints)}", where="--if-version",
-                               hint="load the blueprints one by one, each with the version `kgbp show` printed")
-            expect = {blueprints[0].iri: Expected.parse(if_version) or Expected()}
-        validator = PooledValidator(settings_for(store), normalise_lang(lang))  # a folder: checked on every core
-        result = repository.save(s, blueprints, validator=validator, draft=draft, agent="cli", expect=expect)
-    for saved in result.saved:
-        flag = " (draft)" if saved.draft else ""
-        out.print(f"stored {saved.id}{flag}: {saved.triples} triples (+{saved.added} -{saved.removed}), "
-                  f"{saved.warnings} warning(s); version {saved.version}", soft_wrap=True)
-    out.print(f"{len(result.saved)} blueprint(s) stored.")
-    if result.report.results:  # warnings (and a draft's violations) are stored and shown
-        from .terminal import print_report
-
-        print_report(err, result.report, normalise_lang(lang))
+    with Progress(console=err, transient=True, disable=len(paths) < 5) as progress:
+        task = progress.add_task("reading", total=len(paths))
+        blueprints, problems = read_many(paths, SharedIndex.from_store(s), lambda _: progress.advance(task))
+    if problems:
+        for exc in problems:
+            print_error(exc)
+        err.print(f"{len(problems)} file(s) could not be read; nothing was stored.")
+        raise typer.Exit(EXIT_BAD_INPUT)
+    expect = None
+    if if_version is not None:
+        if len(blueprints) != 1:
+            raise BadInput(f"--if-version guards one blueprint; the files hold {len(blueprints)}", where="--if-version",
+                           hint="load the blueprints one by one, each with the version `kgbp show` printed")
+        expect = {blueprints[0].iri: Expected.parse(if_version) or Expected()}
+    validator = PooledValidator(settings, lang)  # a folder: checked on every core
+    return repository.save(s, blueprints, validator=validator, draft=draft, agent="cli", expect=expect)
 
 
 @app.command("list")

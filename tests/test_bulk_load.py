@@ -97,3 +97,18 @@ def test_a_rejected_folder_stores_nothing(tmp_path: Path, folder: Path) -> None:
         assert set(store.dump().splitlines()) == before
     finally:
         store.close()
+
+
+def test_batches_are_stored_one_by_one_until_one_is_rejected(tmp_path: Path) -> None:
+    files = tmp_path / "files"
+    write(6, files)
+    shutil.copy(REJECTED, files / "zz-two-violations.yaml")
+    path = _store(tmp_path)
+    result = CliRunner().invoke(app, ["load", str(files), "--store", str(path), "--batch", "3"])
+    assert result.exit_code == 1, result.output
+    assert "6 blueprint(s) of earlier batches were stored; from" in result.output
+    store = EmbeddedStore(path)
+    try:
+        assert len(repository.list_blueprints(store)) == 6
+    finally:
+        store.close()

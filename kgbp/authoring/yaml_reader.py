@@ -137,7 +137,7 @@ class _Reader:
             if not known:
                 self.shared.add((iri, DCTERMS.identifier, Literal(ident)))
             for lab in labels:
-                if (iri, lab.language or "") not in self.index.labelled:
+                if not self.index.is_labelled(iri, lab.language or ""):
                     self.shared.add((iri, RDFS.label, lab))
             if entry.get("part_of") is not None:
                 pending_parts.append((iri, entry))
@@ -289,7 +289,7 @@ def _build(r: _Reader) -> AuthoredBlueprint:
     r.shared.add((svc, RDF.type, SB.Service))
     r.shared.add((svc, DCTERMS.identifier, Literal(service)))
     for lab in svc_labels:
-        if not known_service or (svc, lab.language or "") not in r.index.labelled:
+        if not known_service or not r.index.is_labelled(svc, lab.language or ""):
             r.shared.add((svc, RDFS.label, lab))
     for lab in r.texts(doc["service"].get("description")):
         r.shared.add((svc, DCTERMS.description, lab))
