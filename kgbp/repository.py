@@ -16,7 +16,7 @@ from functools import cache
 from rdflib import Graph, Literal, URIRef
 
 from . import history, iris
-from .authoring import AuthoredBlueprint
+from .authoring import AuthoredBlueprint, SharedIndex
 from .concurrency import Expected, check, version, write_lock
 from .derive import derive
 from .errors import NotConformant, NotFound
@@ -116,8 +116,10 @@ def save(
             result.saved.append(Saved(bp.id, bp.iri, len(bp.graph), added, removed, bp.draft,
                                       sum(1 for r in report.results if r.blueprint == bp.iri and r.severity != "Violation"),
                                       act))
+        generation = getattr(store, "generation", None)
         store.replace_graphs({bp.iri: bp.graph for bp in blueprints},
                              add={REPOSITORY_GRAPH: shared, HISTORY_GRAPH: records})
+        SharedIndex.written(store, generation, shared)
         for saved in result.saved:
             saved.version = version(store, saved.iri)
     return result

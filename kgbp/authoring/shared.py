@@ -82,6 +82,17 @@ class SharedIndex:
             return index.overlay()
         return index
 
+    @staticmethod
+    def written(store: Store, generation: int | None, shared: Graph) -> None:
+        """`shared` was just added to the repository graph by the one write after
+        `generation`: keep the store's cached index current instead of reading it again."""
+        cached = _FROM_STORE.get(store)
+        now = getattr(store, "generation", None)
+        if cached is None or generation is None or now != generation + 1 or cached[0] != generation:
+            return
+        cached[1].merge(SharedIndex.from_graph(shared))
+        _FROM_STORE[store] = (now, cached[1])
+
     @classmethod
     def _read(cls, store: Store) -> SharedIndex:
         index = cls()
