@@ -117,7 +117,7 @@ def load(
     with open_store(store) as s:
         for group in groups:
             try:
-                result = _load_files(s, group, settings_for(store), draft, normalise_lang(lang), if_version)
+                result = _load_files(s, group, draft, normalise_lang(lang), if_version)
             except (KgbpError, typer.Exit):
                 if stored:
                     err.print(f"{stored} blueprint(s) of earlier batches were stored; from {group[0]} on, none.")
@@ -134,13 +134,12 @@ def load(
     out.print(f"{stored} blueprint(s) stored.")
 
 
-def _load_files(s: Any, paths: list[Path], settings: Settings, draft: bool, lang: str,
-                if_version: str | None) -> repository.SaveResult:
+def _load_files(s: Any, paths: list[Path], draft: bool, lang: str, if_version: str | None) -> repository.SaveResult:
     """Read, validate and store one group of files as one write."""
     from .authoring import SharedIndex, read_many
     from .concurrency import Expected
     from .errors import BadInput
-    from .validation_service import PooledValidator
+    from .validate import Validator
 
     with Progress(console=err, transient=True, disable=len(paths) < 5) as progress:
         task = progress.add_task("reading", total=len(paths))
@@ -156,8 +155,7 @@ def _load_files(s: Any, paths: list[Path], settings: Settings, draft: bool, lang
             raise BadInput(f"--if-version guards one blueprint; the files hold {len(blueprints)}", where="--if-version",
                            hint="load the blueprints one by one, each with the version `kgbp show` printed")
         expect = {blueprints[0].iri: Expected.parse(if_version) or Expected()}
-    validator = PooledValidator(settings, lang)  # a folder: checked on every core
-    return repository.save(s, blueprints, validator=validator, draft=draft, agent="cli", expect=expect)
+    return repository.save(s, blueprints, validator=Validator(lang=lang), draft=draft, agent="cli", expect=expect)
 
 
 @app.command("list")

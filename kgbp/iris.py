@@ -12,6 +12,7 @@ percent-encoded so that any id gives a valid IRI.
 
 from __future__ import annotations
 
+import functools
 import re
 from urllib.parse import quote, unquote
 
@@ -34,6 +35,7 @@ def slug(text: str) -> str:
     return text.strip("-") or "x"
 
 
+@functools.lru_cache(maxsize=1 << 16)  # the same ids recur in every triple of a blueprint
 def _seg(text: str) -> str:
     # keep non-ASCII letters as they are (an IRI, not a URI); encode only ASCII that IRIs forbid here
     return "".join(c if ord(c) > 127 else quote(c, safe="-._~@!$&'()*+,;=:") for c in text)

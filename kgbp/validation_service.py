@@ -1,10 +1,11 @@
 """`kgbp validate` and the validation pages: files on disk (not stored), stored blueprints,
-or the whole repository (in batches, on every core); and the validator of big writes.
+or the whole repository (in batches, on every core).
 
 Stored blueprints are validated several at a time: one pySHACL run over the union of a
 batch's graphs shares the per-shape cost of a run (about a third of a single run), and a
-process pool spreads the batches over the cores. A big write (`kgbp load` of a folder)
-is checked the same way before it is stored: `PooledValidator`.
+process pool spreads the batches over the cores. (A write is validated in the writing
+process: a worker would first rebuild the rdflib graphs the writer already holds, ~15 ms
+a blueprint, about what validating it costs.)
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from rdflib import Graph, URIRef
 from rich.console import Console
 
 from . import repository
-from .authoring import AuthoredBlueprint, SharedIndex, read_many
+from .authoring import SharedIndex, read_many
 from .config import Settings
 from .derive import derive
 from .errors import BadInput, StoreUnavailable
@@ -102,59 +103,6 @@ def validate_repository(settings: Settings, lang: str = "en", workers: int | Non
             report.extend(part)
     report.sort()
     return report
-
-
-# -- a big write, checked on every core before it is stored --------------------------------
-
-def _start_checker(settings: Settings, lang: str) -> None:
-    _worker.update(store=open_store(settings, read_only=True), validator=Validator(lang=lang))
-
-
-def _check_chunk(chunk: list[AuthoredBlueprint], parents: list[AuthoredBlueprint]) -> ValidationReport:
-    store, validator = _worker["store"], _worker["validator"]
-    assert isinstance(validator, Validator)
-    report = ValidationReport(lang=validator.lang)
-    for bp in chunk:
-        report.extend(validator.validate(bp, store, pending=chunk + parents))  # type: ignore[arg-type]
-    return report
-
-
-def _owner(step: str, by_iri: dict[str, AuthoredBlueprint]) -> AuthoredBlueprint | None:
-    """The blueprint a step IRI lives under (`<blueprint>/...`), among `by_iri`."""
-    cut = step.rfind("/")
-    while cut > 0:
-        found = by_iri.get(step[:cut])
-        if found is not None:
-            return found
-        cut = step.rfind("/", 0, cut)
-    return None
-
-
-class PooledValidator(Validator):
-    """Checks a big write in batches on every core, each worker reading the store read-only
-    for what the rules need of the repository; the write itself stays in this process
-    (repository.save). Small writes are checked here: starting workers costs more."""
-
-    def __init__(self, settings: Settings, lang: str = "en", workers: int | None = None) -> None:
-        super().__init__(lang=lang)  # builds the rule engine here, so forked workers inherit it
-        self.settings, self.workers = settings, workers or os.cpu_count() or 1
-
-    def check(self, blueprints: Sequence[AuthoredBlueprint], store: Store | None = None) -> ValidationReport:
-        if self.workers < 2 or len(blueprints) < 2 * BATCH:
-            return super().check(blueprints, store)
-        by_iri = {str(bp.iri): bp for bp in blueprints}
-        tasks = []
-        for start in range(0, len(blueprints), BATCH):
-            chunk = list(blueprints[start:start + BATCH])
-            inside = {bp.iri for bp in chunk}
-            parents = {id(p): p for bp in chunk for step in bp.graph.objects(bp.iri, SB.refinesStep)
-                       if (p := _owner(str(step), by_iri)) is not None and p.iri not in inside}
-            tasks.append((chunk, list(parents.values())))
-        report = ValidationReport(lang=self.lang)
-        with ProcessPoolExecutor(self.workers, initializer=_start_checker, initargs=(self.settings, self.lang)) as pool:
-            for part in pool.map(_check_chunk, *zip(*tasks, strict=True)):
-                report.extend(part)
-        return report
 
 
 def _open_existing(settings: Settings) -> Store:
