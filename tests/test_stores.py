@@ -300,7 +300,6 @@ def test_both_stores_give_the_same_answers(examples_store: EmbeddedStore, server
 # for Virtuoso" says why and what to write instead). strict: a fix makes this list fail.
 VIRTUOSO_CANNOT = {
     "changes_between_versions": "BIND(… EXISTS {…} AS ?x): Virtuoso fails to compile it (SQ074)",
-    "slice_fail_points_rollup": "BIND(EXISTS {…} AS ?x): Virtuoso's compiler fails (SQ156)",
 }
 PARAMS = {"system": "boss", "department": "marketing", "service": "mobile-tv-subscription",
           "blueprint": "mobile-tv-subscription/as-is"}
