@@ -59,6 +59,15 @@ class SharedIndex:
     def is_labelled(self, entity: URIRef, lang: str) -> bool:
         return (entity, lang) in self.labelled or (self.below is not None and self.below.is_labelled(entity, lang))
 
+    def _flat(self) -> tuple[dict[str, dict[str, set[URIRef]]], set[tuple[URIRef, str]]]:
+        below = self.below._flat()[1] if self.below is not None else set()
+        return {kind: dict(table) for kind, table in self.keys.items()}, self.labelled | below
+
+    def __eq__(self, other: object) -> bool:  # the same entities, however layered
+        return isinstance(other, SharedIndex) and self._flat() == other._flat()
+
+    __hash__ = None  # type: ignore[assignment]
+
     def overlay(self) -> SharedIndex:
         """A view to read and add to, this index staying as it is: a file's declarations, or
         a load's, go in a layer on top. (A copy would cost O(repository) each time.)"""
