@@ -420,7 +420,7 @@ def report(results: dict[int, dict[str, Any]], runs: int, duration: float) -> st
     lines = [
         "## Scale",
         "",
-        "`make bench` runs `python bench/run.py` (100, 1,000 and 10,000 blueprints, every side); each size says "
+        "`make bench` runs `python bench/run.py` (100, 1,000 and 10,000 blueprints; every side, rdflib up to 100); each size says "
         "the command it was measured by, and its raw figures are in bench/results/. "
         "Generated blueprints (bench/generate.py, ~40 steps each); each store measured in a "
         f"fresh process; times are medians of {runs} runs after a warm-up (a query over {ONCE:g} s is run once); "
