@@ -225,13 +225,12 @@ def measure_through_kgbp(store: Any, files_dir: str, runs: int) -> dict[str, Any
         out["mix"].append({"name": name, "params": params, "text": bind(named.text, query.bind(store, named, params))})
     files = sorted(Path(files_dir).glob("*.yaml"))
     doc = yaml.safe_load(files[0].read_text(encoding="utf-8"))
+    validator = Validator()
 
     def save() -> None:
         doc["title"]["en"] = f"{doc['title']['en']}."
         data = yaml.safe_dump(doc, allow_unicode=True).encode()
         repository.save(store, read_bytes(data, files[0].name, SharedIndex.from_store(store)), validator=validator)
-
-    validator = Validator()
 
     out["save_ms"] = timed(save, runs)[0] * 1000
     return out

@@ -111,13 +111,13 @@ def load(
         "each batch is all or nothing, and a rejected batch stops the load after the batches before it."))] = 0,
 ) -> None:
     """Read, validate and store blueprints. Nothing is stored unless every file is good (with --batch: every file of a batch)."""
-    paths = _expand(files)
+    paths, lang = _expand(files), normalise_lang(lang)
     groups = [paths[i:i + batch] for i in range(0, len(paths), batch)] if batch else [paths]
     stored = 0
     with open_store(store) as s:
         for group in groups:
             try:
-                result = _load_files(s, group, draft, normalise_lang(lang), if_version)
+                result = _load_files(s, group, draft, lang, if_version)
             except (KgbpError, typer.Exit):
                 if stored:
                     err.print(f"{stored} blueprint(s) of earlier batches were stored; from {group[0]} on, none.")
@@ -130,7 +130,7 @@ def load(
             if result.report.results:  # warnings (and a draft's violations) are stored and shown
                 from .terminal import print_report
 
-                print_report(err, result.report, normalise_lang(lang))
+                print_report(err, result.report, lang)
     out.print(f"{stored} blueprint(s) stored.")
 
 

@@ -123,11 +123,9 @@ def validate_files(paths: Sequence[Path], store: Store | None, validator: Valida
         raise BadInput(first.message if len(problems) == 1 else f"{len(problems)} file(s) could not be read",
                        first.where, first.hint, problems=[p for e in problems for p in e.problems])
     kinds = repository._channel_kinds()
-    report = ValidationReport(lang=validator.lang)
     for bp in blueprints:
         derive(bp.graph, kinds)
-    for bp in blueprints:
-        report.extend(validator.validate(bp, store, pending=blueprints))
+    report = validator.check(blueprints, store)
     report.sort()
     return report
 

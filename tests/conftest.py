@@ -30,6 +30,15 @@ def load_files(store: Store, paths: list[Path], **kwargs: object) -> repository.
     return repository.save(store, blueprints, validator=Validator(), **kwargs)  # type: ignore[arg-type]
 
 
+def stored_ids(folder: Path) -> set[str]:
+    """The ids of the blueprints stored in the embedded store at `folder` (opened, then closed)."""
+    store = EmbeddedStore(folder)
+    try:
+        return {b.id for b in repository.list_blueprints(store)}
+    finally:
+        store.close()
+
+
 @pytest.fixture(scope="session")
 def examples_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedStore]:
     """Read-mostly store with the examples. Tests must not write to it."""

@@ -20,6 +20,7 @@ from kgbp.cli import app
 from kgbp.config import Settings
 from kgbp.store.embedded import EmbeddedStore
 
+from .conftest import stored_ids as ids
 from .live_server import running_server
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
@@ -34,14 +35,6 @@ EXAMPLE_IDS = {"arrears-reconnect/as-is", "customer-lifecycle/as-is", "mobile-tv
 def cli(*args: str) -> tuple[int, str]:
     result = runner.invoke(app, list(args), env={"COLUMNS": "300"})
     return result.exit_code, result.output
-
-
-def ids(folder: Path) -> set[str]:
-    store = EmbeddedStore(folder)
-    try:
-        return {b.id for b in repository.list_blueprints(store)}
-    finally:
-        store.close()
 
 
 @pytest.fixture()

@@ -15,6 +15,8 @@ from kgbp import repository
 from kgbp.cli import app
 from kgbp.store.embedded import EmbeddedStore
 
+from .conftest import stored_ids
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 
 from generate import write
@@ -32,14 +34,6 @@ def _store(tmp_path: Path) -> Path:
     return path
 
 
-def _stored(path: Path) -> set[str]:
-    store = EmbeddedStore(path)
-    try:
-        return {b.id for b in repository.list_blueprints(store)}
-    finally:
-        store.close()
-
-
 def test_a_slice_loads_in_a_later_batch_than_its_parent(tmp_path: Path) -> None:
     files = tmp_path / "files"
     write(8, files)  # bp-00006 is a slice refining a step of svc-00005 (bp-00005)
@@ -48,7 +42,7 @@ def test_a_slice_loads_in_a_later_batch_than_its_parent(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "8 blueprint(s) stored." in result.output
     to_be = {4}  # every fifth is the to-be of the service before it
-    assert _stored(path) == {f"svc-{i - 1:05d}/to-be" if i in to_be else f"svc-{i:05d}/as-is" for i in range(8)}
+    assert stored_ids(path) == {f"svc-{i - 1:05d}/to-be" if i in to_be else f"svc-{i:05d}/as-is" for i in range(8)}
 
 
 def test_batches_are_stored_one_by_one_until_one_is_rejected(tmp_path: Path) -> None:
@@ -60,7 +54,7 @@ def test_batches_are_stored_one_by_one_until_one_is_rejected(tmp_path: Path) -> 
     assert result.exit_code == 1, result.output
     assert "BackstageReachesFrontstage" in result.output and "FailPointDepartment" in result.output
     assert "6 blueprint(s) of earlier batches were stored; from" in result.output
-    assert len(_stored(path)) == 6
+    assert len(stored_ids(path)) == 6
 
 
 def test_without_batches_a_rejected_file_stores_nothing(tmp_path: Path) -> None:
@@ -71,4 +65,4 @@ def test_without_batches_a_rejected_file_stores_nothing(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["load", str(files), "--store", str(path)])
     assert result.exit_code == 1, result.output
     assert "earlier batches" not in result.output
-    assert _stored(path) == set()
+    assert stored_ids(path) == set()
