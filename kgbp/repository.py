@@ -21,6 +21,7 @@ from .concurrency import Expected, check, version, write_lock
 from .derive import derive
 from .errors import NotConformant, NotFound
 from .i18n import pick
+from .literals import as_int
 from .namespaces import HISTORY_GRAPH, ONTOLOGY_GRAPH, REPOSITORY_GRAPH, SB
 from .store import Store
 from .validate import ValidationReport, Validator
@@ -212,7 +213,7 @@ def list_blueprints(store: Store, lang: str = "en") -> list[BlueprintSummary]:
             service_label=labels.get(service, str(r["serviceId"] or service)),
             title=labels.get(bp, ""), version=str(r["version"]),
             status=statuses.name_of(r["status"]),
-            level=int(r["level"]) if r["level"] is not None else 1,  # type: ignore[call-overload]
+            level=as_int(r["level"], 1),  # tolerant: a draft may hold any literal
             steps=int(r["steps"]), fail_points=int(r["failPoints"]), wait_points=int(r["waitPoints"]),  # type: ignore[call-overload]
         ))
     return out

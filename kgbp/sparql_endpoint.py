@@ -19,6 +19,7 @@ from rdflib import Graph, URIRef
 from . import iris, repository
 from .authoring import AuthoredBlueprint
 from .authoring.rdf_reader import read_rdf
+from .boundary import reading
 from .errors import BadInput, Conflict, Forbidden, NotFound, UnsupportedMediaType
 from .store import Store
 from .store.protocol import SparqlRunner
@@ -122,7 +123,12 @@ def rdf_suffix(media_type: str) -> str:
 
 
 def parse_graph(data: bytes, media_type: str, source: str) -> Graph:
-    from .authoring.rdf_reader import refuse_dtd
+    with reading(source):  # deep JSON-LD nesting: 400 with a place, not a RecursionError
+        return _parse_graph(data, media_type, source)
+
+
+def _parse_graph(data: bytes, media_type: str, source: str) -> Graph:
+    from .authoring.rdf_reader import refuse_dtd, refuse_unwritable_iris
     from .jsonld_context import inline_contexts
 
     rdf_suffix(media_type)
@@ -136,8 +142,11 @@ def parse_graph(data: bytes, media_type: str, source: str) -> Graph:
     try:
         graph.parse(data=body, format=fmt)
     except Exception as exc:  # rdflib raises many types for syntax errors
+        if isinstance(exc, RecursionError):
+            raise  # the boundary names it: nested too deeply
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
         raise BadInput(f"{media_type} syntax error: {first[:300]}", where=source, hint="fix the RDF syntax") from None
+    refuse_unwritable_iris(graph, source)
     return graph
 
 

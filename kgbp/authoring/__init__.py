@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from ..boundary import reading
 from ..errors import BadInput, KgbpError
 from .model import AuthoredBlueprint
 from .rdf_reader import FORMATS as RDF_FORMATS
@@ -23,6 +24,11 @@ def supported_suffixes() -> tuple[str, ...]:
 
 def read_bytes(data: bytes, source: str, index: SharedIndex | None = None) -> list[AuthoredBlueprint]:
     """Read one file's content; `source` names it in errors and picks the format by suffix."""
+    with reading(source):  # a parser's RecursionError on deep nesting is the file's fault: 400, exit 2
+        return _read_bytes(data, source, index)
+
+
+def _read_bytes(data: bytes, source: str, index: SharedIndex | None) -> list[AuthoredBlueprint]:
     suffix = Path(source).suffix.lower()
     if suffix in YAML_SUFFIXES:
         return [read_yaml(data, source, index)]

@@ -11,7 +11,7 @@ import re
 
 from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import RDF
-from rdflib.term import Node
+from rdflib.term import Node, _is_valid_uri
 
 from .. import iris
 from ..errors import BadInput
@@ -41,6 +41,20 @@ def refuse_dtd(data: bytes, source: str) -> None:
         raise BadInput("the RDF/XML declares a DTD or entities (<!DOCTYPE>/<!ENTITY>); refused, nothing was expanded",
                        where=f"{source}:{line}",
                        hint="write the IRIs out in full instead of entities (or send Turtle), and remove the DOCTYPE")
+
+
+def refuse_unwritable_iris(graph: Graph, source: str) -> None:
+    """Refuse IRIs that RDF cannot write back (a '>' or space from an escape such as \\u003E):
+    the store, N-Triples and the history's kept states could not hold them."""
+    seen: set[URIRef] = set()
+    for triple in graph:
+        for term in triple:
+            if isinstance(term, URIRef) and term not in seen:
+                seen.add(term)
+                if not _is_valid_uri(term):
+                    raise BadInput(f"IRI <{term!s:.200}> holds a character IRIs cannot hold "
+                                   "(space, <, >, \", {, }, |, ^, ` or \\)", where=f"{source}: <{term!s:.200}>",
+                                   hint="percent-encode the character (e.g. %3E for >) or remove it")
 
 
 def _syntax_error(exc: Exception, source: str, fmt: str) -> BadInput:
@@ -89,7 +103,11 @@ def read_rdf(data: bytes, source: str, suffix: str) -> list[AuthoredBlueprint]:
     except BadInput:
         raise
     except Exception as exc:  # rdflib raises many types for syntax errors
+        if isinstance(exc, RecursionError):
+            raise  # the boundary names it: nested too deeply
         raise _syntax_error(exc, source, fmt) from None
+    for _, graph in graphs:
+        refuse_unwritable_iris(graph, source)
     found: list[AuthoredBlueprint] = []
     default_rest = Graph()
     for name, graph in graphs:

@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__, repository
 from .. import query as named_queries
+from ..boundary import as_kgbp_error
 from ..config import Settings
 from ..errors import KgbpError
 from ..store import open_store
@@ -84,6 +85,9 @@ def create_app(settings: Settings) -> FastAPI:
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        mapped = as_kgbp_error(exc, str(request.url.path))  # a library's exception on a client's input
+        if mapped is not None:
+            return JSONResponse(mapped.as_dict(), status_code=mapped.http_status, headers=SECURITY_HEADERS)
         # never a traceback in a response; the server log has it
         import logging
 
