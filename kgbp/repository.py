@@ -8,7 +8,7 @@ transaction. A rejected or failed write changes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
@@ -19,7 +19,7 @@ from . import history, iris
 from .authoring import AuthoredBlueprint, SharedIndex
 from .concurrency import Expected, check, version, write_lock
 from .derive import derive
-from .errors import NotConformant, NotFound
+from .errors import Conflict, NotConformant, NotFound, Problem
 from .i18n import pick
 from .literals import as_int
 from .namespaces import HISTORY_GRAPH, ONTOLOGY_GRAPH, REPOSITORY_GRAPH, SB
@@ -105,6 +105,9 @@ def save(
         for bp in blueprints:
             if expect and bp.iri in expect:
                 check(store, bp.iri, expect[bp.iri])
+        written = {bp.iri for bp in blueprints}
+        for bp in blueprints:  # a save that drops a step a stored slice refines would orphan the slice
+            refuse_orphaning(store, bp.iri, set(bp.graph.subjects()), written)
         now = datetime.now(UTC)
         records = Graph()
         result = SaveResult(report=report)
@@ -126,8 +129,13 @@ def save(
     return result
 
 
-def remove(store: Store, blueprint: URIRef, agent: str = "kgbp", expect: Expected | None = None) -> int:
-    """Drop a blueprint's graph (recorded); `expect`: the version the remover read."""
+def remove(store: Store, blueprint: URIRef, agent: str = "kgbp", expect: Expected | None = None,
+           together: Collection[URIRef] = ()) -> int:
+    """Drop a blueprint's graph (recorded); `expect`: the version the remover read.
+
+    Validated like a save: refused (Conflict) while a slice stored elsewhere refines one of
+    its steps, unless that slice is among `together`, the blueprints removed in the same request.
+    """
     with write_lock():
         old = store.graph(blueprint)
         if not len(old) and (expect is None or not expect.versions):
@@ -135,9 +143,35 @@ def remove(store: Store, blueprint: URIRef, agent: str = "kgbp", expect: Expecte
                            hint="`kgbp list` shows the stored blueprints")
         if expect is not None:
             check(store, blueprint, expect)
+        refuse_orphaning(store, blueprint, set(), {blueprint, *together})
         _, record = history.record(blueprint, "remove", agent, 0, len(old), datetime.now(UTC))
         store.replace_graphs({blueprint: None}, add={HISTORY_GRAPH: record})
     return len(old)
+
+
+_SLICES_OF = """
+PREFIX sb: <https://w3id.org/kgbp/ontology#>
+SELECT DISTINCT ?slice ?step WHERE {
+  GRAPH ?parent { ?step sb:inBlueprint ?parent }
+  GRAPH ?slice { ?slice sb:refinesStep ?step }
+  FILTER (?slice != ?parent)
+}
+"""
+
+
+def refuse_orphaning(store: Store, parent: URIRef, kept: set[object], leaving: set[URIRef]) -> None:
+    """Conflict when a stored slice outside `leaving` refines a step of `parent` not in `kept`."""
+    orphaned = [(r["slice"], r["step"]) for r in store.select(_SLICES_OF, {"parent": parent}).dicts()
+                if r["slice"] not in leaving and r["step"] not in kept]
+    if orphaned:
+        slices = sorted({iris.blueprint_id(str(s)) or str(s) for s, _ in orphaned})
+        step = orphaned[0][1]
+        raise Conflict(
+            f"{', '.join(slices)} refine(s) step <{step}> of {iris.blueprint_id(str(parent)) or parent}; "
+            "removing it would leave the slice refining nothing: nothing was changed",
+            where=str(step), problems=[Problem(f"slice {iris.blueprint_id(str(s)) or s} refines <{st}>", str(st),
+                                               "remove or re-point the slice first") for s, st in orphaned],
+            hint=f"remove the slice(s) {', '.join(slices)} first (or in the same request), or keep the step")
 
 
 # -- listings ----------------------------------------------------------------------

@@ -95,9 +95,12 @@ def _store_graphs(store: Store, new: dict[URIRef, Graph | None], validator: Vali
     if saves:
         result = repository.save(store, saves, validator=validator, agent=agent)
         outcome.saved, outcome.report = result.saved, result.report
+    leaving = {name for name, graph in new.items() if graph is None}
+    for name in leaving:  # checked before any is removed: a refused removal leaves every graph
+        repository.refuse_orphaning(store, name, set(), leaving)
     for name, graph in new.items():
         if graph is None:
-            repository.remove(store, name, agent=agent)
+            repository.remove(store, name, agent=agent, together=leaving)
             outcome.removed.append(iris.blueprint_id(str(name)) or str(name))
     return outcome
 
