@@ -17,7 +17,9 @@ from rdflib import Graph, Literal, URIRef
 
 from . import history, iris
 from .authoring import AuthoredBlueprint, SharedIndex
+from .caps import check_blueprint
 from .concurrency import Expected, check, version, write_lock
+from .config import Limits
 from .derive import derive
 from .errors import Conflict, NotConformant, NotFound, Problem
 from .i18n import pick
@@ -74,16 +76,19 @@ def save(
     agent: str = "kgbp",
     restores: URIRef | None = None,
     expect: Mapping[URIRef, Expected] | None = None,
+    limits: Limits | None = None,
 ) -> SaveResult:
     """Validate and store blueprints in one transaction; raise NotConformant to reject all.
 
     `restores` (an activity) records the write as a restore of that activity's state.
     `expect`: the versions the writer read (optimistic concurrency); PreconditionFailed,
     and nothing stored, when a blueprint's stored version is not as expected.
+    `limits`: the caps of Settings.limits (PayloadTooLarge, nothing stored); defaults otherwise.
     """
     kinds = _channel_kinds()
     shared = Graph()
     for bp in blueprints:
+        check_blueprint(bp, limits or Limits())  # before derive: its closure grows with the chain's square
         derive(bp.graph, kinds)
         if draft or bp.draft:
             bp.draft = True

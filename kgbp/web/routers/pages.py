@@ -106,7 +106,8 @@ async def upload(request: Request, store: StoreDep, lang: LangDep, settings: Set
             raise PayloadTooLarge(f"file larger than {settings.max_upload_bytes} bytes", where=name,
                                   hint="split it into one file per blueprint")
         # parsing and validating take seconds on a big file: off the event loop, so other requests go on
-        result = await run_in_threadpool(_read_and_save, store, data, name, lang, draft, writer, None)
+        result = await run_in_threadpool(_read_and_save, store, data, name, lang, draft, writer, None,
+                                         settings.limits)
     except NotConformant as exc:
         return render(request, "upload.html", lang, status_code=422, error=exc, report=exc.report)
     except KgbpError as exc:
