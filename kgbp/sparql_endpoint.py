@@ -18,7 +18,7 @@ from rdflib import Graph, URIRef
 
 from . import iris, repository
 from .authoring import AuthoredBlueprint
-from .authoring.rdf_reader import read_rdf
+from .authoring.rdf_reader import blueprints_in, read_rdf
 from .boundary import reading
 from .errors import BadInput, Conflict, Forbidden, NotFound, UnsupportedMediaType
 from .store import Store
@@ -68,7 +68,7 @@ def _writable(name: URIRef | None) -> URIRef:
 
 def _as_blueprint(name: URIRef, graph: Graph, source: str) -> AuthoredBlueprint:
     """A blueprint graph read as if uploaded as an RDF file (shared entities split off)."""
-    found = read_rdf(graph.serialize(format="nt", encoding="utf-8"), source, ".nt")
+    found = blueprints_in([(None, graph)], source)  # no text round trip: rdflib's N-Triples parser is quadratic
     if len(found) != 1 or found[0].iri != name:
         other = found[0].iri if found else "none"
         raise BadInput(f"graph <{name}> must hold the blueprint <{name}> (found {other})", where=str(name),
@@ -131,7 +131,7 @@ def parse_graph(data: bytes, media_type: str, source: str) -> Graph:
 
 
 def _parse_graph(data: bytes, media_type: str, source: str) -> Graph:
-    from .authoring.rdf_reader import refuse_dtd, refuse_unwritable_iris
+    from .authoring.rdf_reader import refuse_dtd, refuse_slow_escapes, refuse_unwritable_iris
     from .jsonld_context import inline_contexts
 
     rdf_suffix(media_type)
@@ -141,6 +141,9 @@ def _parse_graph(data: bytes, media_type: str, source: str) -> Graph:
         refuse_dtd(data, source)  # no entity expansion, no external entities
     elif fmt == "json-ld":
         body = inline_contexts(_utf8(data, source), source)  # no remote @context fetch
+    else:
+        body = _utf8(data, source)
+        refuse_slow_escapes(body, source)  # rdflib's parsers are quadratic in escapes
     graph = Graph()
     try:
         graph.parse(data=body, format=fmt)

@@ -115,3 +115,22 @@ def test_the_server_applies_its_settings(tmp_path: object) -> None:
                             headers={"Authorization": f"Bearer {token}"}, timeout=60)
     assert answer.status_code == 413, answer.text
     assert "6 steps" in answer.json()["message"]
+
+
+def test_escapes_that_would_make_parsing_quadratic_are_refused() -> None:
+    text = (DATA / "shapes" / "base.ttl").read_text("utf-8").replace(
+        '"Call the hotline"@en', '"' + "a\\n" * 20_000 + '"@en', 1)
+    with pytest.raises(PayloadTooLarge, match="escape sequences on one line") as refused:
+        read_bytes(text.encode(), "escaped.ttl")
+    assert refused.value.where.startswith("escaped.ttl:")
+
+
+def test_a_big_insert_data_is_capped_not_parsed_twice(examples_server: tuple[str, str]) -> None:
+    base, token = examples_server
+    bp = "https://w3id.org/kgbp/id/service/restaurant-checkout/as-is"
+    update = (f'INSERT DATA {{ GRAPH <{bp}> {{ <{bp}/step/note> <http://www.w3.org/2000/01/rdf-schema#comment> "'
+              + "line\\n" * 200_000 + '" } }')
+    answer = httpx.post(f"{base}/sparql", content=update.encode(), timeout=120,
+                        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/sparql-update"})
+    assert answer.status_code == 413, answer.text[:300]
+    assert "characters" in answer.json()["message"] and "step/note" in answer.json()["where"]
