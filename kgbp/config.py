@@ -57,8 +57,8 @@ class Settings:
         "help": "Longest chain of steps supporting steps; the derived sb:underlies grows with its square."})
     max_sheet_cells: int = field(default=500_000, metadata={
         "help": "Most cells a spreadsheet may hold; counted while streaming, before the sheet is loaded."})
-    query_workers: int = field(default=2, metadata={"help": "Processes that run SPARQL queries (each can be stopped)."})
-    query_workers_per_client: int = field(default=1, metadata={
+    query_workers: int = field(default=3, metadata={"help": "Processes that run SPARQL queries (each can be stopped)."})
+    query_workers_per_client: int = field(default=2, metadata={
         "help": "Query workers one client (token, or address without one) may hold at once; the rest wait their turn."})
     query_memory_mb: int = field(default=1_024, metadata={
         "help": "Memory a query worker may use, in MB; a query needing more is stopped (0: no limit)."})

@@ -26,7 +26,7 @@ from ...errors import BadInput, NotAcceptable, NotFound, PayloadTooLarge
 from ...query import is_iri
 from ...store.protocol import SparqlRunner
 from ...validate import Validator
-from ..deps import get_lang, get_settings, get_store, require_writer
+from ..deps import client_key, get_lang, get_settings, get_store, require_writer
 
 router = APIRouter(tags=["sparql"])
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
@@ -70,7 +70,9 @@ def get_runner(request: Request) -> SparqlRunner:
     state = request.app.state
     with _runner_lock:
         if getattr(state, "sparql_runner", None) is None:
-            state.sparql_runner = open_sparql_runner(get_store(request), get_settings(request).query_timeout)
+            settings = get_settings(request)
+            state.sparql_runner = open_sparql_runner(get_store(request), settings.query_timeout, settings.query_workers,
+                                                     settings.query_workers_per_client, settings.query_memory_mb)
     return state.sparql_runner  # type: ignore[no-any-return]
 
 
@@ -142,7 +144,7 @@ async def _query(request: Request, text: str, default_graphs: list[str], named_g
     runner = get_runner(request)
     answer = await run_in_threadpool(
         runner.query, text, RESULT_TYPES[results] if results else None, GRAPH_TYPES[graphs] if graphs else None,
-        _graphs(default_graphs, "default-graph-uri"), _graphs(named_graphs, "named-graph-uri"))
+        _graphs(default_graphs, "default-graph-uri"), _graphs(named_graphs, "named-graph-uri"), client=client_key(request))
     chosen = results if results and RESULT_TYPES[results] == answer.media_type else graphs
     return Response(answer.body, media_type=chosen or answer.media_type)
 
