@@ -282,7 +282,8 @@ def validate(
 
     Exit 0 conformant (warnings allowed), 1 not conformant, 2 bad input."""
     from ..errors import BadInput
-    from ..validation.service import FORMATS, render_report, validate_targets
+    from ..validation.service import FORMATS, validate_targets
+    from .terminal import render_report
 
     if fmt not in FORMATS:
         raise BadInput(f"unknown format {fmt!r}", where="--format", hint="use one of: " + ", ".join(FORMATS))

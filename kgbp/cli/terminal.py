@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from ..errors import BadInput
 from ..repository.blueprint_view import LANE_ORDER, BlueprintView
 from ..repository.save import BlueprintSummary
-from ..validation.engine import ValidationReport
+from ..validation.engine import ValidationReport, report_graph
+from ..validation.service import FORMATS
 
 LANE_TITLES = {
     "en": {"evidence": "Physical evidence", "customer": "Customer actions", "frontstage": "Frontstage",
@@ -106,3 +109,14 @@ def print_report(console: Console, report: ValidationReport, lang: str) -> None:
         console.print(Text(tail, style="green"))
     else:
         console.print(Text(tail, style="bold red"))
+
+
+def render_report(console: Console, report: ValidationReport, fmt: str, lang: str) -> None:
+    if fmt == "json":
+        console.print_json(json.dumps(report.as_dict(), ensure_ascii=False))
+    elif fmt == "ttl":
+        console.print(report_graph(report).serialize(format="turtle"), markup=False, highlight=False)
+    elif fmt == "text":
+        print_report(console, report, lang)
+    else:
+        raise BadInput(f"unknown format {fmt!r}", where="--format", hint="use one of: " + ", ".join(FORMATS))

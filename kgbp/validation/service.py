@@ -10,14 +10,12 @@ a blueprint, about what validating it costs.)
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from rdflib import Graph, URIRef
-from rich.console import Console
 
 from ..config import Settings
 from ..errors import BadInput, StoreUnavailable
@@ -27,7 +25,7 @@ from ..model.namespaces import SB
 from ..repository import save as repository
 from ..store import Store, open_store
 from ..store.sparql_text import term
-from .engine import ValidationReport, Validator, report_graph, repository_context
+from .engine import ValidationReport, Validator, repository_context
 
 BATCH = 25  # blueprints per pySHACL run: past ~25 a run gets no cheaper per blueprint
 FORMATS = ("text", "json", "ttl")
@@ -159,16 +157,3 @@ def _suffixes() -> tuple[str, ...]:
     from ..ingest import supported_suffixes
 
     return supported_suffixes()
-
-
-def render_report(console: Console, report: ValidationReport, fmt: str, lang: str) -> None:
-    if fmt == "json":
-        console.print_json(json.dumps(report.as_dict(), ensure_ascii=False))
-    elif fmt == "ttl":
-        console.print(report_graph(report).serialize(format="turtle"), markup=False, highlight=False)
-    elif fmt == "text":
-        from ..cli.terminal import print_report
-
-        print_report(console, report, lang)
-    else:
-        raise BadInput(f"unknown format {fmt!r}", where="--format", hint="use one of: " + ", ".join(FORMATS))
