@@ -13,7 +13,7 @@ import argparse
 import tempfile
 from pathlib import Path
 
-from kgbp.cli.main import load_examples
+from kgbp.cli.server import load_examples
 from kgbp.config import Settings
 from kgbp.diagram import draw_png
 from kgbp.repository import save as repository
