@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from rdflib import Literal, URIRef
 
 from ..i18n import pick
-from ..literals import as_int
-from ..namespaces import SB, SKOS
-from ..vocabulary import vocabulary
+from ..model.literals import as_int
+from ..model.namespaces import SB, SKOS
+from ..model.vocabulary import vocabulary
 
 
 @dataclass(frozen=True)

@@ -12,13 +12,13 @@ import io
 import httpx
 import pytest
 
-from kgbp import repository
-from kgbp.authoring import read_bytes
-from kgbp.caps import longest_support_chain
 from kgbp.config import Limits, Settings
 from kgbp.errors import BadInput, PayloadTooLarge
+from kgbp.ingest import read_bytes
+from kgbp.repository import save as repository
+from kgbp.repository.caps import longest_support_chain
 from kgbp.store.embedded import EmbeddedStore
-from kgbp.validate import Validator
+from kgbp.validation.engine import Validator
 
 from ..conftest import DATA
 
@@ -59,7 +59,7 @@ def test_a_chain_within_the_cap_is_stored(empty_store: EmbeddedStore) -> None:
 def test_a_supports_cycle_counts_as_long_as_its_steps() -> None:
     from rdflib import Graph, URIRef
 
-    from kgbp.namespaces import SB
+    from kgbp.model.namespaces import SB
 
     graph = Graph()  # as RDF (YAML refuses cycles on reading): 150 steps in a ring
     steps = [URIRef(f"https://w3id.org/kgbp/id/service/ring/as-is/step/s{i}") for i in range(150)]

@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
-import kgbp.repository
+import kgbp.repository.save
 import kgbp.web.routers.slides
 from kgbp.resources import examples
 
@@ -56,7 +56,7 @@ def gated(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[Any, str], Gate
 
 def test_html_upload_leaves_the_loop_free(examples_server: tuple[str, str], gated: Callable[[Any, str], Gate]) -> None:
     base, token = examples_server
-    gate = gated(kgbp.repository, "save")
+    gate = gated(kgbp.repository.save, "save")
     data = examples()[-1].read_bytes()
     answer = _while_held(gate, base, lambda: httpx.post(
         base + "/upload", data={"token": token, "draft": "true"}, files={"file": ("again.yaml", data)}, timeout=60))

@@ -15,14 +15,14 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
-from kgbp import repository
 from kgbp.auth import create_token
-from kgbp.authoring import read_bytes
 from kgbp.config import Settings
-from kgbp.namespaces import SB
+from kgbp.ingest import read_bytes
+from kgbp.model.namespaces import SB
+from kgbp.repository import save as repository
 from kgbp.resources import examples
 from kgbp.store.embedded import EmbeddedStore
-from kgbp.validate import Validator
+from kgbp.validation.engine import Validator
 
 from ..conftest import DATA, load_files
 from ..live_server import running_server
@@ -110,7 +110,7 @@ def test_a_conformant_blueprint_cannot_hold_an_ill_typed_number(server: tuple[st
 
 
 def test_readers_take_every_stored_literal(tmp_path: Path) -> None:
-    from kgbp.literals import as_int, as_number
+    from kgbp.model.literals import as_int, as_number
 
     assert as_int(Literal("high", datatype=XSD.integer), 1) == 1
     assert as_int(Literal("2.5", datatype=XSD.decimal), 1) == 1
