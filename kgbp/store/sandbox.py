@@ -17,6 +17,7 @@ import itertools
 import logging
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -180,6 +181,7 @@ class QuerySandbox:
         self._idle: list[_Worker] = []
         self._busy: set[_Worker] = set()
         self._root: Path | None = None
+        self._root_lock = threading.Lock()
         self._seq = itertools.count()
         self._checkpoint: Path | None = None
         self._checkpoint_generation = -1
@@ -229,7 +231,10 @@ class QuerySandbox:
 
     # -- workers --------------------------------------------------------------------
     def _spawn(self) -> _Worker:
-        return _Worker(self._memory_mb)
+        worker = _Worker(self._memory_mb)
+        # a record for clean_orphans: if this server is killed, the next one stops the worker
+        (self._root_dir() / f"worker-{worker.process.pid}").touch()
+        return worker
 
     def _call(self, job: tuple[Any, ...], checkpoint: Path) -> Any:
         with self._lock:
@@ -271,6 +276,9 @@ class QuerySandbox:
 
     def _discard(self, worker: _Worker, replace: bool) -> None:
         worker.kill()
+        if self._root is not None:
+            with contextlib.suppress(OSError):
+                (self._root / f"worker-{worker.process.pid}").unlink()
         with self._lock:
             self._busy.discard(worker)
             if replace and not self._closed:
@@ -278,17 +286,25 @@ class QuerySandbox:
             self._sweep()
 
     # -- checkpoints ----------------------------------------------------------------
+    def _root_dir(self) -> Path:
+        with self._root_lock:
+            if self._root is None:
+                self._root = Path(tempfile.mkdtemp(prefix=f"{ROOT_PREFIX}{os.getpid()}-"))
+            return self._root
+
     def _new_dir(self, prefix: str) -> Path:
-        if self._root is None:
-            self._root = Path(tempfile.mkdtemp(prefix="kgbp-sparql-"))
-        return self._root / f"{prefix}-{next(self._seq)}"
+        return self._root_dir() / f"{prefix}-{next(self._seq)}"
 
     def _acquire_checkpoint(self) -> tuple[Path, int]:
         with self._lock:
             generation = self._store.generation  # read before the backup, see EmbeddedStore.update
             if self._checkpoint is None or generation != self._checkpoint_generation:
                 target = self._new_dir("checkpoint")
-                self._store.backup(str(target))
+                try:
+                    self._store.backup(str(target))  # StoreUnavailable saying why, after a storage fault
+                except BaseException:
+                    shutil.rmtree(target, ignore_errors=True)
+                    raise
                 if self._checkpoint is not None:
                     self._stale.add(self._checkpoint)
                 self._checkpoint, self._checkpoint_generation = target, generation
@@ -311,6 +327,47 @@ class QuerySandbox:
                 shutil.rmtree(path, ignore_errors=True)
                 self._stale.discard(path)
                 del self._readers[path]
+
+
+ROOT_PREFIX = "kgbp-sparql-"  # + the server's pid + "-": a server's checkpoints and worker records
+
+
+def clean_orphans(folder: str | None = None) -> list[int]:
+    """Stop the query workers and delete the checkpoints of servers that were killed (kill -9
+    leaves both: the workers run in their own session). Only folders whose server process is
+    gone are touched, and only processes that are kgbp query workers are stopped. Returns
+    the pids stopped. Called when a server starts."""
+    stopped = []
+    for root in Path(folder or tempfile.gettempdir()).glob(f"{ROOT_PREFIX}*-*"):
+        owner = root.name[len(ROOT_PREFIX):].split("-", 1)[0]
+        if not owner.isdigit() or _alive(int(owner)) or not root.is_dir():
+            continue
+        for record in root.glob("worker-*"):
+            pid = record.name.removeprefix("worker-")
+            if pid.isdigit() and _is_worker(int(pid)):
+                with contextlib.suppress(OSError):
+                    os.kill(int(pid), signal.SIGKILL)
+                    stopped.append(int(pid))
+        shutil.rmtree(root, ignore_errors=True)
+        log.warning("removed what a stopped server left: %s (%d query worker(s) stopped)", root, len(stopped))
+    return stopped
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _is_worker(pid: int) -> bool:
+    try:
+        return b"kgbp.store.sandbox" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
 
 
 class FairQueue:
@@ -400,6 +457,23 @@ def _limit_memory(megabytes: int) -> None:
         resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
 
 
+def _exit_with_parent() -> None:
+    """End this worker soon after its server ends, however the server ended (its own session
+    keeps it from the server's signals). A query holding the interpreter delays it; the next
+    server's clean_orphans stops such a worker."""
+    import time
+
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True, name="parent-watch").start()
+
+
 if __name__ == "__main__":  # a worker: python -m kgbp.store.sandbox READ_FD WRITE_FD [MEMORY_MB]
     _limit_memory(int(sys.argv[3]) if len(sys.argv) > 3 else 0)
+    _exit_with_parent()
     _worker_main(Connection(int(sys.argv[1]), writable=False), Connection(int(sys.argv[2]), readable=False))

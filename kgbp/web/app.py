@@ -28,6 +28,7 @@ from .routers import (
     downloads,
     entities,
     exports,
+    health,
     lifecycle,
     ontology,
     pages,
@@ -50,6 +51,9 @@ def error_body(kind: str, message: str, where: str = "", hint: str = "", problem
 def create_app(settings: Settings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        from ..store.sandbox import clean_orphans
+
+        clean_orphans()  # query workers and checkpoints of a server that was killed
         store = open_store(settings)
         repository.ensure_initialised(store)
         app.state.store = store
@@ -122,6 +126,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(downloads.router)
     app.include_router(validation.router)
     app.include_router(admin.router)
+    app.include_router(health.router)
     if settings.cors_origins:
         from fastapi.middleware.cors import CORSMiddleware
 
