@@ -120,3 +120,12 @@ def test_readers_take_every_stored_literal(tmp_path: Path) -> None:
     assert as_number(Literal("INF", datatype=XSD.double)) is None
     assert as_number(Literal("0.90", datatype=XSD.decimal)) == 0.9
     assert as_int(Graph().value(SHAPE_TEST, SB.level), 4) == 4
+
+
+def test_query_results_show_an_ill_typed_number_as_text() -> None:
+    from kgbp.query.output import json_value
+
+    assert json_value(Literal("high", datatype=XSD.integer)) == "high"
+    assert json_value(Literal("NaN", datatype=XSD.decimal)) == "NaN"
+    assert json_value(Literal("3", datatype=XSD.integer)) == 3
+    assert json_value(Literal("0.90", datatype=XSD.decimal)) == 0.9
