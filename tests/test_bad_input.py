@@ -29,7 +29,7 @@ from .test_spreadsheet import GOOD_STEPS, filled
 
 BAD = DATA / "bad"
 LIMIT = 200_000  # max_upload_bytes of this suite's server
-TIMEOUT = 1.5  # its query time limit, seconds
+TIMEOUT = 5.0  # its query time limit, seconds: far above what a cheap request takes
 ID = "https://w3id.org/kgbp/id/"
 SB = "https://w3id.org/kgbp/ontology#"
 
@@ -263,28 +263,31 @@ def test_malformed_sparql_says_where(server: tuple[str, str, Path]) -> None:
 
 
 def test_a_runaway_query_is_stopped_while_others_are_answered(server: tuple[str, str, Path]) -> None:
-    # unbounded property paths times a full scan; a cross product is in test_sparql_protocol.py
+    # unbounded property paths times a full scan; a cross product is in test_sparql_protocol.py.
+    # Asserted as an order of events, not a speed: the runaway is sent first, the cheap
+    # answers all arrive before it is stopped, and it is stopped no sooner than the limit.
     base = server[0]
     slow: dict[str, Any] = {}
+    sent = threading.Event()
 
     def run() -> None:
-        started = time.monotonic()
-        slow["answer"] = httpx.get(f"{base}/sparql", timeout=60, params={
-            "query": "SELECT (COUNT(*) AS ?n) WHERE { ?a (!<urn:x:none>)* ?b . ?c ?d ?e }"})
+        with httpx.Client(timeout=120, event_hooks={"request": [lambda _: sent.set()]}) as client:
+            slow["answer"] = client.get(f"{base}/sparql", params={
+                "query": "SELECT (COUNT(*) AS ?n) WHERE { ?a (!<urn:x:none>)* ?b . ?c ?d ?e }"})
         slow["seconds"] = time.monotonic() - started
 
+    started = time.monotonic()
     thread = threading.Thread(target=run)
     thread.start()
-    time.sleep(0.3)
-    started = time.monotonic()
-    assert httpx.get(f"{base}/api/blueprints", timeout=30).status_code == 200
-    assert httpx.get(f"{base}/api/queries/fail_points_by_system", params={"system": "boss"}, timeout=30).status_code == 200
-    assert httpx.get(f"{base}/sparql", params={"query": "ASK { ?s ?p ?o }"}, timeout=30).json()["boolean"] is True
-    assert time.monotonic() - started < TIMEOUT
-    thread.join(60)
+    assert sent.wait(60)
+    assert httpx.get(f"{base}/api/blueprints", timeout=60).status_code == 200
+    assert httpx.get(f"{base}/api/queries/fail_points_by_system", params={"system": "boss"}, timeout=60).status_code == 200
+    assert httpx.get(f"{base}/sparql", params={"query": "ASK { ?s ?p ?o }"}, timeout=60).json()["boolean"] is True
+    assert "answer" not in slow, "the cheap requests waited for the runaway query"
+    thread.join(120)  # a hang guard, not a speed
     assert slow["answer"].status_code == 503 and slow["answer"].json()["error"] == "query-timeout"
     assert slow["answer"].json()["hint"]
-    assert TIMEOUT - 0.1 < slow["seconds"] < TIMEOUT + 4
+    assert slow["seconds"] >= TIMEOUT
 
 
 def test_unknown_named_query_or_parameter(server: tuple[str, str, Path]) -> None:

@@ -45,6 +45,8 @@ from .conftest import load_files, run_virtuoso_script
 from .test_core import BOSS_QUERY
 
 BACKENDS = ["embedded", pytest.param("virtuoso", marks=pytest.mark.slow)]
+# one Virtuoso for the run: the suite stays on one pytest-xdist worker (`--dist loadfile` or `loadgroup`)
+pytestmark = pytest.mark.xdist_group("virtuoso")
 EXAMPLE_IDS = ["arrears-reconnect/as-is", "customer-lifecycle/as-is", "mobile-tv-subscription/as-is",
                "mobile-tv-subscription/to-be", "restaurant-checkout/as-is"]
 BLUEPRINTS = [iris.blueprint_iri(*ref.split("/")) for ref in EXAMPLE_IDS]
