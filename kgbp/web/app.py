@@ -14,7 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
 from ..config import Settings
-from ..errors import KgbpError
+from ..errors import KgbpError, Problem, error_body
 from ..query import catalogue as named_queries
 from ..repository import save as repository
 from ..store import open_store
@@ -38,12 +38,6 @@ from .routers import (
 
 HERE = Path(__file__).parent
 SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY", "Referrer-Policy": "same-origin"}
-
-
-def error_body(kind: str, message: str, where: str = "", hint: str = "", problems: list | None = None) -> dict:
-    """The one JSON error shape (pinned by tests/test_error_shape.py)."""
-    return {"error": kind, "message": message, "where": where, "hint": hint,
-            "problems": problems if problems is not None else [{"message": message, "where": where, "hint": hint}]}
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -73,9 +67,8 @@ def create_app(settings: Settings) -> FastAPI:
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, exc: RequestValidationError) -> JSONResponse:
-        problems = [{"message": e.get("msg", ""), "where": ".".join(map(str, e.get("loc", ()))), "hint": ""}
-                    for e in exc.errors()]
-        return JSONResponse(error_body("bad-input", "the request is not valid", problems[0]["where"] if problems else "",
+        problems = [Problem(e.get("msg", ""), ".".join(map(str, e.get("loc", ())))) for e in exc.errors()]
+        return JSONResponse(error_body("bad-input", "the request is not valid", problems[0].where if problems else "",
                                        "see the API documentation at /docs", problems), status_code=400)
 
     @app.exception_handler(StarletteHTTPException)

@@ -21,7 +21,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF
 from starlette.concurrency import run_in_threadpool
 
-from ...errors import BadInput, NotAcceptable, NotFound, PayloadTooLarge
+from ...errors import BadInput, NotAcceptable, NotFound, PayloadTooLarge, Problem, error_body
 from ...query.catalogue import is_iri
 from ...sparql import endpoint as endpoint
 from ...store.protocol import SparqlRunner
@@ -255,9 +255,8 @@ def _target(request: Request) -> URIRef | str | None:
 
 def _default_not_writable(method: str) -> Response:
     return JSONResponse(
-        {"error": "method-not-allowed", "message": f"{method} on the default graph is not allowed: it is the union of all blueprints",
-         "where": "default", "hint": "write a blueprint graph: ?graph=<blueprint IRI>",
-         "problems": [{"message": "the default graph is read-only", "where": "default", "hint": ""}]},
+        error_body("method-not-allowed", f"{method} on the default graph is not allowed: it is the union of all blueprints",
+                   "default", "write a blueprint graph: ?graph=<blueprint IRI>", [Problem("the default graph is read-only", "default")]),
         status_code=405, headers={"Allow": "GET, HEAD"})
 
 
