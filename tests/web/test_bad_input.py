@@ -97,13 +97,13 @@ def test_malformed_json_ld(server: tuple[str, str, Path]) -> None:
 
 def test_malformed_xlsx(server: tuple[str, str, Path]) -> None:
     refused(server, "plan.xlsx", b"PK\x03\x04 not really a zip", "plan.xlsx", "not an XLSX workbook")
-    # a readable workbook with a bad cell: the cell is named (more in test_spreadsheet.py)
+    # a readable workbook with a bad cell: the cell is named (more in spreadsheet/test_spreadsheet.py)
     bad_lane = filled(*GOOD_STEPS, edit=lambda wb: wb["Steps"].cell(3, 1, "front"))
     refused(server, "plan.xlsx", bad_lane, "plan.xlsx!Steps!A3", "unknown lane 'front'")
 
 
 def test_malformed_archimate_xml() -> None:
-    # ArchiMate files are read by the importer, not uploaded; more in test_archimate.py
+    # ArchiMate files are read by the importer, not uploaded; more in archimate/test_archimate.py
     with pytest.raises(BadInput) as caught:
         read_archimate(b"<model xmlns='http://www.opengroup.org/xsd/archimate/3.0/'>\n<elements>\n", "model.xml")
     assert caught.value.where.startswith("model.xml:3:") and "not well-formed XML" in caught.value.message
@@ -222,8 +222,8 @@ def test_hostile_yaml_aliases_are_refused(server: tuple[str, str, Path]) -> None
 
 
 def test_hostile_xml_in_other_formats_is_covered_elsewhere() -> None:
-    # ArchiMate: test_archimate.py::test_hostile_xml_is_refused_and_never_expanded (and the parser alone);
-    # XLSX: test_spreadsheet.py::test_entity_expansion_in_a_sheet_is_refused_not_expanded and the zip bomb
+    # ArchiMate: archimate/test_archimate.py::test_hostile_xml_is_refused_and_never_expanded (and the parser alone);
+    # XLSX: spreadsheet/test_spreadsheet.py::test_entity_expansion_in_a_sheet_is_refused_not_expanded and the zip bomb
     from ..archimate import test_archimate
     from ..spreadsheet import test_spreadsheet
 
@@ -247,7 +247,7 @@ def test_path_tricks_in_file_names(server: tuple[str, str, Path], name: str) -> 
         assert httpx.delete(f"{base}/api/blueprints/{stored.json()['stored'][0]['id']}",
                             headers={"Authorization": f"Bearer {token}"}, timeout=30).status_code == 200
     assert sorted(p.name for p in folder.parent.iterdir()) == beside
-    # backup names: test_backup.py::test_backup_names_are_names_never_paths
+    # backup names: repository/test_backup.py::test_backup_names_are_names_never_paths
 
 
 # -- queries --------------------------------------------------------------------------------------------
@@ -264,7 +264,7 @@ def test_malformed_sparql_says_where(server: tuple[str, str, Path]) -> None:
 
 
 def test_a_runaway_query_is_stopped_while_others_are_answered(server: tuple[str, str, Path]) -> None:
-    # unbounded property paths times a full scan; a cross product is in test_sparql_protocol.py.
+    # unbounded property paths times a full scan; a cross product is in sparql/test_endpoint.py.
     # Asserted as an order of events, not a speed: the runaway is sent first, the cheap
     # answers all arrive before it is stopped, and it is stopped no sooner than the limit.
     base = server[0]
