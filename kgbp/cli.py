@@ -325,13 +325,14 @@ def serve(
     """Run the web server (UI, JSON API, SPARQL endpoint)."""
     import uvicorn
 
-    from .web.app import create_app
+    from .web.app import HTTP_PARSER, create_app
 
     settings = Settings.from_env(store=store, host=host, port=port)
     if examples:
         load_examples(settings)
     out.print(f"kgbp serving {settings.store} on http://{settings.host}:{settings.port}/")
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info",
+                http=HTTP_PARSER)
 
 
 def load_examples(settings: Settings) -> None:
@@ -586,12 +587,15 @@ def sparql(
             from .store.sandbox import InProcessRunner
             from .validate import Validator
 
-            outcome = apply_update(s, InProcessRunner(s), text, validator=Validator(lang=normalise_lang(lang)), agent="cli")
+            outcome = apply_update(s, InProcessRunner(s), text, validator=Validator(lang=normalise_lang(lang)), agent="cli",
+                                   user_graphs=settings_for(store).user_graphs)
             for saved in outcome.saved:
                 out.print(f"stored {saved.id}: {saved.triples} triples (+{saved.added} -{saved.removed}), {saved.warnings} warning(s)")
             for removed in outcome.removed:
                 out.print(f"removed {removed}")
-            if not outcome.saved and not outcome.removed:
+            for written in outcome.graphs:
+                out.print(f"stored <{written.iri}>: {written.triples} triples (+{written.added} -{written.removed})")
+            if not outcome.saved and not outcome.removed and not outcome.graphs:
                 out.print("nothing changed")
             return
         results, graphs = SPARQL_FORMATS[fmt]

@@ -36,6 +36,10 @@ from .routers import (
 )
 
 HERE = Path(__file__).parent
+# uvicorn's HTTP parser. httptools drops the body of a request that carries `Upgrade: h2c`,
+# which Java 11+'s HttpClient (Apache Jena, RDFConnection) sends on every request; h11 ignores
+# the upgrade offer and reads the body. Every place that starts the server passes this.
+HTTP_PARSER = "h11"
 SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY", "Referrer-Policy": "same-origin"}
 
 

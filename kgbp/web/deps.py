@@ -17,6 +17,10 @@ class Unauthorized(KgbpError):
     http_status = 401
     kind = "unauthorized"
 
+    @property
+    def headers(self) -> dict[str, str]:  # RFC 6750 §3: a 401 names the scheme it wants
+        return {"WWW-Authenticate": 'Bearer realm="kgbp"'}
+
 
 def get_settings(request: Request) -> Settings:
     return request.app.state.settings  # type: ignore[no-any-return]
