@@ -92,10 +92,14 @@ def syntax_error(what: str, text: str, message: str) -> tuple[str, str]:
     rest = lines[line - 1][column - 1:] if line <= len(lines) else ""
     found = rest.split()[0][:20] if rest.split() else "the end of the text"
     expected: list[str] = []
+    if not text.strip():
+        return f"the {what} is empty", "line 1, column 1"
     for m in _EXPECTED_ITEM.finditer(message.partition("expected")[2]):
         item = m.group(1) if m.group(1) is not None else (m.group(2) or "").strip()
+        if m.group(0).startswith("["):  # a character class: say what it stands for
+            item = "a number" if "'0'" in m.group(0) else "a name" if "'A'" in m.group(0) else ""
         if item and item not in expected and item not in ("one", "of", "parsing", "failed", "IRI", "_"):
-            expected.append(item if m.group(1) is None else f"'{item}'")
+            expected.append(f"'{item}'" if m.group(1) is not None else item)
     if "IRI parsing failed" in message:
         hint = "an IRI that is not valid here"
     elif expected:

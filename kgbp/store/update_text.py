@@ -33,7 +33,8 @@ _TOKENS = re.compile(
 @dataclass
 class Operation:
     """One operation: its span (from its first keyword, after any prologue, to before the
-    `;` or the end) and its keywords outside braces, upper-cased, with their offsets."""
+    `;` or the end) and its keywords outside braces, upper-cased, with their offsets (and
+    "{" where a group opens)."""
 
     start: int
     end: int = -1
@@ -63,12 +64,14 @@ def operations(update: str) -> list[Operation]:
     for match in _TOKENS.finditer(update):
         kind = match.lastgroup
         if kind == "open":
+            if depth == 0 and current is not None:
+                current.words.append(("{", match.start()))  # a group: tells INSERT {…} WHERE from DELETE WHERE
             depth += 1
         elif kind == "close":
             depth = max(0, depth - 1)
         elif kind == "semi" and depth == 0:
             if current is not None:
-                current.end = match.start()
+                current.end = len(update[:match.start()].rstrip())
                 ops.append(current)
             current = None
         elif kind == "word" and depth == 0:
@@ -125,7 +128,7 @@ def confine_all(update: str, writable: Sequence[URIRef]) -> str:
     for op in operations(update):
         if op.keyword not in ("CLEAR", "DROP"):
             continue
-        names = [w for w, _ in op.words[1:] if w != "SILENT"]
+        names = [w for w, _ in op.words[1:] if w not in ("SILENT", "{")]
         if not names or names[0] not in ("ALL", "NAMED"):
             continue
         verb = op.keyword

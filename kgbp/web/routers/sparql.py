@@ -244,16 +244,6 @@ async def sparql_head(request: Request) -> Response:
                     headers={"Content-Length": str(len(answer.body))})
 
 
-@router.api_route("/sparql", methods=["PUT", "DELETE", "PATCH"], include_in_schema=False)
-async def sparql_other(request: Request) -> Response:
-    return JSONResponse(
-        {"error": "method-not-allowed", "message": f"{request.method} is not a SPARQL protocol operation",
-         "where": "/sparql", "hint": "query with GET or POST, update with POST",
-         "problems": [{"message": f"{request.method} is not allowed on /sparql", "where": "/sparql",
-                       "hint": "query with GET or POST, update with POST"}]},
-        status_code=405, headers={"Allow": "GET, HEAD, POST"})
-
-
 @router.post("/sparql", summary="SPARQL 1.1 query or update (POST: form, sparql-query or sparql-update body)",
              responses={200: {"content": {t: {} for t in [*RESULT_TYPES, *GRAPH_TYPES]}}})
 async def sparql_post(request: Request) -> Response:
