@@ -29,6 +29,7 @@ from .authoring.rdf_reader import read_rdf
 from .errors import BadInput, Conflict, Forbidden, NotFound, UnsupportedMediaType
 from .namespaces import HISTORY_GRAPH, ID, ONTOLOGY_GRAPH, REPOSITORY_GRAPH, SB
 from .store import Store
+from .store.embedded import check_update_syntax
 from .store.protocol import SparqlRunner
 from .store.sparql_text import syntax_only
 from .store.update_text import confine_all, with_using
@@ -147,6 +148,8 @@ def apply_update(store: Store, runner: SparqlRunner, update: str, *, validator: 
     """
     check_update(update)
     text = confine_all(with_using(update, using, using_named), user_graph_names(store, user_graphs))
+    if text != update:
+        check_update_syntax(update)  # errors at their place in the text as sent, not as rewritten
     preview = runner.preview_update(text)
     blueprints: dict[URIRef, Graph | None] = {}
     user: dict[URIRef, Graph | None] = {}
@@ -170,7 +173,7 @@ def rdf_suffix(media_type: str) -> str:
 
 
 def parse_graph(data: bytes, media_type: str, source: str) -> Graph:
-    from .authoring.rdf_reader import refuse_dtd
+    from .authoring.rdf_reader import _syntax_error, refuse_dtd
     from .jsonld_context import inline_contexts
 
     rdf_suffix(media_type)
@@ -178,14 +181,17 @@ def parse_graph(data: bytes, media_type: str, source: str) -> Graph:
     body: bytes | str = data
     if fmt == "xml":
         refuse_dtd(data, source)  # no entity expansion, no external entities
-    elif fmt == "json-ld":
-        body = inline_contexts(_utf8(data, source), source)  # no remote @context fetch
+    else:
+        body = _utf8(data, source)
+        if fmt == "json-ld":
+            body = inline_contexts(body, source)  # no remote @context fetch
     graph = Graph()
     try:
         graph.parse(data=body, format=fmt)
+    except BadInput:
+        raise
     except Exception as exc:  # rdflib raises many types for syntax errors
-        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-        raise BadInput(f"{media_type} syntax error: {first[:300]}", where=source, hint="fix the RDF syntax") from None
+        raise _syntax_error(exc, source, media_type) from None
     return graph
 
 
@@ -238,6 +244,9 @@ def post_new_graph(store: Store, data: bytes, media_type: str, *, validator: Val
     anything else becomes a new user-owned graph under the first user-graph prefix.
     """
     suffix = rdf_suffix(media_type)
+    if not data.strip():
+        raise BadInput("the payload is empty: there is no graph to create", where="POST",
+                       hint="send the RDF of the new graph (one blueprint, or your own triples)")
     graph = parse_graph(data, media_type, "POST")
     if not any(graph.subjects(RDF.type, SB.Blueprint)):
         if not user_graphs:

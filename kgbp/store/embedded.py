@@ -216,6 +216,18 @@ def malformed(what: str, exc: SyntaxError, text: str) -> QueryError:
     return QueryError(message, where=where, hint="fix the syntax at that place")
 
 
+def check_update_syntax(update: str) -> None:
+    """QueryError (with the place) if `update` is not well-formed: parsed by running it on an
+    empty in-memory store. For text about to be rewritten, so that a syntax error is reported
+    at its place in what the user wrote. Call only after SERVICE and LOAD were refused."""
+    try:
+        ox.Store().update(update, base_iri=BASE_IRI)
+    except SyntaxError as exc:
+        raise malformed("SPARQL Update", exc, update) from None
+    except (OSError, RuntimeError):
+        pass  # well-formed; what it does is the preview's business
+
+
 def _graph_key(name: ox.NamedNode | ox.BlankNode | ox.DefaultGraph) -> str | None:
     return name.value if isinstance(name, ox.NamedNode) else None
 

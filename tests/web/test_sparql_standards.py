@@ -281,3 +281,35 @@ def test_user_graphs_are_written_with_history_and_clear_all_keeps_blueprints(ser
     done = update(base, both, token).json()
     assert [s["id"] for s in done["saved"]] == ["arrears-reconnect/as-is"] and [g["iri"] for g in done["graphs"]] == [NOTES]
     assert Literal("checked", lang="en") in set(Graph().parse(data=HTTP.get(gsp(base, NOTES)).text).objects())
+
+
+# -- bad input: a 4xx with one line naming the place, never a 500 ------------------------------------
+
+MULTIPART = "multipart/form-data; boundary=b"
+
+
+@pytest.mark.parametrize(("method", "path", "content_type", "body", "status", "where"), [
+    ("POST", "/sparql", "application/sparql-update", b"", 400, "update"),
+    ("POST", "/sparql", "application/sparql-update", b"   \n", 400, "update"),
+    ("POST", "/sparql", "application/sparql-update", b"CLEAR ALL ; INSERT DATA { GRAPH <user/x> { <a> <b> ", 400,
+     "line 1, column 52"),  # where the text as sent ends, though CLEAR ALL is rewritten before it runs
+    ("POST", "/sparql?using-graph-uri=nope", "application/sparql-update", b"CLEAR ALL", 400, "using-graph-uri"),
+    ("POST", "/sparql", "application/sparql-query", b"", 400, "line 1, column 1"),
+    ("POST", f"/rdf-graphs/service?graph={quote(NOTES)}", "multipart/form-data", b"xx", 400, "body"),
+    ("POST", f"/rdf-graphs/service?graph={quote(NOTES)}", MULTIPART,
+     b"--b\r\nContent-Type: text/turtle\r\n\r\n<a> <b> .\r\n--b--\r\n", 400, f"POST <{NOTES}>:1"),
+    ("POST", f"/rdf-graphs/service?graph={quote(NOTES)}", MULTIPART,
+     b"--b\r\nContent-Type: image/png\r\n\r\nxx\r\n--b--\r\n", 415, "Content-Type"),
+    ("POST", f"/rdf-graphs/service?graph={quote(NOTES)}", MULTIPART,
+     b"--b\r\nContent-Type: text/turtle\r\n\r\n\xff\xfe\r\n--b--\r\n", 400, f"POST <{NOTES}>"),
+    ("POST", "/rdf-graphs/service", "text/turtle", b"", 400, "POST"),
+    ("PUT", f"/rdf-graphs/service?graph={quote(ID + 'user/')}", "text/turtle", b"<a> <b> <c> .", 403, f"{ID}user/"),
+])
+def test_malformed_requests(server: tuple[str, str], method: str, path: str, content_type: str, body: bytes,
+                            status: int, where: str) -> None:
+    base, token = server
+    answer = HTTP.request(method, base + path, content=body,
+                          headers={"Authorization": f"Bearer {token}", "Content-Type": content_type})
+    assert answer.status_code == status, answer.text
+    assert answer.json()["where"] == where
+    one_line(answer)

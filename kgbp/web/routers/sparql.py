@@ -171,6 +171,8 @@ async def _query(request: Request, text: str, default_graphs: list[str], named_g
 
 async def _update(request: Request, text: str, using: list[str], using_named: list[str]) -> JSONResponse:
     writer = require_writer(request, request.headers.get("authorization"))
+    if not text.strip():
+        raise BadInput("the SPARQL Update is empty", where="update", hint="send at least one operation")
     lang = get_lang(request, None)
     outcome = await run_in_threadpool(
         partial(endpoint.apply_update, validator=Validator(lang=lang), agent=writer,
