@@ -13,9 +13,9 @@ import httpx
 import pytest
 from rdflib import Graph, Literal, URIRef
 
-from kgbp import iris
 from kgbp.auth import create_token
 from kgbp.config import Settings
+from kgbp.model import iris
 from kgbp.store.embedded import EmbeddedStore
 
 from ..live_server import running_server

@@ -2,7 +2,7 @@
 
 Reads are open unless the read_token_required setting says otherwise; writes (Update,
 PUT/POST/DELETE) need a bearer token and reach the store only through the one write path
-(see kgbp/sparql_endpoint.py). User queries run in killable worker processes with a time
+(see kgbp/sparql/endpoint.py). User queries run in killable worker processes with a time
 limit (kgbp/store/sandbox.py). Without a dataset in the request, the default graph is the
 union of all named graphs; each blueprint is a named graph named by its IRI.
 
@@ -22,12 +22,12 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF
 from starlette.concurrency import run_in_threadpool
 
-from ... import sparql_endpoint as endpoint
 from ...errors import BadInput, NotAcceptable, NotFound, PayloadTooLarge, UnsupportedMediaType
-from ...query import is_iri
+from ...query.catalogue import is_iri
+from ...sparql import endpoint as endpoint
 from ...store.protocol import BASE_IRI, SparqlRunner
 from ...store.sparql_text import query_form
-from ...validate import Validator
+from ...validation.engine import Validator
 from ..deps import get_lang, get_settings, get_store, require_writer
 
 router = APIRouter(tags=["sparql"])
