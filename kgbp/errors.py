@@ -77,6 +77,10 @@ class Unauthorized(KgbpError):
     http_status = 401
     kind = "unauthorized"
 
+    @property
+    def headers(self) -> dict[str, str]:  # RFC 6750 §3: a 401 names the scheme it wants
+        return {"WWW-Authenticate": 'Bearer realm="kgbp"'}
+
 
 class NotFound(KgbpError):
     http_status = 404
