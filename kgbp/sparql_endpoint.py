@@ -10,7 +10,6 @@ by kgbp itself.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,9 +19,9 @@ from . import iris, repository
 from .authoring import AuthoredBlueprint
 from .authoring.rdf_reader import read_rdf
 from .errors import BadInput, Conflict, Forbidden, NotFound, UnsupportedMediaType
+from .sparql_guard import refuse_remote_query, refuse_remote_update
 from .store import Store
 from .store.protocol import SparqlRunner
-from .store.sparql_text import syntax_only
 from .validate import ValidationReport, Validator
 
 # media type -> (suffix the RDF reader knows, rdflib format for writing)
@@ -32,22 +31,16 @@ RDF_MEDIA_TYPES: dict[str, tuple[str, str]] = {
     "application/rdf+xml": (".rdf", "xml"),
     "application/ld+json": (".jsonld", "json-ld"),
 }
-_SERVICE = re.compile(r"(?<![\w:?$])SERVICE(?![\w:-])", re.IGNORECASE)
-_LOAD = re.compile(r"(?<![\w:?$])LOAD(?![\w:-])", re.IGNORECASE)
 
 
 def check_query(query: str) -> None:
     """Refuse federated queries: SERVICE would let anyone make this server fetch URLs."""
-    if _SERVICE.search(syntax_only(query)):
-        raise Forbidden("SERVICE (federated query) is not allowed on this endpoint", where="query",
-                        hint="query the other endpoint yourself and combine the answers")
+    refuse_remote_query(query)
 
 
 def check_update(update: str) -> None:
-    check_query(update)
-    if _LOAD.search(syntax_only(update)):
-        raise Forbidden("LOAD is not allowed on this endpoint", where="update",
-                        hint="send the data itself: PUT or POST it to /rdf-graphs/service, or upload the blueprint")
+    """Refuse LOAD and SERVICE in an update (decided on its parse tree: see sparql_guard)."""
+    refuse_remote_update(update)
 
 
 def is_blueprint_graph(name: URIRef) -> bool:

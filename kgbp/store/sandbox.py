@@ -348,4 +348,7 @@ def open_sparql_runner(store: Store, timeout: float, workers: int = 2) -> Sparql
 
 
 if __name__ == "__main__":  # a worker: python -m kgbp.store.sandbox READ_FD WRITE_FD
+    from .offline import cut_network
+
+    cut_network()  # before any thread starts: a query that got past the checks still cannot connect
     _worker_main(Connection(int(sys.argv[1]), writable=False), Connection(int(sys.argv[2]), readable=False))
