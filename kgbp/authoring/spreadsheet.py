@@ -27,6 +27,7 @@ from typing import Any
 from defusedxml import DefusedXmlException
 
 from .. import iris
+from ..cell_text import unguard
 from ..errors import BadInput, Problem
 from ..vocabulary import vocabulary
 from . import sheet_layout as layout
@@ -565,7 +566,8 @@ def read_csv(data: bytes, source: str, index: SharedIndex | None = None) -> Auth
     service_rows: list[list[Cell]] = []
     steps: list[list[Cell]] = []
     for r, row in enumerate(table, start=1):
-        cells = [Cell(value, f"{layout.column_letter(c)}{r}") for c, value in enumerate(row)]
+        # a cell kgbp wrote with the text mark (cell_text.guard) reads back without it
+        cells = [Cell(unguard(value), f"{layout.column_letter(c)}{r}") for c, value in enumerate(row)]
         first = (row[0].strip() if row else "")
         if first.startswith("#"):
             sheet = layout.sheet_named(first[1:])
