@@ -19,6 +19,7 @@ from . import iris, repository
 from .authoring import AuthoredBlueprint
 from .authoring.rdf_reader import read_rdf
 from .errors import BadInput, Conflict, Forbidden, NotFound, UnsupportedMediaType
+from .namespaces import REPOSITORY_GRAPH
 from .sparql_guard import refuse_remote_query, refuse_remote_update
 from .store import Store
 from .store.protocol import SparqlRunner
@@ -58,14 +59,28 @@ def _writable(name: URIRef | None) -> URIRef:
     return name
 
 
-def _as_blueprint(name: URIRef, graph: Graph, source: str) -> AuthoredBlueprint:
+def _as_blueprint(store: Store, name: URIRef, graph: Graph, source: str) -> AuthoredBlueprint:
     """A blueprint graph read as if uploaded as an RDF file (shared entities split off)."""
     found = read_rdf(graph.serialize(format="nt", encoding="utf-8"), source, ".nt")
     if len(found) != 1 or found[0].iri != name:
         other = found[0].iri if found else "none"
         raise BadInput(f"graph <{name}> must hold the blueprint <{name}> (found {other})", where=str(name),
                        hint="a blueprint's graph is named by the blueprint's IRI")
-    return found[0]
+    return _unchanged_shared(store, found[0])
+
+
+def _unchanged_shared(store: Store, bp: AuthoredBlueprint) -> AuthoredBlueprint:
+    """Refuse a Graph Store or Update write that would change the repository graph: such a
+    write names one blueprint graph and changes only it. Departments, systems and services
+    it describes must be as stored already."""
+    new = bp.shared - store.graph(REPOSITORY_GRAPH)
+    if len(new):
+        subject = sorted(str(s) for s in new.subjects())[0]
+        raise Forbidden(f"writing <{bp.iri}> would change the shared description of <{subject}>: nothing is stored",
+                        where=subject,
+                        hint="a SPARQL or Graph Store write changes only the blueprint graph it names; describe the "
+                             "department, system or service as stored, or upload the blueprint file that defines it")
+    return bp
 
 
 @dataclass
@@ -82,7 +97,7 @@ class WriteOutcome:
 
 
 def _store_graphs(store: Store, new: dict[URIRef, Graph | None], validator: Validator, agent: str) -> WriteOutcome:
-    saves = [_as_blueprint(name, graph, f"<{name}>") for name, graph in new.items() if graph is not None]
+    saves = [_as_blueprint(store, name, graph, f"<{name}>") for name, graph in new.items() if graph is not None]
     outcome = WriteOutcome()
     if saves:
         result = repository.save(store, saves, validator=validator, agent=agent)
@@ -150,7 +165,7 @@ def put_graph(store: Store, name: URIRef, data: bytes, media_type: str, *, valid
     """Replace (or create) a blueprint graph with the RDF payload."""
     _writable(name)
     existed = graph_exists(store, name)
-    bp = _as_blueprint(name, parse_graph(data, media_type, f"PUT <{name}>"), f"PUT <{name}>")
+    bp = _as_blueprint(store, name, parse_graph(data, media_type, f"PUT <{name}>"), f"PUT <{name}>")
     result = repository.save(store, [bp], validator=validator, agent=agent)
     return WriteOutcome(saved=result.saved, report=result.report, created=not existed)
 
@@ -172,6 +187,7 @@ def post_new_graph(store: Store, data: bytes, media_type: str, *, validator: Val
     if len(found) != 1:
         raise BadInput(f"the payload must hold exactly one blueprint (found {len(found)})", where="POST",
                        hint="send one blueprint; its IRI names the new graph")
+    _unchanged_shared(store, found[0])
     if graph_exists(store, found[0].iri):
         raise Conflict(f"blueprint <{found[0].iri}> exists already", where=str(found[0].iri),
                        hint="PUT to ?graph=<iri> to replace it, or POST to ?graph=<iri> to add to it")
