@@ -215,3 +215,60 @@ def test_the_decision_is_on_structure_not_on_words() -> None:
         assert remote_parts(PADDING + text) == set(), text
     assert remote_parts("INSERT DATA { <http://a/> <http://b/> 'load' }", update=True) == set()
     assert remote_parts("LOAD <http://a/>", update=True) == {"Load"}
+
+
+def with_dtd(package: bytes, member: str, url: str, secret_url: str) -> bytes:
+    """An Office package whose `member` declares external entities (one a parameter entity,
+    fetched while the DTD is read) and an XInclude."""
+    import io
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(package))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == member:
+                text = data.decode("utf-8")
+                start = text.index("?>") + 2 if text.startswith("<?xml") else 0
+                dtd = (f'<!DOCTYPE r [<!ENTITY % p SYSTEM "{url}"> %p; <!ENTITY e SYSTEM "{secret_url}">]>')
+                root_end = text.index(">", text.index("<", start + 1)) + 1
+                text = (text[:start] + dtd + text[start:root_end]
+                        + f'<xi:include xmlns:xi="http://www.w3.org/2001/XInclude" href="{secret_url}" parse="text"/>'
+                        + text[root_end:])
+                data = text.encode("utf-8")
+            target.writestr(item, data)
+    return out.getvalue()
+
+
+def test_office_and_archimate_files_never_reach_out(server: tuple[str, str], listener: Listener, secret: str,
+                                                    secret_file: Path) -> None:
+    import io
+
+    from pptx import Presentation
+
+    from kgbp.authoring.archimate_reader import read_archimate
+    from kgbp.errors import BadInput
+    from kgbp.export.spreadsheet import workbook_bytes
+
+    base, token = server
+    auth = {"Authorization": f"Bearer {token}"}
+    deck = Presentation()
+    deck.slides.add_slide(deck.slide_layouts[6])
+    buffer = io.BytesIO()
+    deck.save(buffer)
+    for member in ("ppt/slides/slide1.xml", "ppt/presentation.xml", "[Content_Types].xml"):
+        pptx = with_dtd(buffer.getvalue(), member, listener.url, secret_file.as_uri())
+        answer = httpx.post(f"{base}/api/slides", files={"file": ("probe.pptx", pptx)}, headers=auth, timeout=60)
+        assert_refused(answer, listener, secret, member)
+    for member in ("xl/workbook.xml", "xl/worksheets/sheet2.xml", "[Content_Types].xml"):
+        xlsx = with_dtd(workbook_bytes(), member, listener.url, secret_file.as_uri())
+        answer = httpx.post(f"{base}/api/blueprints", files={"file": ("probe.xlsx", xlsx)}, headers=auth, timeout=60)
+        assert_refused(answer, listener, secret, member)
+    model = (f'<?xml version="1.0"?><!DOCTYPE m [<!ENTITY % p SYSTEM "{listener.url}"> %p;]>'
+             '<model xmlns="http://www.opengroup.org/xsd/archimate/3.0/" identifier="m">'
+             f'<xi:include xmlns:xi="http://www.w3.org/2001/XInclude" href="{secret_file.as_uri()}" parse="text"/>'
+             '</model>').encode()
+    with pytest.raises(BadInput) as refused:
+        read_archimate(model, "probe.xml")
+    assert secret not in str(refused.value) and listener.heard == []
