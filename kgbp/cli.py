@@ -603,9 +603,9 @@ def sparql(
             if not outcome.saved and not outcome.removed:
                 out.print("nothing changed")
             return
-        from .sparql_guard import refuse_remote_query
+        from .sparql_endpoint import check_query
 
-        refuse_remote_query(text)  # the CLI never fetches URLs for a query either
+        check_query(text, settings_for(store).is_remote)  # the CLI never fetches URLs for a query either
         results, graphs = SPARQL_FORMATS[fmt]
         answer = s.query_serialized(text, results, graph_media_type=graphs)
     if fmt != "table" or answer.media_type != "application/sparql-results+json":

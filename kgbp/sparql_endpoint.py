@@ -20,7 +20,7 @@ from .authoring import AuthoredBlueprint
 from .authoring.rdf_reader import read_rdf
 from .errors import BadInput, Conflict, Forbidden, NotFound, UnsupportedMediaType
 from .namespaces import REPOSITORY_GRAPH
-from .sparql_guard import refuse_remote_query, refuse_remote_update
+from .sparql_guard import refuse_engine_extensions, refuse_remote_query, refuse_remote_update
 from .store import Store
 from .store.protocol import SparqlRunner
 from .validate import ValidationReport, Validator
@@ -34,9 +34,13 @@ RDF_MEDIA_TYPES: dict[str, tuple[str, str]] = {
 }
 
 
-def check_query(query: str) -> None:
-    """Refuse federated queries: SERVICE would let anyone make this server fetch URLs."""
-    refuse_remote_query(query)
+def check_query(query: str, store_is_remote: bool = False) -> None:
+    """Refuse federated queries: SERVICE would let anyone make this server fetch URLs. A query
+    sent on to a store over HTTP must also be plain SPARQL 1.1 (see sparql_guard)."""
+    if store_is_remote:
+        refuse_engine_extensions(query)
+    else:
+        refuse_remote_query(query)
 
 
 def check_update(update: str) -> None:

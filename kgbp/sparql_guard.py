@@ -132,6 +132,54 @@ def refuse_remote_update(text: str, where: str = "update") -> None:
     _refuse(remote_parts(text, update=True), where)
 
 
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+def refuse_engine_extensions(text: str, where: str = "query") -> None:
+    """For a store reached over HTTP (Virtuoso): the query must be plain SPARQL 1.1 (rdflib
+    parses and translates it: no `DEFINE` pragmas, no undeclared prefixes such as `bif:`)
+    and call no function but SPARQL's own and XSD casts. Such a server reads files and
+    fetches URLs through its own functions (`bif:file_to_string`, `bif:http_get`) and
+    pragmas (`define get:soft` fetches FROM graphs)."""
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    plain = _unescape(text)
+    if len(plain) > STRUCTURE_LIMIT:
+        raise Forbidden(f"queries longer than {STRUCTURE_LIMIT} characters are not taken on this endpoint",
+                        where=where, hint="shorten the query (use VALUES for long lists, or split it)")
+    refuse_remote_query(plain, where)
+    try:
+        algebra = translateQuery(parseQuery(plain)).algebra
+    except RecursionError:
+        raise QueryError("the request is nested too deeply to be checked", where=where,
+                         hint="flatten the nested groups or expressions") from None
+    except Exception as exc:  # pyparsing's ParseException, rdflib's unknown prefix
+        raise QueryError(f"not a plain SPARQL 1.1 query: {str(exc)[:300]}", where=where,
+                         hint="this endpoint takes standard SPARQL 1.1 only: declare every prefix, "
+                              "and use no server-specific pragmas or functions") from None
+    functions: set[str] = set()
+    _functions(algebra, functions)
+    foreign = sorted(f for f in functions if not f.startswith(XSD))
+    if foreign:
+        raise Forbidden(f"the function <{foreign[0]}> is not allowed on this endpoint", where=where,
+                        hint="use SPARQL's own functions (and XSD casts) only")
+
+
+def _functions(node: Any, found: set[str], depth: int = 0) -> None:
+    if getattr(node, "name", None) == "Function":
+        found.add(str(node.get("iri")))
+    if depth > 500:
+        found.add("(too deep)")
+        return
+    if isinstance(node, dict):
+        for value in node.values():
+            _functions(value, found, depth + 1)
+    elif isinstance(node, (list, tuple)) or hasattr(node, "asList"):
+        for value in node:
+            _functions(value, found, depth + 1)
+
+
 def _refuse(found: set[str], where: str) -> None:
     if "Load" in found:
         raise _forbidden_load(where)

@@ -272,3 +272,20 @@ def test_office_and_archimate_files_never_reach_out(server: tuple[str, str], lis
     with pytest.raises(BadInput) as refused:
         read_archimate(model, "probe.xml")
     assert secret not in str(refused.value) and listener.heard == []
+
+
+def test_a_store_over_http_gets_plain_sparql_only() -> None:
+    """A query sent on to Virtuoso may not use its pragmas or functions that fetch or read files."""
+    from kgbp.errors import KgbpError
+    from kgbp.sparql_endpoint import check_query
+
+    refused = ['SELECT (bif:file_to_string("/etc/passwd") AS ?s) WHERE {}',
+               'PREFIX v: <http://www.openlinksw.com/schemas/bif#> SELECT (v:http_get("http://127.0.0.1:1/") AS ?s) {}',
+               'DEFINE get:soft "soft" SELECT * FROM <http://127.0.0.1:1/> WHERE { ?s ?p ?o }',
+               "SELECT * WHERE { SERVICE <http://127.0.0.1:1/> { ?s ?p ?o } }",
+               "SELECT * WHERE { ?s ?p ?o }" + " " * STRUCTURE_LIMIT]
+    for text in refused:
+        with pytest.raises(KgbpError):
+            check_query(text, store_is_remote=True)
+    check_query('PREFIX xsd: <http://www.w3.org/2001/XMLSchema#> SELECT (xsd:integer("1") AS ?i) '
+                '(STRLEN("ab") AS ?n) WHERE { ?s ?p ?o } LIMIT 3', store_is_remote=True)

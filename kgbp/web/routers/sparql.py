@@ -133,7 +133,7 @@ def _negotiate(request: Request, offers: dict[str, str]) -> str | None:
 # -- SPARQL 1.1 Protocol ------------------------------------------------------------------
 
 async def _query(request: Request, text: str, default_graphs: list[str], named_graphs: list[str]) -> Response:
-    endpoint.check_query(text)
+    endpoint.check_query(text, store_is_remote=get_settings(request).is_remote)
     results = _negotiate(request, RESULT_TYPES)
     graphs = _negotiate(request, GRAPH_TYPES)
     if results is None and graphs is None:
