@@ -37,6 +37,10 @@ def queries(url: str, secret_file: Path) -> list[str]:
     file = secret_file.as_uri()
     body = "{ ?s ?p ?o }"
     return [
+        # issue 16's own: the escaped quote opens a "string" that a later real one closes
+        f"PREFIX ex: <http://e/> SELECT * WHERE {{ BIND(ex:a\\' AS ?z) SERVICE <{url}> {body} FILTER(?z != 'x') }}",
+        f"PREFIX ex: <http://e/> SELECT * WHERE {{ BIND(ex:a\\' AS ?z) SERVICE SILENT <{url}> {body} "
+        f"FILTER(?z != \"\\\"\" || ?z != 'x') }}",
         f"PREFIX ex: <http://e/> SELECT * WHERE {{ BIND(ex:a\\' AS ?z) SERVICE <{url}> {body} }}",
         f"PREFIX ex: <http://e/> SELECT * WHERE {{ BIND(ex:a\\' AS ?z) BIND(ex:b\\' AS ?y) SERVICE <{url}> {body} }}",
         f"SELECT * WHERE {{ SERVICE <{url}> {body} }}",
@@ -55,7 +59,7 @@ def queries(url: str, secret_file: Path) -> list[str]:
         f"ASK {{ {{ SELECT * WHERE {{ SERVICE <{url}> {body} }} }} }}",
         f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ SERVICE <{url}> {body} }}",
         f"SELECT * WHERE {{ SERVICE <{file}> {body} }}",
-        f"{PADDING}PREFIX ex: <http://e/> SELECT * WHERE {{ BIND(ex:a\\' AS ?z) SERVICE <{url}> {body} }}",
+        f"{PADDING}PREFIX ex: <http://e/> SELECT * WHERE {{ BIND(ex:a\\' AS ?z) SERVICE <{url}> {body} FILTER(?z != 'x') }}",
         f"{PADDING}SELECT * WHERE {{ \\u0053ERVICE <{url}> {body} }}",
     ]
 
@@ -64,6 +68,8 @@ def updates(url: str, secret_file: Path) -> list[str]:
     file = secret_file.as_uri()
     return [
         f"LOAD <{url}>",
+        f"PREFIX ex: <http://e/> INSERT DATA {{ GRAPH <{GRAPH}> {{ ex:a\\' ex:b \"x\" }} }} ; LOAD <{url}> ; "
+        f"INSERT DATA {{ GRAPH <{GRAPH}> {{ ex:c ex:d 'y' }} }}",
         f"load silent <{url}>",
         f"LOAD <{url}> INTO GRAPH <{GRAPH}>",
         f"LOAD SILENT <{file}> INTO GRAPH <{GRAPH}>",
@@ -210,6 +216,7 @@ def test_the_decision_is_on_structure_not_on_words() -> None:
                'SELECT * WHERE { ?s ?p "SERVICE <http://x/> { }" } # LOAD <http://x/>',
                "SELECT ?service ?load WHERE { ?service ?load ?o }",
                "SELECT * WHERE { ?s <http://x/SERVICE> ?o }"]
+    assert remote_parts(queries("http://127.0.0.1:1/", Path("/x"))[0]) == {"ServiceGraphPattern"}
     for text in allowed:
         assert remote_parts(text) == set(), text
         assert remote_parts(PADDING + text) == set(), text
