@@ -50,6 +50,10 @@ API_DOCS_POLICY = ("default-src 'self'; script-src 'self' 'unsafe-inline' https:
                    "font-src 'self' https://fonts.gstatic.com; img-src 'self' data: https://fastapi.tiangolo.com; "
                    "worker-src blob:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
 API_DOCS_PATHS = ("/docs", "/redoc")
+# YASGUI's result views set inline styles as they draw: the SPARQL editor's page allows
+# inline styles (never inline scripts); a style cannot run code.
+EDITOR_POLICY = CONTENT_SECURITY_POLICY.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+EDITOR_PATHS = ("/sparql-editor",)
 SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY", "Referrer-Policy": "same-origin",
                     "Content-Security-Policy": CONTENT_SECURITY_POLICY}
 
@@ -124,6 +128,8 @@ def create_app(settings: Settings) -> FastAPI:
         response = await call_next(request)
         if request.url.path in API_DOCS_PATHS:
             response.headers.setdefault("Content-Security-Policy", API_DOCS_POLICY)
+        elif request.url.path in EDITOR_PATHS:
+            response.headers.setdefault("Content-Security-Policy", EDITOR_POLICY)
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
         return response
