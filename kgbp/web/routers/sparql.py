@@ -133,7 +133,8 @@ def _negotiate(request: Request, offers: dict[str, str]) -> str | None:
 # -- SPARQL 1.1 Protocol ------------------------------------------------------------------
 
 async def _query(request: Request, text: str, default_graphs: list[str], named_graphs: list[str]) -> Response:
-    endpoint.check_query(text, store_is_remote=get_settings(request).is_remote)
+    # parsing can take a second on a long query: off the event loop
+    await run_in_threadpool(endpoint.check_query, text, get_settings(request).is_remote)
     results = _negotiate(request, RESULT_TYPES)
     graphs = _negotiate(request, GRAPH_TYPES)
     if results is None and graphs is None:
