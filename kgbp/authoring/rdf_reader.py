@@ -15,7 +15,7 @@ from rdflib.term import Node
 
 from .. import iris
 from ..errors import BadInput
-from ..namespaces import ID, REPOSITORY_GRAPH, SB
+from ..namespaces import HISTORY_GRAPH, ID, REPOSITORY_GRAPH, SB
 from .model import AuthoredBlueprint
 from .yaml_reader import decode
 
@@ -158,6 +158,8 @@ def read_rdf(data: bytes, source: str, suffix: str) -> list[AuthoredBlueprint]:
         blueprints = [s for s in graph.subjects(RDF.type, SB.Blueprint) if isinstance(s, URIRef)]
         # the default graph, or the repository graph as kgbp's own TriG export names it
         is_default = name is None or not isinstance(name, URIRef) or "default" in str(name) or name == REPOSITORY_GRAPH
+        if name == HISTORY_GRAPH:
+            continue  # kgbp's own record in a repository export: a save writes history anew
         if isinstance(name, URIRef) and name in blueprints:
             chosen.append((name, graph))
         elif len(blueprints) == 1 and is_default:
