@@ -605,7 +605,7 @@ def sparql(
             return
         from .sparql_endpoint import check_query
 
-        check_query(text, settings_for(store).is_remote)  # the CLI never fetches URLs for a query either
+        check_query(text, settings_for(store).is_remote, parse=True)  # the CLI never fetches URLs either
         results, graphs = SPARQL_FORMATS[fmt]
         answer = s.query_serialized(text, results, graph_media_type=graphs)
     if fmt != "table" or answer.media_type != "application/sparql-results+json":

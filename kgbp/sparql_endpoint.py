@@ -20,9 +20,9 @@ from .authoring import AuthoredBlueprint
 from .authoring.rdf_reader import read_rdf
 from .errors import BadInput, Conflict, Forbidden, NotFound, UnsupportedMediaType
 from .namespaces import REPOSITORY_GRAPH
-from .sparql_guard import refuse_engine_extensions, refuse_remote_query, refuse_remote_update
 from .store import Store
 from .store.protocol import SparqlRunner
+from .store.sparql_guard import refuse_engine_extensions, refuse_remote_query, refuse_remote_update
 from .validate import ValidationReport, Validator
 
 # media type -> (suffix the RDF reader knows, rdflib format for writing)
@@ -34,18 +34,19 @@ RDF_MEDIA_TYPES: dict[str, tuple[str, str]] = {
 }
 
 
-def check_query(query: str, store_is_remote: bool = False) -> None:
+def check_query(query: str, store_is_remote: bool = False, parse: bool = False) -> None:
     """Refuse federated queries: SERVICE would let anyone make this server fetch URLs. A query
-    sent on to a store over HTTP must also be plain SPARQL 1.1 (see sparql_guard)."""
+    sent on to a store over HTTP must also be plain SPARQL 1.1 (see sparql_guard). `parse`:
+    also read it with rdflib's grammar here (the query workers do so before running it)."""
     if store_is_remote:
         refuse_engine_extensions(query)
     else:
-        refuse_remote_query(query)
+        refuse_remote_query(query, parse=parse)
 
 
 def check_update(update: str) -> None:
-    """Refuse LOAD and SERVICE in an update (decided on its parse tree: see sparql_guard)."""
-    refuse_remote_update(update)
+    """Refuse LOAD and SERVICE in an update (the runner reads it with rdflib's grammar too)."""
+    refuse_remote_update(update, parse=False)
 
 
 def is_blueprint_graph(name: URIRef) -> bool:

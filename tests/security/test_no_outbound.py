@@ -22,8 +22,8 @@ from kgbp.auth import create_token
 from kgbp.cli import app as cli_app
 from kgbp.config import Settings
 from kgbp.jsonld_context import CONTEXT_IRI
-from kgbp.sparql_guard import STRUCTURE_LIMIT, remote_parts
 from kgbp.store.embedded import EmbeddedStore
+from kgbp.store.sparql_guard import STRUCTURE_LIMIT, remote_parts
 
 from ..live_server import running_server
 from .conftest import Listener
@@ -296,3 +296,32 @@ def test_a_store_over_http_gets_plain_sparql_only() -> None:
             check_query(text, store_is_remote=True)
     check_query('PREFIX xsd: <http://www.w3.org/2001/XMLSchema#> SELECT (xsd:integer("1") AS ?i) '
                 '(STRLEN("ab") AS ?n) WHERE { ?s ?p ?o } LIMIT 3', store_is_remote=True)
+
+
+def test_each_reading_alone_refuses_every_variant(listener: Listener, secret_file: Path) -> None:
+    """The tokenizer (run by the server) and the grammar (run by the worker and the CLI)
+    each refuse every variant on its own, so one reading's slip is the other's catch."""
+    from kgbp.store.sparql_guard import _bare_words, _parsed_remote_parts, _unescape
+
+    for text, update in [(q, False) for q in queries(listener.url, secret_file)] + \
+            [(u, True) for u in updates(listener.url, secret_file)]:
+        plain = _unescape(text)
+        assert _bare_words(plain), text[-200:]
+        if len(plain) <= STRUCTURE_LIMIT:
+            assert _parsed_remote_parts(plain, update), text[-200:]
+
+
+def test_a_query_worker_has_no_network(listener: Listener) -> None:
+    """The worker's own cut (store/offline.py): a connection from a process that made it fails."""
+    import subprocess
+    import sys
+
+    port = listener.url.split(":")[2].split("/")[0]
+    code = ("import socket, sys\nfrom kgbp.store.offline import cut_network\n"
+            "if not cut_network(): sys.exit(3)\n"
+            f"s = socket.socket(); s.settimeout(5); sys.exit(1 if s.connect_ex(('127.0.0.1', {port})) == 0 else 0)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=60)
+    if done.returncode == 3:
+        pytest.skip("this kernel does not allow an unprivileged network namespace")
+    assert done.returncode == 0, "the process reached the listener"
+    assert listener.heard == []

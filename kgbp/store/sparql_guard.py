@@ -1,16 +1,19 @@
 """Refuse SPARQL that would make the server reach out: SERVICE (federated query) and LOAD.
 
-Decided on parsed structure, never on a search through the text: the request is parsed
-with rdflib's SPARQL grammar and its parse tree walked for ServiceGraphPattern and Load
-nodes, so names such as `ex:a\\'`, strings, comments, `\\u0053ERVICE` escapes and lower
-case cannot hide either. Two exits keep this cheap: a text in which neither word occurs at
-all (after expanding `\\u` escapes, as every SPARQL parser does first) cannot hold the
-keyword and is let through unparsed; a long text (rdflib parses about 20 KB a second) is
-read by a tokenizer of SPARQL's terminals instead, which refuses every bare SERVICE or LOAD
-word (outside IRIs, strings, prefixed names and comments, a bare word is a keyword).
+Decided on structure, never by searching the text for a word. Two readings, and a request
+is refused when either finds SERVICE or LOAD:
 
-The query workers also run without a network (store/offline.py), so even a text that got
-past this check could not connect anywhere.
+- a tokenizer of SPARQL's terminals (IRIs, strings, prefixed names with their `\\'`
+  escapes, variables, blank nodes, comments): outside those, a bare SERVICE or LOAD word can
+  only be the keyword. Linear (about 1.4 MB/s), so the server runs it on every request;
+- rdflib's SPARQL grammar: the request is parsed and its parse tree walked for
+  ServiceGraphPattern and Load nodes. rdflib parses about 2–20 KB a second, so this runs
+  where the time is bounded and a runaway can be killed: in the query worker, before the
+  query (store/sandbox.py), and in the CLI. Requests over 32 KB are left to the tokenizer.
+
+Both first expand `\\u` escapes, as every SPARQL parser does; a text in which neither word
+occurs at all cannot hold the keywords and is let through unread. The query workers also run
+without a network (store/offline.py), so even a text that got past both could not connect.
 """
 
 from __future__ import annotations
@@ -18,9 +21,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .errors import Forbidden, QueryError
+from ..errors import Forbidden, QueryError
 
-# rdflib's pyparsing grammar is slow (about 20 KB/s): above this, the tokenizer decides
+# rdflib's pyparsing grammar is slow (2-20 KB/s): above this, the tokenizer decides alone
 STRUCTURE_LIMIT = 32_000
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _WORDS = ("service", "load")
@@ -110,26 +113,28 @@ def _bare_words(text: str) -> set[str]:
     return found
 
 
-def remote_parts(text: str, update: bool = False) -> set[str]:
+def remote_parts(text: str, update: bool = False, parse: bool = True) -> set[str]:
     """The parts of a query or update that reach out: "ServiceGraphPattern", "Load" (and
-    "deep" for a text too deeply nested to be checked)."""
+    "deep" for a text too deeply nested to be checked). `parse`: also read it with rdflib's
+    grammar (up to STRUCTURE_LIMIT characters)."""
     plain = _unescape(text)
     lowered = plain.lower()
     if not any(word in lowered for word in _WORDS):
         return set()
-    if len(plain) <= STRUCTURE_LIMIT:
-        return _parsed_remote_parts(plain, update)
-    return _bare_words(plain)
+    found = _bare_words(plain)
+    if parse and not found and len(plain) <= STRUCTURE_LIMIT:
+        found = _parsed_remote_parts(plain, update)
+    return found
 
 
-def refuse_remote_query(text: str, where: str = "query") -> None:
+def refuse_remote_query(text: str, where: str = "query", parse: bool = True) -> None:
     """Forbidden when the query holds a SERVICE pattern (or cannot be checked)."""
-    _refuse(remote_parts(text, update=False), where)
+    _refuse(remote_parts(text, update=False, parse=parse), where)
 
 
-def refuse_remote_update(text: str, where: str = "update") -> None:
+def refuse_remote_update(text: str, where: str = "update", parse: bool = True) -> None:
     """Forbidden when the update holds LOAD or a SERVICE pattern (or cannot be checked)."""
-    _refuse(remote_parts(text, update=True), where)
+    _refuse(remote_parts(text, update=True, parse=parse), where)
 
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
