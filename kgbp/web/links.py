@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from urllib.parse import quote, urlsplit
 
-from ..iris import blueprint_id
-from ..namespaces import ID
+from ..model.iris import blueprint_id
+from ..model.namespaces import ID
 
 SAFE_SCHEMES = ("http", "https")
 

@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from kgbp.auth import create_token, load_holders, tokens_path
 from kgbp.cli import app as cli_app
 from kgbp.config import Settings
-from kgbp.namespaces import ID, REPOSITORY_GRAPH
+from kgbp.model.namespaces import ID, REPOSITORY_GRAPH
 from kgbp.store.embedded import EmbeddedStore
 from kgbp.web.app import create_app
 from kgbp.web.links import link

@@ -12,18 +12,19 @@ from pathlib import Path
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDFS
 
-from kgbp import query_output, repository
-from kgbp.authoring import SharedIndex, read_path
-from kgbp.authoring.spreadsheet import read_csv, read_xlsx
-from kgbp.cell_text import FORMULA_STARTS, guard, unguard
-from kgbp.export.archi_csv import export_archi_csv
+from kgbp.archimate.archi_csv import export_archi_csv
 from kgbp.export.document import blueprint_document
-from kgbp.export.spreadsheet import csv_bytes, workbook_bytes
-from kgbp.namespaces import ID
-from kgbp.query import run
+from kgbp.ingest import SharedIndex, read_path
+from kgbp.model.namespaces import ID
+from kgbp.query import output as query_output
+from kgbp.query.catalogue import run
+from kgbp.repository import save as repository
 from kgbp.resources import examples
+from kgbp.spreadsheet.cell_text import FORMULA_STARTS, guard, unguard
+from kgbp.spreadsheet.reader import read_csv, read_xlsx
+from kgbp.spreadsheet.writer import csv_bytes, workbook_bytes
 from kgbp.store.embedded import EmbeddedStore
-from kgbp.validate import Validator
+from kgbp.validation.engine import Validator
 
 HOSTILE = {"Balance runs low": '=HYPERLINK("http://127.0.0.1:1/","open")', "BOSS": "@SUM(1+1)*cmd|' /C calc'!A0",
            "Marketing department": "+1+2", "Send the low-balance SMS": "-2+3"}
@@ -104,6 +105,6 @@ def test_csv_exports_neutralise_formulas_and_read_back(tmp_path: Path) -> None:
 
 
 def test_numbers_stay_numbers() -> None:
-    from kgbp.query_output import _csv_cell
+    from kgbp.query.output import _csv_cell
 
     assert _csv_cell(Literal(-3)) == "-3" and _csv_cell(Literal("-3")) == "'-3"

@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 from kgbp.auth import create_token
 from kgbp.cli import app as cli_app
 from kgbp.config import Settings
-from kgbp.jsonld_context import CONTEXT_IRI
+from kgbp.export.jsonld_context import CONTEXT_IRI
 from kgbp.store.embedded import EmbeddedStore
 from kgbp.store.sparql_guard import STRUCTURE_LIMIT, remote_parts
 
@@ -254,9 +254,9 @@ def test_office_and_archimate_files_never_reach_out(server: tuple[str, str], lis
 
     from pptx import Presentation
 
-    from kgbp.authoring.archimate_reader import read_archimate
+    from kgbp.archimate.reader import read_archimate
     from kgbp.errors import BadInput
-    from kgbp.export.spreadsheet import workbook_bytes
+    from kgbp.spreadsheet.writer import workbook_bytes
 
     base, token = server
     auth = {"Authorization": f"Bearer {token}"}
@@ -284,7 +284,7 @@ def test_office_and_archimate_files_never_reach_out(server: tuple[str, str], lis
 def test_a_store_over_http_gets_plain_sparql_only() -> None:
     """A query sent on to Virtuoso may not use its pragmas or functions that fetch or read files."""
     from kgbp.errors import KgbpError
-    from kgbp.sparql_endpoint import check_query
+    from kgbp.sparql.endpoint import check_query
 
     refused = ['SELECT (bif:file_to_string("/etc/passwd") AS ?s) WHERE {}',
                'PREFIX v: <http://www.openlinksw.com/schemas/bif#> SELECT (v:http_get("http://127.0.0.1:1/") AS ?s) {}',

@@ -1,0 +1,188 @@
+"""Blueprints written directly in RDF (Turtle, TriG, JSON-LD, N-Quads, N-Triples, RDF/XML).
+
+Each blueprint is a node typed sb:Blueprint whose IRI is in our namespace (so its id can
+be read from it). In a dataset, each named graph holding one is that blueprint's graph.
+Descriptions of services, departments and systems go to the repository graph.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rdflib import BNode, Dataset, Graph, URIRef
+from rdflib.namespace import RDF
+from rdflib.term import Node
+
+from ..errors import BadInput
+from ..model import iris
+from ..model.namespaces import HISTORY_GRAPH, ID, REPOSITORY_GRAPH, SB
+from .model import AuthoredBlueprint
+from .yaml_reader import decode
+
+FORMATS = {
+    ".ttl": "turtle", ".trig": "trig", ".jsonld": "json-ld", ".json": "json-ld",
+    ".nq": "nquads", ".nt": "nt", ".rdf": "xml", ".owl": "xml",
+}
+QUAD_FORMATS = {"trig", "nquads", "json-ld"}
+SHARED_TYPES = (SB.Service, SB.Department, SB.System)
+_DTD = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+_FIRST_ELEMENT = re.compile(rb"<[A-Za-z_]")
+
+
+def refuse_dtd(data: bytes, source: str) -> None:
+    """RDF/XML with a DTD is refused before any parser sees it: entities can expand without
+    bound (billion laughs) or read local files and URLs (external entities). A DTD can only
+    come before the root element (UTF-16/32 interleave NUL bytes: dropped for the scan)."""
+    text = data.replace(b"\x00", b"")
+    first = _FIRST_ELEMENT.search(text)
+    found = _DTD.search(text, 0, first.start() if first else len(text))
+    if found:
+        line = text.count(b"\n", 0, found.start()) + 1
+        raise BadInput("the RDF/XML declares a DTD or entities (<!DOCTYPE>/<!ENTITY>); refused, nothing was expanded",
+                       where=f"{source}:{line}",
+                       hint="write the IRIs out in full instead of entities (or send Turtle), and remove the DOCTYPE")
+
+
+def _syntax_error(exc: Exception, source: str, fmt: str) -> BadInput:
+    text = str(exc)
+    line = re.search(r"line (\d+)", text) or re.search(r":(\d+):", text)
+    where = f"{source}:{line.group(1)}" if line else source
+    lines = [ln for ln in text.strip().splitlines() if ln.strip() and not ln.startswith("at line")]
+    first = lines[0] if lines else type(exc).__name__
+    first = re.sub(r" at \^ in:$", "", first)
+    return BadInput(f"{fmt} syntax error: {first[:300]}", where=where,
+                    hint=f"fix the {fmt} syntax at that place (a validator such as `riot --validate` shows more)")
+
+
+def _own(node: Node, bp: URIRef) -> bool:
+    """Whether a subject belongs to blueprint `bp`: the blueprint, a node minted under it, or a blank node."""
+    return isinstance(node, BNode) or node == bp or (isinstance(node, URIRef) and str(node).startswith(f"{bp}/"))
+
+
+def _shared_kind(node: Node) -> bool:
+    """Whether `node` is a department, system or service IRI as kgbp mints them."""
+    text = str(node)
+    if not isinstance(node, URIRef):
+        return False
+    for kind in ("department/", "system/", "service/"):
+        rest = text[len(f"{ID}{kind}"):] if text.startswith(f"{ID}{kind}") else None
+        if rest and "/" not in rest and "#" not in rest:
+            return True
+    return False
+
+
+def _shared_subjects(graph: Graph, source: str) -> set[Node]:
+    found = {s for t in SHARED_TYPES for s in graph.subjects(RDF.type, t)}
+    for subject in found:
+        if not _shared_kind(subject):
+            raise BadInput(f"<{subject}> is typed a service, department or system but is not named as kgbp names them",
+                           where=f"{source}: <{subject}>",
+                           hint=f"name it {ID}department/<id>, {ID}system/<id> or {ID}service/<id>")
+    return found
+
+
+def _split(graph: Graph, bp: URIRef, source: str, outside: Graph | None = None) -> AuthoredBlueprint:
+    """The blueprint's own graph and the shared entities it describes (departments, systems,
+    its service), refusing whatever else: a blueprint's graph describes only the blueprint
+    and its own nodes, and a shared entity is kept only when the blueprint names it.
+    `outside`: shared entities described outside any blueprint graph (checked by the caller);
+    the blueprint keeps those it names."""
+    bid = iris.blueprint_id(str(bp))
+    if bid is None:
+        raise BadInput(f"blueprint IRI <{bp}> is outside kgbp's namespace", where=f"{source}: <{bp}>",
+                       hint=f"name blueprints {ID}service/<service-id>/<version>")
+    shared_subjects = _shared_subjects(graph, source)
+    blueprint_graph, shared = Graph(), Graph()
+    for triple in graph:
+        subject = triple[0]
+        if subject in shared_subjects:
+            shared.add(triple)
+        elif _own(subject, bp):
+            blueprint_graph.add(triple)
+        else:
+            raise BadInput(f"<{subject}> is not part of blueprint <{bp}>: nothing is stored",
+                           where=f"{source}: <{subject}>",
+                           hint=f"a blueprint's graph describes only the blueprint and its own nodes (IRIs under {bp}/); "
+                                "departments, systems and services are typed as such and named by the blueprint")
+    service = iris.service_iri(bid.split("/")[0])
+    named = _reachable(blueprint_graph, shared + outside if outside is not None else shared, service)
+    stray = sorted(str(s) for s in shared_subjects - named)
+    if stray:
+        raise BadInput(f"<{stray[0]}> is described but the blueprint <{bp}> never names it: nothing is stored",
+                       where=f"{source}: <{stray[0]}>",
+                       hint="describe only the departments, systems and service that the blueprint uses; "
+                            "the repository keeps shared entities for the blueprints that name them")
+    if outside is not None:
+        shared += (t for t in outside if t[0] in named)
+    status = blueprint_graph.value(bp, SB.versionStatus)
+    return AuthoredBlueprint(iri=bp, id=bid, graph=blueprint_graph, shared=shared,
+                             draft=status == SB.Draft, source=source)
+
+
+def _reachable(blueprint_graph: Graph, shared: Graph, service: URIRef) -> set[Node]:
+    """The shared subjects the blueprint names, directly or through them (a system's parent)."""
+    seen: set[Node] = {service}
+    todo: list[Node] = [service, *blueprint_graph.objects()]
+    while todo:
+        node = todo.pop()
+        seen.add(node)
+        todo.extend(o for o in shared.objects(node) if o not in seen and isinstance(o, URIRef))
+    return seen
+
+
+def read_rdf(data: bytes, source: str, suffix: str) -> list[AuthoredBlueprint]:
+    fmt = FORMATS[suffix]
+    if fmt == "xml":
+        refuse_dtd(data, source)
+    text = decode(data, source) if fmt != "xml" else None
+    if fmt == "json-ld" and text is not None:
+        from ..export.jsonld_context import inline_contexts
+
+        text = inline_contexts(text, source)  # our context from the package; no remote fetch
+    try:
+        if fmt in QUAD_FORMATS:
+            ds = Dataset()
+            ds.parse(data=text, format=fmt)
+            graphs: list[tuple[Node | None, Graph]] = [(g.identifier, g) for g in ds.graphs()]
+        else:
+            g = Graph()
+            g.parse(data=text if text is not None else data, format=fmt)
+            graphs = [(None, g)]
+    except BadInput:
+        raise
+    except Exception as exc:  # rdflib raises many types for syntax errors
+        raise _syntax_error(exc, source, fmt) from None
+    chosen: list[tuple[URIRef, Graph]] = []
+    default_rest = Graph()
+    for name, graph in graphs:
+        blueprints = [s for s in graph.subjects(RDF.type, SB.Blueprint) if isinstance(s, URIRef)]
+        # the default graph, or the repository graph as kgbp's own TriG export names it
+        is_default = name is None or not isinstance(name, URIRef) or "default" in str(name) or name == REPOSITORY_GRAPH
+        if name == HISTORY_GRAPH:
+            continue  # kgbp's own record in a repository export: a save writes history anew
+        if isinstance(name, URIRef) and name in blueprints:
+            chosen.append((name, graph))
+        elif len(blueprints) == 1 and is_default:
+            chosen.append((blueprints[0], graph))
+        elif len(blueprints) > 1:
+            raise BadInput(f"{len(blueprints)} blueprints in one graph", where=source,
+                           hint="put each blueprint in its own named graph (TriG or N-Quads), named by its IRI")
+        elif is_default or not len(graph):
+            default_rest += graph
+        else:
+            raise BadInput(f"graph <{name}> holds no blueprint: nothing is stored", where=f"{source}: <{name}>",
+                           hint="name each graph by the blueprint it holds; departments and systems go in the "
+                                f"blueprint's graph, the default graph or <{REPOSITORY_GRAPH}>")
+    if not chosen:
+        raise BadInput("no blueprint found (nothing typed sb:Blueprint)", where=source,
+                       hint=f"type the blueprint node <{ID}service/<service>/<version>> a <{SB.Blueprint}>")
+    # outside any blueprint graph: only departments, systems and services a blueprint names
+    outside_shared = _shared_subjects(default_rest, source)
+    found = [_split(graph, bp, source, default_rest if len(default_rest) else None) for bp, graph in chosen]
+    named = set().union(*(set(bp.shared.subjects()) for bp in found))
+    loose = sorted(str(s) for s in set(default_rest.subjects()) - (outside_shared & named))
+    if loose:
+        raise BadInput(f"<{loose[0]}> is outside every blueprint graph: nothing is stored", where=f"{source}: <{loose[0]}>",
+                       hint="put each triple in its blueprint's graph; only departments, systems and services "
+                            "that a blueprint names may stand outside")
+    return found
