@@ -30,15 +30,15 @@ from typing import TYPE_CHECKING, Any
 
 from rdflib import URIRef
 
-from ..errors import KgbpError, NotAcceptable, QueryError, QueryTimeout, QueryTooLarge, StoreUnavailable
-from .protocol import SerializedResult, SparqlRunner, Store, UpdatePreview
+from ..errors import Forbidden, KgbpError, NotAcceptable, QueryError, QueryTimeout, QueryTooLarge, StoreUnavailable
+from .protocol import BASE_IRI, SerializedResult, SparqlRunner, Store, UpdatePreview
 from .update_targets import update_targets
 
 if TYPE_CHECKING:
     from .embedded import EmbeddedStore
 
 log = logging.getLogger("kgbp.sparql")
-_ERRORS: dict[str, type[KgbpError]] = {c.__name__: c for c in (QueryError, NotAcceptable, StoreUnavailable,
+_ERRORS: dict[str, type[KgbpError]] = {c.__name__: c for c in (QueryError, NotAcceptable, StoreUnavailable, Forbidden,
                                                                  QueryTooLarge)}
 
 
@@ -47,6 +47,7 @@ _ERRORS: dict[str, type[KgbpError]] = {c.__name__: c for c in (QueryError, NotAc
 def _worker_main(jobs: Connection, replies: Connection) -> None:
     """Answer jobs until the pipe closes. Keeps one checkpoint open."""
     from .embedded import EmbeddedStore, changed_graphs
+    from .sparql_guard import refuse_remote_query, refuse_remote_update
 
     opened: tuple[str, EmbeddedStore] | None = None
 
@@ -75,12 +76,14 @@ def _worker_main(jobs: Connection, replies: Connection) -> None:
         try:
             if kind == "query":
                 _, path, query, media, graph_media, defaults, named = job
+                refuse_remote_query(query)  # the grammar's reading, here where a runaway parse is killed
                 result = store_at(path).query_serialized(
                     query, media or "", [URIRef(g) for g in defaults], [URIRef(g) for g in named],
                     graph_media_type=graph_media)
                 replies.send(("ok", result.body, result.media_type))
             elif kind == "preview":
                 _, path, scratch_path, update, candidates = job
+                refuse_remote_update(update)
                 before = store_at(path)
                 scratch = EmbeddedStore(scratch_path)
                 try:
@@ -205,7 +208,7 @@ class QuerySandbox:
     def preview_update(self, update: str) -> UpdatePreview:
         from .embedded import graphs_from_nquads
 
-        targets = update_targets(update)
+        targets = update_targets(update, BASE_IRI)
         candidates = None if targets is None else [None if t is None else str(t) for t in targets]
         with self._updates.turn("update"):  # its own lane: never queued behind read queries
             checkpoint, generation = self._acquire_checkpoint()
@@ -423,15 +426,21 @@ class InProcessRunner:
     def query(self, query: str, media_type: str | None, graph_media_type: str | None,
               default_graphs: Sequence[URIRef] = (), named_graphs: Sequence[URIRef] = (),
               client: str = "") -> SerializedResult:
+        from .sparql_guard import refuse_remote_query
+
+        refuse_remote_query(query)
         return self._store.query_serialized(query, media_type or "", default_graphs, named_graphs,
                                             graph_media_type=graph_media_type)
 
     def preview_update(self, update: str) -> UpdatePreview:
+        from .sparql_guard import refuse_remote_update
+
+        refuse_remote_update(update)
         preview = getattr(self._store, "preview_update", None)
         if preview is None:
             raise QueryError("this store cannot check an update before running it",
                              hint="send updates to a kgbp server with an embedded store")
-        return preview(update, update_targets(update))  # type: ignore[no-any-return]
+        return preview(update, update_targets(update, BASE_IRI))  # type: ignore[no-any-return]
 
     def close(self) -> None:
         pass
@@ -474,6 +483,9 @@ def _exit_with_parent() -> None:
 
 
 if __name__ == "__main__":  # a worker: python -m kgbp.store.sandbox READ_FD WRITE_FD [MEMORY_MB]
+    from .offline import cut_network
+
+    cut_network()  # before any thread starts: a query that got past the checks still cannot connect
     _limit_memory(int(sys.argv[3]) if len(sys.argv) > 3 else 0)
     _exit_with_parent()
     _worker_main(Connection(int(sys.argv[1]), writable=False), Connection(int(sys.argv[2]), readable=False))
