@@ -93,7 +93,8 @@ def _load_files(s: Any, paths: list[Path], draft: bool, lang: str, if_version: s
             raise BadInput(f"--if-version guards one blueprint; the files hold {len(blueprints)}", where="--if-version",
                            hint="load the blueprints one by one, each with the version `kgbp show` printed")
         expect = {blueprints[0].iri: Expected.parse(if_version) or Expected()}
-    return repository.save(s, blueprints, validator=Validator(lang=lang), draft=draft, agent="cli", expect=expect)
+    return repository.save(s, blueprints, validator=Validator(lang=lang), draft=draft, agent="cli", expect=expect,
+                           limits=settings_for(None).limits)
 
 
 @app.command("list")

@@ -9,7 +9,6 @@ YAML reader would guess for them.
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 from urllib.parse import unquote
 
@@ -20,6 +19,7 @@ from rdflib.term import Node
 from ..errors import NotFound
 from ..i18n import guess_lang
 from ..model import iris
+from ..model.literals import as_number
 from ..model.namespaces import REPOSITORY_GRAPH, SB, SCHEMA
 from ..model.vocabulary import vocabulary
 from ..store import Store
@@ -37,16 +37,7 @@ def texts(graph: Graph, node: Node, prop: URIRef) -> dict[str, str]:
 
 
 def _number(lit: Node | None) -> int | float | None:
-    if not isinstance(lit, Literal):
-        return None
-    value = lit.toPython()
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, Decimal | float):
-        return int(value) if value == int(value) else float(value)
-    return None
+    return as_number(lit)  # None for an ill-typed or non-finite literal
 
 
 def _ident(graph: Graph, node: Node) -> str:

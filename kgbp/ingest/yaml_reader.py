@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -192,7 +193,28 @@ class _Reader:
         return None
 
 
+def _non_finite(doc: Any, source: str) -> list[Problem]:
+    """YAML's .nan and .inf are floats JSON Schema's "number" accepts; no blueprint value is one."""
+    found: list[Problem] = []
+    stack: list[tuple[Any, list[Any]]] = [(doc, [])]
+    while stack:  # iterative: a deep document is not a reason for a RecursionError
+        node, path = stack.pop()
+        if isinstance(node, float) and not math.isfinite(node):
+            dotted = ".".join(str(p) for p in path)
+            found.append(Problem(f"{dotted}: {node} is not a number a blueprint can hold",
+                                 located_yaml.where(source, located_yaml.position(doc, path)),
+                                 "write a finite number, e.g. `share: 0.90`"))
+        elif isinstance(node, dict):
+            stack.extend((v, [*path, k]) for k, v in node.items())
+        elif isinstance(node, list):
+            stack.extend((v, [*path, i]) for i, v in enumerate(node))
+    return sorted(found, key=lambda p: p.where)
+
+
 def _schema_problems(doc: Any, source: str) -> list[Problem]:
+    non_finite = _non_finite(doc, source)
+    if non_finite:
+        return non_finite
     try:
         _quick_check()(doc)
         return []

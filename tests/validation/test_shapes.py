@@ -64,6 +64,8 @@ FAILING: dict[str, set[tuple[str, str, str, str]]] = {
     "TouchpointUsed.fail.yaml": {("touchpoint/store", "TouchpointUsed", "Warning", "")},
     "SliceRefinesExistingStep.fail.yaml": {("", "SliceRefinesExistingStep", "Violation", "../../shape-test/as-is/step/no-such-step")},
     "SliceLanesLineUp.fail.yaml": {("", "SliceLanesLineUp", "Warning", "")},
+    "PositionWholeNumber.fail.ttl": {("step/call", "PositionWholeNumber", "Violation", "one"),
+                                     ("evidence/bill", "PositionWholeNumber", "Violation", "0")},
     "BlueprintIdentity.fail.ttl": {("", "BlueprintIdentity", "Violation", ""), ("", "BlueprintIdentity", "Violation", "-1")},
 }
 # a passing example of each rule: the base blueprint, unless the rule needs something it lacks

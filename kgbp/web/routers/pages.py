@@ -9,10 +9,10 @@ from fastapi import APIRouter, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from rdflib import URIRef
+from starlette.concurrency import run_in_threadpool
 
 from ...auth import check_holder, load_holders
 from ...errors import KgbpError, NotConformant
-from ...ingest import SharedIndex, read_bytes
 from ...repository import save as repository
 from ...repository.blueprint_view import LANE_ORDER, load_view
 from ...validation.engine import Validator
@@ -92,7 +92,7 @@ async def upload(request: Request, store: StoreDep, lang: LangDep, settings: Set
                  draft: Annotated[bool, Form()] = False) -> HTMLResponse:
     from ...errors import PayloadTooLarge
     from ..deps import writer_of
-    from .blueprints import safe_name
+    from .blueprints import _read_and_save, safe_name
 
     name = safe_name(file.filename)
     try:
@@ -101,8 +101,9 @@ async def upload(request: Request, store: StoreDep, lang: LangDep, settings: Set
         if len(data) > settings.max_upload_bytes:
             raise PayloadTooLarge(f"file larger than {settings.max_upload_bytes} bytes", where=name,
                                   hint="split it into one file per blueprint")
-        blueprints = read_bytes(data, name, SharedIndex.from_store(store))
-        result = repository.save(store, blueprints, validator=Validator(lang=lang), draft=draft, agent=writer)
+        # parsing and validating take seconds on a big file: off the event loop, so other requests go on
+        result = await run_in_threadpool(_read_and_save, store, data, name, lang, draft, writer, None,
+                                         settings.limits)
     except NotConformant as exc:
         return render(request, "upload.html", lang, status_code=422, error=exc, report=exc.report)
     except KgbpError as exc:
