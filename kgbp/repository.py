@@ -17,6 +17,7 @@ from rdflib import Graph, Literal, URIRef
 
 from . import history, iris
 from .authoring import AuthoredBlueprint, SharedIndex
+from .authoring.notes import Note
 from .concurrency import Expected, check, version, write_lock
 from .derive import derive
 from .errors import NotConformant, NotFound
@@ -44,6 +45,7 @@ class Saved:
 class SaveResult:
     saved: list[Saved] = field(default_factory=list)
     report: ValidationReport = field(default_factory=ValidationReport)
+    links: list[Note] = field(default_factory=list)  # names the readers linked to known entities
 
 
 def init(store: Store) -> None:
@@ -106,7 +108,7 @@ def save(
                 check(store, bp.iri, expect[bp.iri])
         now = datetime.now(UTC)
         records = Graph()
-        result = SaveResult(report=report)
+        result = SaveResult(report=report, links=[note for bp in blueprints for note in bp.links])
         for bp in blueprints:
             old, new = set(store.graph(bp.iri)), set(bp.graph)  # sets: rdflib's graph difference copies graphs
             added, removed = len(new - old), len(old - new)

@@ -111,7 +111,8 @@ async def upload(request: Request, store: StoreDep, lang: LangDep, settings: Set
         return render(request, "upload.html", lang, status_code=422, error=exc, report=exc.report)
     except KgbpError as exc:
         return render(request, "upload.html", lang, status_code=exc.http_status, error=exc)
-    return render(request, "upload.html", lang, status_code=201, stored=result.saved, report=result.report)
+    return render(request, "upload.html", lang, status_code=201, stored=result.saved, report=result.report,
+                  links=[note.text(lang) for note in result.links])
 
 
 @router.get("/sparql-editor", response_class=HTMLResponse)
