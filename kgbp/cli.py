@@ -913,5 +913,7 @@ def _print_token(name: str, token: str) -> None:
     out.print(token, highlight=False, soft_wrap=True)
 
 
+from . import cli_registry  # noqa: E402,F401  (registers the registry commands on `app`)
+
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -46,7 +46,7 @@ if TYPE_CHECKING:
     from .validate import Validator
 
 STATE_FORMAT = "application/n-triples"
-ACTIONS = ("save", "restore", "remove")
+ACTIONS = ("save", "restore", "remove", "merge", "rename", "alias")
 _MIN_PREFIX = 4
 
 
