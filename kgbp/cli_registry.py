@@ -50,7 +50,7 @@ def _present(kind: str, search: str, fmt: str, store: str | None, lang: str) -> 
         return
     if fmt == "csv" or not sys.stdout.isatty():
         buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n", **({} if fmt == "csv" else {"delimiter": "\t"}))
+        writer = csv.writer(buffer, lineterminator="\n", delimiter="," if fmt == "csv" else "\t")
         writer.writerow(COLUMNS)
         writer.writerows(_cells(e) for e in entries)
         sys.stdout.write(buffer.getvalue())

@@ -32,7 +32,7 @@ def spellings(scheme: str) -> dict[str, URIRef]:
         found[names.notation[concept]] = concept
     for concept in concepts:
         for prop in (SKOS.prefLabel, SKOS.altLabel):
-            for label in sorted(graph.objects(concept, prop)):
+            for label in sorted(str(o) for o in graph.objects(concept, prop)):
                 text = str(label).strip()
                 for form in (text, text.lower(), text[:1].upper() + text[1:]):
                     found.setdefault(form, concept)

@@ -90,8 +90,8 @@ class SharedIndex:
             self.ident.setdefault(iri, ident)
         self.shown.update(other.shown)
         self.parents.update(other.parents)
-        for key, text in other.label_text.items():
-            self.label_text.setdefault(key, text)
+        for entity_lang, label in other.label_text.items():
+            self.label_text.setdefault(entity_lang, label)
 
     def is_labelled(self, entity: URIRef, lang: str) -> bool:
         return (entity, lang) in self.labelled or (self.below is not None and self.below.is_labelled(entity, lang))

@@ -70,7 +70,7 @@ def list_entries(store: Store, kind: str, search: str = "", lang: str = "en") ->
     """Every entry of `kind` (department, system or channel) whose id, label or alias holds `search`."""
     found = _channels() if kind == "channel" else _stored(store, kind)
     for e, n_bp, n_steps in store.select(_USES, {"use": _USE[kind]}).rows:
-        if e in found:
+        if isinstance(e, URIRef) and e in found:
             found[e].blueprints, found[e].steps = int(n_bp), int(n_steps)  # type: ignore[arg-type,call-overload]
     entries = [e for e in found.values() if not search or e.matches(search)]
     lang = normalise_lang(lang)

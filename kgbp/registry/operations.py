@@ -106,8 +106,8 @@ def rename(store: Store, kind: str, entity: str, new_id: str | None = None,
             raise BadInput(f"{new_id!r} is not a valid id", where=new_id,
                            hint="ids are letters (Chinese allowed), digits, '-', '_' and '.', without spaces or '/'")
         taken = index.by_id(kind, new_id)
-        if taken is not None and taken != old or _MINT[kind](new_id) != old and store.ask(
-                "ASK { GRAPH ?r { ?e ?p ?o } }", {"r": REPOSITORY_GRAPH, "e": _MINT[kind](new_id)}):
+        if (taken is not None and taken != old) or (_MINT[kind](new_id) != old and store.ask(
+                "ASK { GRAPH ?r { ?e ?p ?o } }", {"r": REPOSITORY_GRAPH, "e": _MINT[kind](new_id)})):
             other = taken or _MINT[kind](new_id)
             raise BadInput(f"the id {new_id!r} is taken by {index.names(other)}; {index.names(old)} cannot take it",
                            where=new_id, hint=f"choose a free id, or merge them: kgbp merge {kind} {old_id} {new_id}")
@@ -187,7 +187,7 @@ def _moved(graph: Graph, old: URIRef, new: URIRef, keep_subject: bool) -> Graph:
 
 def _check_parents(repo: Graph, kind: str, index: SharedIndex) -> None:
     """BadInput when the parents form a cycle (a merge may close one)."""
-    parents = {s: o for s, o in repo.subject_objects(PARENT[kind])}
+    parents = dict(repo.subject_objects(PARENT[kind]))
     for start in parents:
         seen = [start]
         node = parents.get(start)
