@@ -24,7 +24,7 @@ def doc(**extra: object) -> dict[str, object]:
 
 
 def test_the_schema_file_is_generated_from_the_vocabulary() -> None:
-    assert SCHEMA == generated_schema(SCHEMA), "regenerate: .venv/bin/python scripts/gen-schema.py"
+    assert generated_schema(SCHEMA) == SCHEMA, "regenerate: .venv/bin/python scripts/gen-schema.py"
 
 
 @pytest.mark.parametrize("key", sorted(lane_keys()))
@@ -48,10 +48,7 @@ def test_chinese_and_english_lane_names_are_accepted_by_both() -> None:
 @pytest.mark.parametrize(("field", "scheme"), [("status", "status"), ("performer", "performer")])
 def test_every_status_and_performer_spelling_is_valid_in_the_schema(field: str, scheme: str) -> None:
     for value in spellings(scheme):
-        if field == "status":
-            candidate = doc(status=value)
-        else:
-            candidate = doc(steps={"backstage": [{"id": "b", "performer": value}]})
+        candidate = doc(status=value) if field == "status" else doc(steps={"backstage": [{"id": "b", "performer": value}]})
         assert not list(VALIDATOR.iter_errors(candidate)), value
     assert {"草稿", "draft", "现状"} & set(spellings("status"))
 
