@@ -114,3 +114,67 @@ def _channels() -> dict[URIRef, RegistryEntry]:
                                        sorted(str(a) for a in graph.objects(concept, SKOS.altLabel)),
                                        parent=kinds.name_of(kind) or None)
     return found
+
+
+_MENTIONS = """
+PREFIX sb: <https://w3id.org/kgbp/ontology#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?blueprint ?item ?item_id ?service_id ?version ?fail ?label WHERE {
+  GRAPH ?blueprint {
+    ?item ?use ?e ; dcterms:identifier ?item_id .
+    ?blueprint sb:blueprintOf ?service ; dcterms:identifier ?version .
+    OPTIONAL { ?item a sb:FailPoint BIND(true AS ?fail) }
+    OPTIONAL { ?item rdfs:label ?label }
+  }
+  ?service dcterms:identifier ?service_id .
+}"""
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A step (a touchpoint, for a channel) of a blueprint that names a registry entry."""
+
+    blueprint_id: str
+    item: URIRef
+    item_id: str
+    label: str
+    fail_point: bool
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"blueprint_id": self.blueprint_id, "item": str(self.item), "item_id": self.item_id,
+                "label": self.label, "fail_point": self.fail_point}
+
+
+def find_entry(store: Store, kind: str, ref: str, lang: str = "en") -> RegistryEntry:
+    """One entry by id, IRI, label or alias (the one resolver; channels from the vocabulary)."""
+    from ..errors import NotFound
+    from .names import resolve
+
+    if kind == "channel":
+        concept = vocabulary().scheme("channel").lookup(ref)
+        entries = _channels()
+        if concept is None or concept not in entries:
+            raise NotFound(f"no channel {ref!r}", where=ref, hint="known: " + ", ".join(sorted(e.id for e in entries.values())))
+        iri = concept
+    else:
+        iri = resolve(store, kind, ref, lang)
+    return next(e for e in list_entries(store, kind, "", lang) if e.iri == iri)
+
+
+def mentions(store: Store, entry: RegistryEntry, lang: str = "en") -> list[Mention]:
+    """Every blueprint step (touchpoint, for a channel) that names `entry`, fail points marked."""
+    from ..i18n import pick
+
+    found: dict[tuple[str, URIRef], tuple[str, bool, list[Any]]] = {}
+    for _bp, item, item_id, service_id, version, fail, label in store.select(
+            _MENTIONS, {"e": entry.iri, "use": _USE[entry.kind]}).rows:
+        assert isinstance(item, URIRef)
+        key = (f"{service_id}/{version}", item)
+        _, was_fail, labels = found.setdefault(key, (str(item_id), False, []))
+        if label is not None:
+            labels.append(label)
+        found[key] = (str(item_id), was_fail or fail is not None, labels)
+    return sorted((Mention(bp_id, item, item_id, pick(labels, normalise_lang(lang), item_id), fail)  # type: ignore[arg-type]
+                   for (bp_id, item), (item_id, fail, labels) in found.items()),
+                  key=lambda m: (m.blueprint_id, m.item_id))
