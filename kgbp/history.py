@@ -189,10 +189,10 @@ def activities(store: Store, blueprint: URIRef | None = None) -> list[Activity]:
 def resolve(store: Store, ref: str) -> URIRef:
     """A stored blueprint ('service/version', 'service' or IRI), or one the history knows
     that has been removed since (its states can still be viewed and restored)."""
-    from .repository import resolve_blueprint
+    from .registry.names import resolve as resolve_name
 
-    try:
-        return resolve_blueprint(store, ref)
+    try:  # the one resolver: service/version, service, IRI or title
+        return resolve_name(store, "blueprint", ref)
     except NotFound:
         service, version = iris.parse_blueprint_ref(ref)
         if version is None:
