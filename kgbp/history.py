@@ -37,7 +37,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 
 from . import iris
 from .errors import BadInput, NotFound
-from .namespaces import HISTORY_GRAPH, ID, SB
+from .namespaces import HISTORY_GRAPH, ID, REPOSITORY_GRAPH, SB
 from .store import Store
 
 if TYPE_CHECKING:
@@ -131,6 +131,8 @@ class Activity:
 
     @property
     def blueprint_id(self) -> str:
+        if self.blueprint == REPOSITORY_GRAPH:
+            return "(registry)"  # a merge, rename or alias: the repository graph changed
         return iris.blueprint_id(str(self.blueprint)) or str(self.blueprint)
 
     def as_dict(self) -> dict[str, Any]:

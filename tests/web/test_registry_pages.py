@@ -87,3 +87,25 @@ def test_merge_and_alias_need_a_token_and_refuse_bad_input(served: tuple[str, st
     by_alias = httpx.get(base + "/api/queries/fail_points_by_system", params={"system": "手机电视平台"}).json()
     by_id = httpx.get(base + "/api/queries/fail_points_by_system", params={"system": "mbbms-platform"}).json()
     assert by_alias == by_id
+
+
+def test_upload_reports_each_linked_name(served: tuple[str, str]) -> None:
+    base, token = served
+    data = """service: {id: kb-desk, label: {en: KB desk, zh: 知识台}}
+departments:
+  - {id: customer-service-centre}
+systems:
+  - {id: knowledge-sharing-system, label: Knowledge base}
+steps:
+  customer:
+    - {id: ask, label: {en: Ask, zh: 提问}}
+  frontstage:
+    - {id: answer, label: {en: Answer, zh: 答复}, department: customer-service-centre, supports: ask,
+       systems: [knowledge-sharing-system]}
+""".encode()
+    done = httpx.post(base + "/api/blueprints", files={"file": ("kb-desk.yaml", data)},
+                      headers={"Authorization": f"Bearer {token}", "Accept-Language": "zh"})
+    assert done.status_code == 201, done.text
+    [link] = done.json()["links"]
+    assert link["code"] == "linked" and link["where"].startswith("kb-desk.yaml:5")
+    assert link["message"].startswith("已将“Knowledge base”关联到 knowledge-base")
