@@ -158,7 +158,7 @@ class _Reader:
                     added_aliases.append(alias)
             for alias in added_aliases:
                 self.shared.add((iri, SKOS.altLabel, Literal(alias, lang=guess_lang(alias))))
-            if entry.get("status") == "retired":
+            if new and entry.get("status") == "retired":  # a known entity's status is the registry's
                 self.shared.add((iri, OWL.deprecated, Literal(True)))
             self.index.add(kind, iri, ident if new else None,
                            [(str(lab), lab.language or "") for lab in labels if new or not self.index.is_labelled(iri, lab.language or "")],
