@@ -1,4 +1,4 @@
-"""Rewrite the vocabulary-driven parts of kgbp/authoring/blueprint.schema.json (lane keys,
+"""Rewrite the vocabulary-driven parts of kgbp/ingest/blueprint.schema.json (lane keys,
 status and performer values in zh and en) from the ontology; tests fail when it is stale."""
 
 from __future__ import annotations
@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from kgbp.authoring.schema_terms import generated_schema
+from kgbp.ingest.schema_terms import generated_schema
 
-PATH = Path(__file__).resolve().parent.parent / "kgbp" / "authoring" / "blueprint.schema.json"
+PATH = Path(__file__).resolve().parent.parent / "kgbp" / "ingest" / "blueprint.schema.json"
 
 if __name__ == "__main__":
     schema = json.loads(PATH.read_text("utf-8"))

@@ -17,12 +17,13 @@ from hypothesis import strategies as st
 from rdflib import Literal, URIRef
 from typer.testing import CliRunner
 
-from kgbp import query, repository
 from kgbp.cli import app as cli
 from kgbp.errors import Ambiguous, BadInput, NotFound
-from kgbp.query import QueryFileError, load_catalogue, parse_query_file
-from kgbp.query_output import catalogue_markdown, result_csv, result_json
+from kgbp.query import catalogue as query
+from kgbp.query.catalogue import QueryFileError, load_catalogue, parse_query_file
+from kgbp.query.output import catalogue_markdown, result_csv, result_json
 from kgbp.registry import names
+from kgbp.repository import save as repository
 from kgbp.store.embedded import EmbeddedStore
 from kgbp.store.sparql_text import values_clause
 
@@ -548,7 +549,7 @@ steps:
   customer:
     - {id: c, label: {en: C, zh: C}}
 """.encode()
-        from kgbp.authoring import SharedIndex, read_bytes
+        from kgbp.ingest import SharedIndex, read_bytes
 
         repository.save(store, read_bytes(data, "quiet.yaml", SharedIndex.from_store(store)))
         assert rows(store, "fail_points_by_department", "department_id", "blueprint_id", "fail_points",

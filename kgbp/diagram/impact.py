@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from rdflib import URIRef
 
-from ..blueprint_view import BlueprintView
 from ..registry.names import resolve
-from ..repository import labels_of
+from ..repository.blueprint_view import BlueprintView
+from ..repository.save import labels_of
 from ..store import Store
 from .layout import Highlight
 

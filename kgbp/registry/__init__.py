@@ -3,5 +3,5 @@
 Its own capability (what people call it), holding its reader and its writer: `names`
 (the one name resolver), `listing` (list and search, with aliases, parents, status and
 uses), `operations` (merge, rename, alias: explicit, validated, recorded in history).
-Matching a file's declarations against it happens while reading (authoring/shared.py).
+Matching a file's declarations against it happens while reading (ingest/shared.py, ingest/yaml_reader.py).
 """

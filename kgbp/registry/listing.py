@@ -10,9 +10,9 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDFS, SKOS
 
 from ..i18n import LANGS, normalise_lang
-from ..namespaces import ORG, SB
+from ..model.namespaces import ORG, SB
+from ..model.vocabulary import vocabulary
 from ..store import Store
-from ..vocabulary import vocabulary
 
 KINDS = ("department", "system", "channel")
 _CLASS = {"department": SB.Department, "system": SB.System}

@@ -13,9 +13,10 @@ import re
 
 from rdflib import Literal, URIRef
 
-from .. import iris, repository
 from ..errors import Ambiguous, NotFound, QueryError
-from ..namespaces import SB
+from ..model import iris
+from ..model.namespaces import SB
+from ..repository import save as repository
 from ..store import Store
 
 ENTITIES: dict[str, URIRef] = {"system": SB.System, "department": SB.Department,

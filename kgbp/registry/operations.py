@@ -13,15 +13,16 @@ from datetime import UTC, datetime
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDFS, SKOS
 
-from .. import history, iris
-from ..authoring import AuthoredBlueprint, SharedIndex
-from ..authoring.shared import PARENT
-from ..concurrency import write_lock
 from ..errors import BadInput, NotConformant
 from ..i18n import LANGS, guess_lang, normalise_lang
-from ..namespaces import HISTORY_GRAPH, ONTOLOGY_GRAPH, REPOSITORY_GRAPH
+from ..ingest import AuthoredBlueprint, SharedIndex
+from ..ingest.shared import PARENT
+from ..model import iris
+from ..model.namespaces import HISTORY_GRAPH, ONTOLOGY_GRAPH, REPOSITORY_GRAPH
+from ..repository import history
+from ..repository.concurrency import write_lock
 from ..store import Store
-from ..validate import ValidationReport, Validator
+from ..validation.engine import ValidationReport, Validator
 from .names import resolve
 
 EDITABLE = ("department", "system")

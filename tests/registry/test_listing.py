@@ -9,9 +9,9 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from kgbp import query
 from kgbp.cli import app as cli
 from kgbp.diagram import resolve_system
+from kgbp.query import catalogue as query
 from kgbp.registry import operations
 from kgbp.store.embedded import EmbeddedStore
 

@@ -6,12 +6,14 @@ import pytest
 from rdflib import Literal
 from rdflib.namespace import RDFS, SKOS
 
-from kgbp import iris, query, repository
-from kgbp.authoring import SharedIndex, read_bytes
 from kgbp.errors import BadInput
-from kgbp.namespaces import REPOSITORY_GRAPH
+from kgbp.ingest import SharedIndex, read_bytes
+from kgbp.model import iris
+from kgbp.model.namespaces import REPOSITORY_GRAPH
+from kgbp.query import catalogue as query
+from kgbp.repository import save as repository
 from kgbp.store.embedded import EmbeddedStore
-from kgbp.validate import Validator
+from kgbp.validation.engine import Validator
 
 FILE = """service: {{id: ticket-desk, label: {{en: Ticket desk, zh: 工单台}}}}
 departments:
@@ -107,7 +109,7 @@ def test_a_parent_cycle_in_a_file_is_refused(store: EmbeddedStore) -> None:
 
 def test_the_examples_load_without_a_link_line(examples_store: EmbeddedStore) -> None:
     """The shipped examples name every shared entity by its id: nothing to report."""
-    from kgbp.authoring import read_many
+    from kgbp.ingest import read_many
     from kgbp.resources import examples
 
     blueprints, problems = read_many(examples(), SharedIndex.from_store(examples_store))

@@ -7,13 +7,15 @@ import pytest
 from rdflib import Literal
 from rdflib.namespace import SKOS
 
-from kgbp import history, iris, query
 from kgbp.errors import BadInput, NotFound
-from kgbp.namespaces import REPOSITORY_GRAPH, SB
+from kgbp.model import iris
+from kgbp.model.namespaces import REPOSITORY_GRAPH, SB
+from kgbp.query import catalogue as query
 from kgbp.registry import operations
 from kgbp.registry.listing import list_entries
+from kgbp.repository import history
 from kgbp.store.embedded import EmbeddedStore
-from kgbp.validate import Validator
+from kgbp.validation.engine import Validator
 
 
 def snapshot(store: EmbeddedStore) -> bytes:
@@ -98,8 +100,8 @@ def test_bad_registry_changes_name_both_entities_and_store_nothing(store: Embedd
 def test_a_merge_that_closes_a_parent_cycle_is_refused(store: EmbeddedStore) -> None:
     # x is part of home-boss, home-boss part of boss: merged into x, boss's parts become x's,
     # so home-boss would be part of x and x part of home-boss
-    from kgbp import repository
-    from kgbp.authoring import SharedIndex, read_bytes
+    from kgbp.ingest import SharedIndex, read_bytes
+    from kgbp.repository import save as repository
 
     data = b"""service: {id: s, label: {en: S, zh: S}}
 systems:

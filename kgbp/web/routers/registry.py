@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from ...errors import BadInput
 from ...registry import listing, operations
-from ...validate import Validator
+from ...validation.engine import Validator
 from ..deps import LangDep, StoreDep, WriterDep
 
 router = APIRouter(prefix="/api", tags=["registry"])
