@@ -164,16 +164,18 @@ class SharedIndex:
 
     @classmethod
     def _read(cls, store: Store) -> SharedIndex:
-        graph = Graph()
         kind_of = {v: k for k, v in KINDS.items()}
-        types: dict[URIRef, str] = {}
+        found: dict[URIRef, tuple[str, dict[Any, list[Any]]]] = {}  # plain dicts: an rdflib graph costs 3x
         for e, type_, p, v in store.select(_SHARED_QUERY).rows:
             assert isinstance(e, URIRef)
-            types[e] = kind_of[type_]  # type: ignore[index]
-            graph.add((e, p, v))  # type: ignore[arg-type]
+            found.setdefault(e, (kind_of[type_], {}))[1].setdefault(p, []).append(v)  # type: ignore[index]
         index = cls()
-        for e, kind in types.items():
-            index._add_from(graph, kind, e)
+        for e, (kind, values) in found.items():
+            ident = values.get(DCTERMS.identifier, [None])[0]
+            parent = values.get(PARENT.get(kind), [None])[0]
+            index.add(kind, e, str(ident) if ident is not None else None,
+                      [(str(lab), getattr(lab, "language", "") or "") for lab in values.get(RDFS.label, [])],
+                      [str(a) for a in values.get(SKOS.altLabel, [])], parent if isinstance(parent, URIRef) else None)
         return index
 
     def _add_from(self, graph: Graph, kind: str, e: URIRef) -> None:
