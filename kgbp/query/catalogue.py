@@ -26,7 +26,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Identifier
 
-from ..errors import BadInput, KgbpError, NotFound
+from ..errors import BadInput, NotFound, QueryFileError
 from ..i18n import LANGS, normalise_lang
 from ..registry import names
 from ..registry.names import ENTITIES
@@ -37,13 +37,6 @@ from ..store.sparql_text import syntax_only
 KINDS = ("iri", "label", "literal", "int", "lang")
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _VAR = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-
-
-class QueryFileError(KgbpError):
-    """A named query file kgbp cannot use (bad header, or header and query disagree)."""
-
-    http_status = 500
-    kind = "bad-query-file"
 
 
 @dataclass(frozen=True)
