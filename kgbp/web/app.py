@@ -35,6 +35,7 @@ from .routers import (
     ontology,
     pages,
     queries,
+    registry,
     slides,
     sparql,
     validation,
@@ -166,6 +167,7 @@ def create_app(settings: Settings) -> FastAPI:
 
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(blueprints.router)
+    app.include_router(registry.router)
     app.include_router(diagrams.router)
     app.include_router(pages.router)
     app.include_router(entities.router)
