@@ -320,7 +320,7 @@ def serve(
     store: StoreOpt = None,
     host: Annotated[str | None, typer.Option(help="Address to bind (default 127.0.0.1).")] = None,
     port: Annotated[int | None, typer.Option(help="Port (default 8000).")] = None,
-    examples: Annotated[bool, typer.Option("--examples", help="Load the shipped examples first.")] = False,
+    examples: Annotated[bool, typer.Option("--examples", help="First store the shipped examples not stored yet.")] = False,
 ) -> None:
     """Run the web server (UI, JSON API, SPARQL endpoint)."""
     import uvicorn
@@ -335,7 +335,11 @@ def serve(
 
 
 def load_examples(settings: Settings) -> None:
-    """Store the shipped examples (used by `make serve`)."""
+    """Store the shipped examples that are not stored yet (used by `make serve`).
+
+    A stored blueprint is never replaced: a user may have edited it, and saving the shipped copy again
+    would overwrite the edit and add a history entry on every start.
+    """
     from .authoring import SharedIndex, read_many
     from .resources import examples as example_files
     from .store import open_store as _open
@@ -343,11 +347,16 @@ def load_examples(settings: Settings) -> None:
 
     s = _open(settings)
     repository.ensure_initialised(s)
-    blueprints, problems = read_many(example_files(), SharedIndex.from_store(s))
-    if problems:
-        raise problems[0]
-    repository.save(s, blueprints, validator=Validator(), agent="examples")
-    s.close()
+    try:
+        blueprints, problems = read_many(example_files(), SharedIndex.from_store(s))
+        if problems:
+            raise problems[0]
+        stored = {b.iri for b in repository.list_blueprints(s)}
+        absent = [b for b in blueprints if b.iri not in stored]
+        if absent:
+            repository.save(s, absent, validator=Validator(), agent="examples")
+    finally:
+        s.close()
 
 
 # -- lifecycle: versions, differences, history (docs/lifecycle.md) -------------------------
