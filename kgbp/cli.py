@@ -291,6 +291,22 @@ def validate(
         raise typer.Exit(EXIT_NOT_CONFORMANT)
 
 
+HeatOpt = Annotated[str | None, typer.Option(
+    "--heat", help="Colour the steps by evidence: complaints or breaches (with --period).")]
+PeriodOpt = Annotated[str | None, typer.Option(
+    "--period", help="Month of the evidence, YYYY-MM, or a range FIRST..LAST.")]
+
+
+def _heat(s: Any, iri: Any, measure: str, period: str | None, lang: str) -> Any:
+    from .errors import BadInput
+    from .quality.heat import heat, period_range
+
+    if period is None:
+        raise BadInput("--heat needs --period", where="--period", hint="e.g. --period 2026-06 or --period 2026-01..2026-06")
+    first, last = period_range(period)
+    return heat(s, iri, measure, first, last, lang)
+
+
 @app.command()
 @handle_errors
 def draw(
@@ -300,16 +316,24 @@ def draw(
     lang: LangOpt = "en",
     highlight_system: Annotated[str | None, typer.Option(
         "--highlight-system", help="Impact view: highlight what this IT system (IRI, id or label) underlies.")] = None,
+    heat: HeatOpt = None,
+    period: PeriodOpt = None,
 ) -> None:
     """Draw a blueprint as a diagram (SVG or PNG, by the output's suffix)."""
-    from .diagram import blueprint_svg, svg_to_png
+    from .diagram import blueprint_svg, draw_svg, svg_to_png
     from .errors import BadInput
 
     suffix = output.suffix.lower()
     if suffix not in (".svg", ".png"):
         raise BadInput(f"cannot draw to {output.name!r}", where=str(output), hint="name the output file *.svg or *.png")
     with open_store(store) as s:
-        svg = blueprint_svg(s, repository.resolve_blueprint(s, blueprint), normalise_lang(lang), highlight_system)
+        iri = repository.resolve_blueprint(s, blueprint)
+        if heat is not None:
+            from .blueprint_view import load_view
+
+            svg = draw_svg(load_view(s, iri, normalise_lang(lang)), _heat(s, iri, heat, period, normalise_lang(lang)))
+        else:
+            svg = blueprint_svg(s, iri, normalise_lang(lang), highlight_system)
     output.write_bytes(svg if suffix == ".svg" else svg_to_png(svg))
     out.print(f"drew {blueprint} to {output}")
 
@@ -355,6 +379,9 @@ def load_examples(settings: Settings) -> None:
         absent = [b for b in blueprints if b.iri not in stored]
         if absent:
             repository.save(s, absent, validator=Validator(), agent="examples")
+        from .quality.write import load_example_evidence
+
+        load_example_evidence(s)  # only when the store has no evidence of its own yet
     finally:
         s.close()
 
@@ -626,6 +653,8 @@ def slides(
     output: Annotated[Path, typer.Option("-o", "--output", help="The .pptx file to write.")],
     store: StoreOpt = None,
     lang: LangOpt = "en",
+    heat: HeatOpt = None,
+    period: PeriodOpt = None,
 ) -> None:
     """Export blueprints as editable PowerPoint slides, one slide per version."""
     from .errors import BadInput
@@ -634,7 +663,15 @@ def slides(
     if output.suffix.lower() != ".pptx":
         raise BadInput(f"cannot write slides to {output.name!r}", where=str(output), hint="name the output file *.pptx")
     with open_store(store) as s:
-        data = blueprint_deck(s, blueprints, normalise_lang(lang))
+        if heat is not None:
+            from .blueprint_view import load_view
+            from .slides.export import deck, resolve_refs
+
+            iris_ = resolve_refs(s, blueprints)
+            views = [load_view(s, i, normalise_lang(lang)) for i in iris_]
+            data = deck(views, [_heat(s, i, heat, period, normalise_lang(lang)) for i in iris_])
+        else:
+            data = blueprint_deck(s, blueprints, normalise_lang(lang))
     _write_file(output, data)
     out.print(f"wrote {output}")
 
@@ -918,6 +955,56 @@ def token_revoke(name: str, store: StoreOpt = None) -> None:
 def _print_token(name: str, token: str) -> None:
     err.print(f"token for {name!r} (shown once; keep it secret):", highlight=False)
     out.print(token, highlight=False, soft_wrap=True)
+
+
+# -- the service-quality loop (docs/quality-loop.md) -----------------------------------------
+
+evidence_app = typer.Typer(help="Evidence of the service-quality loop: complaints, measurements, surveys, "
+                           "the category mapping and the action register.", no_args_is_help=True)
+app.add_typer(evidence_app, name="evidence")
+
+
+@evidence_app.command("load")
+@handle_errors
+def evidence_load(
+    files: Annotated[list[Path], typer.Argument(help="Evidence files (.csv or .xlsx).")],
+    store: StoreOpt = None,
+    source: Annotated[str | None, typer.Option(
+        "--source", help="Name of the source (a complaint system, a survey): its periods replace only its own.")] = None,
+    lang: LangOpt = "en",
+) -> None:
+    """Read, check and store evidence; each period it holds replaces that period (nothing is stored unless all is good)."""
+    from .errors import BadInput
+    from .quality import load_evidence
+
+    named = []
+    for path in files:
+        if not path.is_file():
+            raise BadInput(f"no file {path}", where=str(path), hint="give .csv or .xlsx files")
+        named.append((path.name, path.read_bytes()))
+    with open_store(store) as s:
+        saved = load_evidence(s, named, source=source, agent="cli", lang=normalise_lang(lang))
+    for kind, count in sorted(saved.counts.items()):
+        out.print(f"{kind}: {count} row(s)")
+    out.print(f"stored {len(saved.graphs)} graph(s), {saved.triples} triples.")
+
+
+@app.command("meeting-pack")
+@handle_errors
+def meeting_pack(
+    period: Annotated[str, typer.Option("--period", help="The month under review, YYYY-MM.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Folder to write the HTML, PPTX and XLSX files to.")],
+    store: StoreOpt = None,
+    lang: LangOpt = "en",
+) -> None:
+    """Write the service-quality meeting pack for a month: top problems, hot spots on the blueprints,
+    responsible departments, breached standards, open and overdue actions, effect of completed ones."""
+    from .quality.pack import write_pack
+
+    with open_store(store) as s:
+        written = write_pack(s, period, normalise_lang(lang), output)
+    for path in written:
+        out.print(f"wrote {path}")
 
 
 if __name__ == "__main__":  # pragma: no cover

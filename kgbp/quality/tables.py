@@ -62,7 +62,7 @@ CATEGORIES = Kind("categories", ("Categories", "投诉类别"), (
     _c("label_zh", "name (zh)", "名称(中文)", "名称"), SERVICE, _c("step", "步骤", required=True), _c("touchpoint", "接触点")))
 ACTIONS = Kind("actions", ("Actions", "改进措施"), (
     _c("id", "措施编号", required=True), _c("title_en", "title", "标题(英文)", required=True), _c("title_zh", "标题", "标题(中文)"),
-    _c("description_en", "what", "内容(英文)"), _c("description_zh", "内容", "内容(中文)"), SERVICE,
+    _c("description_en", "what", "内容(英文)"), _c("description_zh", "内容", "内容(中文)"), _c("service", "blueprint", "服务", "蓝图"),
     _c("fail_points", "失败点"), _c("evidence", "依据"), _c("owner", "owner department", "责任部门", required=True),
     _c("due", "due date", "完成期限", required=True), _c("status", "状态", required=True),
     _c("measure", "expected to move", "预期改善指标"), _c("done", "done date", "完成日期")))
@@ -168,9 +168,9 @@ def _table(kind: Kind | None, source: str, grid: list[list[Cell]], problems: lis
             continue
         first = line[0].at
         blank = {columns[i]: c.at for i, c in enumerate(line) if i in columns}
-        if csv_file:  # a short line has no cells for its last columns: name its line and the column
-            number = first[len(source) + 1:].split(" ")[0]
-            blank = {key: blank.get(key, f"{source}:{number} ({key})") for key in columns.values()}
+        if csv_file:  # the row is its line; a short line has no cells for its last columns
+            first = f"{source}:{first[len(source) + 1:].split(' ')[0]}"
+            blank = {key: blank.get(key, f"{first} ({key})") for key in columns.values()}
         rows.append(Row(first, {k: c for k, c in cells.items() if cell_text(c.value) is not None}, blank))
     return Table(kind, source, rows)
 

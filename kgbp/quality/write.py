@@ -72,3 +72,15 @@ def load_evidence(store: Store, files: list[tuple[str, bytes]], *, source: str |
                   lang: str = "en") -> SavedEvidence:
     """Read evidence files (name, bytes) and store them as one write."""
     return save_evidence(store, read_evidence(store, files, source=source, agent=agent), lang=lang)
+
+
+def load_example_evidence(store: Store) -> bool:
+    """Store the shipped example evidence unless the store has a category mapping already
+    (a team's own evidence, or the examples loaded before): True when it was loaded."""
+    from ..namespaces import CATEGORIES_GRAPH
+    from ..resources import example_evidence
+
+    if store.ask("ASK { GRAPH ?g { ?s ?p ?o } }", {"g": CATEGORIES_GRAPH}):
+        return False
+    load_evidence(store, [(p.name, p.read_bytes()) for p in example_evidence()], agent="examples")
+    return True
