@@ -366,3 +366,43 @@ def write_pack(store: Store, period: str, lang: str, folder: Any) -> list[Any]:
         path.write_bytes(render(pack))
         written.append(path)
     return written
+
+
+def trend_chart(points: list[tuple[str, float, str]], width: int = 360, height: int = 140) -> str:
+    """A measure month by month (month, value, phase) as an SVG line; 'after' points drawn green."""
+    if not points:
+        return ""
+    top = max(v for _, v, _ in points) or 1
+    left, bottom = 36, height - 22
+    step = (width - left - 10) / max(1, len(points) - 1)
+    xy = [(left + i * step, bottom - (v / top) * (bottom - 10)) for i, (_, v, _) in enumerate(points)]
+    parts = [f'<svg class="trend" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img">',
+             f'<line x1="{left}" y1="{bottom}" x2="{width - 6}" y2="{bottom}" stroke="#999"/>',
+             f'<text x="2" y="14" font-size="11">{top:g}</text>',
+             '<polyline fill="none" stroke="#555" stroke-width="1.5" points="'
+             + " ".join(f"{x:.1f},{y:.1f}" for x, y in xy) + '"/>']
+    for (x, y), (month, value, phase) in zip(xy, points, strict=True):
+        colour = "#1a9850" if phase == "after" else "#d7301f"
+        parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{colour}" data-phase="{phase}">'
+                     f'<title>{html.escape(month)}: {value:g}</title></circle>'
+                     f'<text x="{x:.1f}" y="{height - 6}" font-size="10" text-anchor="middle">{html.escape(month[5:])}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+_LATEST = """
+PREFIX sb: <https://w3id.org/kgbp/ontology#>
+SELECT (MAX(STR(?period)) AS ?latest) WHERE { ?observation sb:complaintCount ?n ; sb:period ?period }"""
+
+
+def latest_period(store: Store) -> str | None:
+    """The last month with complaint counts, if any."""
+    rows = store.select(_LATEST).rows
+    return str(rows[0][0]) if rows and rows[0][0] is not None else None
+
+
+def action_trend(store: Store, action: str, lang: str) -> list[tuple[str, float, str]]:
+    """(month, value, phase) of the measure an action should move (the first tier, for a standard)."""
+    rows = _rows(store, "action_effect", {"action": action}, lang)
+    first_tier = rows[0]["tier_id"] if rows else None
+    return [(r["period"], float(r["value"]), r["phase"]) for r in rows if r["tier_id"] == first_tier]

@@ -29,6 +29,7 @@ from .routers import (
     lifecycle,
     ontology,
     pages,
+    quality,
     queries,
     slides,
     sparql,
@@ -117,6 +118,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(downloads.router)
     app.include_router(validation.router)
     app.include_router(admin.router)
+    app.include_router(quality.router)
     if settings.cors_origins:
         from fastapi.middleware.cors import CORSMiddleware
 
