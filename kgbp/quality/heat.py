@@ -87,3 +87,9 @@ def period_range(text: str) -> tuple[str, str]:
     if first > last:
         raise BadInput(f"the period {text!r} ends before it starts", where=text, hint="write FIRST..LAST, e.g. 2026-01..2026-06")
     return first, last
+
+
+def heat_for(store: Store, blueprint: URIRef, measure: str, period: str, lang: str = "en") -> Highlight:
+    """`heat` for a period written as people write it: 2026-06, or 2026-01..2026-06."""
+    first, last = period_range(period)
+    return heat(store, blueprint, measure, first, last, lang)

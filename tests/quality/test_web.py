@@ -95,3 +95,19 @@ def test_evidence_upload_form(served: tuple[str, str], tmp_path: Path) -> None:
     bad = httpx.post(base + "/quality/upload", files=[("file", ("x.csv", "a,b\n1,2\n".encode("utf-16"), "text/csv"))],
                      data={"token": token}, timeout=60)
     assert bad.status_code == 400 and 'id="quality-error"' in bad.text
+
+
+def test_any_diagram_can_show_the_heat(served: tuple[str, str]) -> None:
+    base, _ = served
+    # January to May (other tests here replace June): activation failures 120+130+125+60+45 = 480 at
+    # the top, so four classes of 120
+    params = {"heat": "complaints", "period": "2026-01..2026-05"}
+    svg = httpx.get(base + "/blueprints/mobile-tv-subscription/as-is/diagram.svg", params=params, timeout=60).text
+    assert "Complaints 361–480" in svg and 'fill="#d7301f"' in svg
+    png = httpx.get(base + "/blueprints/mobile-tv-subscription/as-is/diagram.png", params=params, timeout=60)
+    assert png.status_code == 200 and png.content[:8] == b"\x89PNG\r\n\x1a\n"
+    page = httpx.get(base + "/blueprints/mobile-tv-subscription/as-is", params=params, timeout=60).text
+    assert 'id="heat-form"' in page and "Complaints 361–480" in page
+    bad = httpx.get(base + "/blueprints/mobile-tv-subscription/as-is/diagram.svg",
+                    params={"heat": "complaints", "period": "2026-13"}, timeout=60)
+    assert bad.status_code == 400 and bad.json()["where"] == "period"

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from ...auth import check, load_tokens
 from ...config import Settings
-from ...errors import KgbpError, PayloadTooLarge
+from ...errors import BadInput, KgbpError, PayloadTooLarge
 from ...quality import load_evidence
 from ...quality.actions import update_action
 from ...quality.heat import check_period
@@ -60,10 +60,12 @@ async def _files(files: list[UploadFile], settings: Settings) -> list[tuple[str,
 
 @router.post("/quality/upload", response_class=HTMLResponse, include_in_schema=False)
 async def upload_evidence(request: Request, store: StoreDep, lang: LangDep, settings: SettingsDep,
-                          file: list[UploadFile], token: Annotated[str, Form()] = "",
+                          file: list[UploadFile] | None = None, token: Annotated[str, Form()] = "",
                           source: Annotated[str, Form()] = "") -> HTMLResponse:
     try:
         writer = _writer(settings, token)
+        if not file:
+            raise BadInput("no file", where="file", hint="choose one or more .csv or .xlsx files")
         saved = load_evidence(store, await _files(file, settings), source=source or None, agent=writer, lang=lang)
     except KgbpError as exc:
         return _page(request, store, lang, None, status_code=exc.http_status, error=exc)
@@ -72,7 +74,7 @@ async def upload_evidence(request: Request, store: StoreDep, lang: LangDep, sett
 
 @router.post("/quality/actions/{action_id}", response_class=HTMLResponse, include_in_schema=False)
 def edit_action(request: Request, action_id: str, store: StoreDep, lang: LangDep, settings: SettingsDep,
-                status: Annotated[str, Form()], done: Annotated[str, Form()] = "", token: Annotated[str, Form()] = "",
+                status: Annotated[str, Form()] = "", done: Annotated[str, Form()] = "", token: Annotated[str, Form()] = "",
                 period: Annotated[str, Form()] = "") -> HTMLResponse:
     try:
         writer = _writer(settings, token)
