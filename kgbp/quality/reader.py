@@ -23,6 +23,7 @@ from ..errors import BadInput, NotFound, Problem
 from ..namespaces import CATEGORIES_GRAPH, ID, QB, SB
 from ..store import Store
 from ..vocabulary import vocabulary
+from .messages import in_chinese, localise
 from .tables import ACTIONS, CATEGORIES, COMPLAINTS, MEASUREMENTS, SURVEYS, Row, Table, cell_text, read_tables
 
 PERIOD_RE = re.compile(r"^\d{4}-\d{2}$")
@@ -362,8 +363,20 @@ ORDER = (CATEGORIES, COMPLAINTS, MEASUREMENTS, SURVEYS, ACTIONS)  # the mapping 
 
 
 def read_evidence(store: Store, files: list[tuple[str, bytes]], *, source: str | None = None, agent: str = "kgbp",
-                  now: datetime | None = None) -> EvidenceBatch:
-    """Read evidence files (name, bytes) into one batch; BadInput naming every bad cell."""
+                  now: datetime | None = None, lang: str = "en") -> EvidenceBatch:
+    """Read evidence files (name, bytes) into one batch; BadInput naming every bad cell (in `lang`)."""
+    try:
+        return _read(store, files, source, agent, now)
+    except BadInput as exc:
+        if lang != "zh":
+            raise
+        problems = localise(exc.problems, lang)
+        raise BadInput(in_chinese(exc.message), where=exc.where, hint=problems[0].hint if problems else exc.hint,
+                       problems=problems) from None
+
+
+def _read(store: Store, files: list[tuple[str, bytes]], source: str | None, agent: str,
+          now: datetime | None) -> EvidenceBatch:
     if source is not None and not iris.is_valid_id(source):
         raise BadInput(f"bad source name {source!r}", where=source, hint="letters, digits, '-', '_' and '.'")
     reader = _Reader(store, source, agent, now or datetime.now(UTC))
@@ -385,6 +398,6 @@ def read_evidence(store: Store, files: list[tuple[str, bytes]], *, source: str |
                 reader.batch.counts[kind.name] = reader.batch.counts.get(kind.name, 0) + len(table.rows)
     if reader.problems:
         first = reader.problems[0]
-        raise BadInput(f"{len(reader.problems)} problem(s) in the evidence: nothing was stored", where=first.where,
+        raise BadInput(f"{len(reader.problems)} problem(s) in the evidence", where=first.where,
                        hint=first.hint, problems=reader.problems)
     return reader.batch

@@ -61,7 +61,8 @@ def save_evidence(store: Store, batch: EvidenceBatch, *, lang: str = "en") -> Sa
     derive_met(batch, known)
     problems = check(batch, known, lang)
     if problems:
-        raise BadInput(f"{len(problems)} problem(s) in the evidence: nothing was stored", where=problems[0].where,
+        raise BadInput(f"{len(problems)} problem(s) in the evidence: nothing was stored" if lang != "zh"
+                       else f"证据中有 {len(problems)} 处问题：未保存任何内容", where=problems[0].where,
                        hint=problems[0].hint, problems=problems)
     with write_lock():
         store.replace_graphs(dict(batch.graphs))
@@ -71,7 +72,7 @@ def save_evidence(store: Store, batch: EvidenceBatch, *, lang: str = "en") -> Sa
 def load_evidence(store: Store, files: list[tuple[str, bytes]], *, source: str | None = None, agent: str = "kgbp",
                   lang: str = "en") -> SavedEvidence:
     """Read evidence files (name, bytes) and store them as one write."""
-    return save_evidence(store, read_evidence(store, files, source=source, agent=agent), lang=lang)
+    return save_evidence(store, read_evidence(store, files, source=source, agent=agent, lang=lang), lang=lang)
 
 
 def load_example_evidence(store: Store) -> bool:

@@ -4,6 +4,7 @@ the category mapping and the action register; bad input names the cell, stores n
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -203,3 +204,25 @@ def test_the_cli_exits_2_and_stores_nothing(fresh_store: EmbeddedStore, tmp_path
     good = CliRunner().invoke(cli, ["evidence", "load", *map(str, sorted(EVIDENCE.glob("*.csv"))), "--store", str(folder)])
     assert good.exit_code == 0, good.output
     assert "complaints: 30 row(s)" in good.stdout
+
+
+HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+@pytest.mark.parametrize("files", [
+    [("c.csv", _csv("period,category,count", "2026-13,subscription-failed,4"))],
+    [("c.csv", _csv("period,category,count", "2026-02,subscription-failed,many"))],
+    [("m.csv", _csv("period,service,standard,tier,value", "2026-02,mobile-tv-subscription,hotline-answer-gold,platinum,0.9"))],
+    [("m.csv", _csv("period,service,standard,tier,value", "2026-02,no-such-service,hotline-answer-gold,gold,0.9"))],
+    [("a.csv", _csv("id,title_en,owner,due,status", "A9,Fix it,data,31/07/2026,someday"))],
+    [("c.csv", "period,category,count\n".encode("utf-16"))],
+    [("c.csv", _csv("period,category"))],
+    [("c.csv", _csv("when,what,how many"))],
+    [("c.txt.pdf", b"%PDF")],
+], ids=["period", "count", "tier", "service", "action", "encoding", "column", "header", "suffix"])
+def test_every_reader_problem_comes_in_chinese(fresh_store: EmbeddedStore, files: list[tuple[str, bytes]]) -> None:
+    with pytest.raises(BadInput) as caught:
+        load_evidence(fresh_store, files, lang="zh")
+    for problem in caught.value.problems:
+        assert HAN.search(problem.message), problem.message
+        assert not problem.hint or HAN.search(problem.hint), problem.hint
