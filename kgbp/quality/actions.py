@@ -11,11 +11,11 @@ from datetime import UTC, date, datetime
 from rdflib import Graph, Literal
 from rdflib.namespace import DCTERMS, PROV, XSD
 
-from .. import iris
 from ..errors import BadInput, NotFound
-from ..namespaces import SB
+from ..model import iris
+from ..model.namespaces import SB
+from ..model.vocabulary import vocabulary
 from ..store import Store
-from ..vocabulary import vocabulary
 from .reader import EvidenceBatch
 from .write import SavedEvidence, save_evidence
 

@@ -18,10 +18,11 @@ from typing import Any
 
 from rdflib import Literal, URIRef
 
-from .. import query, repository
-from ..blueprint_view import BlueprintView, load_view
 from ..diagram import draw_svg
 from ..diagram.layout import Highlight
+from ..query import catalogue as query
+from ..repository import save as repository
+from ..repository.blueprint_view import BlueprintView, load_view
 from ..store import Store
 from .heat import check_period, heat
 

@@ -18,11 +18,12 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 from rdflib.term import Node
 
-from .. import iris, repository
 from ..errors import BadInput, NotFound, Problem
-from ..namespaces import CATEGORIES_GRAPH, ID, QB, SB
+from ..model import iris
+from ..model.namespaces import CATEGORIES_GRAPH, ID, QB, SB
+from ..model.vocabulary import vocabulary
+from ..repository import save as repository
 from ..store import Store
-from ..vocabulary import vocabulary
 from .messages import in_chinese, localise
 from .tables import ACTIONS, CATEGORIES, COMPLAINTS, MEASUREMENTS, SURVEYS, Row, Table, cell_text, read_tables
 

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from ..authoring.spreadsheet import MAX_ROWS, _open_workbook
 from ..errors import BadInput, Problem
+from ..spreadsheet.reader import MAX_ROWS, _open_workbook
 
 MAX_COLUMNS = 50
 

@@ -13,9 +13,9 @@ from decimal import Decimal
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
-from ..concurrency import write_lock
 from ..errors import BadInput
-from ..namespaces import SB, SCHEMA
+from ..model.namespaces import SB, SCHEMA
+from ..repository.concurrency import write_lock
 from ..store import Store
 from .checks import check, context, referenced
 from .reader import EvidenceBatch, read_evidence
@@ -78,7 +78,7 @@ def load_evidence(store: Store, files: list[tuple[str, bytes]], *, source: str |
 def load_example_evidence(store: Store) -> bool:
     """Store the shipped example evidence unless the store has a category mapping already
     (a team's own evidence, or the examples loaded before): True when it was loaded."""
-    from ..namespaces import CATEGORIES_GRAPH
+    from ..model.namespaces import CATEGORIES_GRAPH
     from ..resources import example_evidence
 
     if store.ask("ASK { GRAPH ?g { ?s ?p ?o } }", {"g": CATEGORIES_GRAPH}):

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from rdflib import URIRef
 
-from ..query import QueryResult
-from ..query_output import json_value
+from ..query.catalogue import QueryResult
+from ..query.output import json_value
 from .links import link
 
 

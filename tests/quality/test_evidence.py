@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from kgbp.cli import app as cli
 from kgbp.errors import BadInput
-from kgbp.namespaces import ID, SB
+from kgbp.model.namespaces import ID, SB
 from kgbp.quality import load_evidence
 from kgbp.store.embedded import EmbeddedStore
 

@@ -6,11 +6,11 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from kgbp import repository
-from kgbp.blueprint_view import load_view
 from kgbp.diagram import draw_svg
 from kgbp.errors import BadInput
 from kgbp.quality.heat import COLOURS, heat, period_range, step_values
+from kgbp.repository import save as repository
+from kgbp.repository.blueprint_view import load_view
 from kgbp.store.embedded import EmbeddedStore
 
 SVG = "{http://www.w3.org/2000/svg}"

@@ -20,9 +20,9 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from kgbp import query
 from kgbp.cli import app as cli
 from kgbp.errors import BadInput
+from kgbp.query import catalogue as query
 from kgbp.store.embedded import EmbeddedStore
 
 H1 = {"from": "2026-01", "to": "2026-06"}

@@ -8,9 +8,9 @@ from urllib.parse import quote
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from ... import repository
 from ...diagram import blueprint_svg, svg_to_png
 from ...errors import BadInput
+from ...repository import save as repository
 from ...store import Store
 from ..deps import LangDep, StoreDep
 

@@ -10,13 +10,13 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from rdflib import URIRef
 
-from ... import repository
 from ...auth import check, load_tokens
-from ...authoring import SharedIndex, read_bytes
-from ...blueprint_view import LANE_ORDER, load_view
 from ...errors import KgbpError, NotConformant
-from ...validate import Validator
-from ...validation_service import validate_stored
+from ...ingest import SharedIndex, read_bytes
+from ...repository import save as repository
+from ...repository.blueprint_view import LANE_ORDER, load_view
+from ...validation.engine import Validator
+from ...validation.service import validate_stored
 from ..deps import LangDep, SettingsDep, StoreDep
 from ..links import link
 from ..messages import messages
@@ -77,7 +77,7 @@ def blueprint_page(request: Request, service: str, version: str, store: StoreDep
     others = [n for n in (view.refines, view.revision_of) if n is not None]
     labels = repository.labels_of(store, others, lang)
     if view.refines is not None:
-        from ...iris import blueprint_id
+        from ...model.iris import blueprint_id
 
         parent = str(view.refines).rsplit("/step/", 1)[0]
         labels[view.refines] = f"{blueprint_id(parent)} · {labels.get(view.refines, '')}"
@@ -129,8 +129,8 @@ def sparql_editor(request: Request, lang: LangDep) -> HTMLResponse:
 def diff_page(request: Request, store: StoreDep, lang: LangDep,
               before: Annotated[str, Query(alias="from")] = "", after: Annotated[str, Query(alias="to")] = "",
               service: str = "") -> HTMLResponse:
-    from ... import diff
-    from ...diagram.diff_view import diff_svg
+    from ...lifecycle import diff
+    from ...lifecycle.diff_view import diff_svg
 
     if service and not (before and after):
         a, b = diff.default_pair(store, service)
@@ -142,7 +142,7 @@ def diff_page(request: Request, store: StoreDep, lang: LangDep,
 
 @router.get("/history", response_class=HTMLResponse)
 def history_page(request: Request, store: StoreDep, lang: LangDep, blueprint: str = "") -> HTMLResponse:
-    from ... import history
+    from ...repository import history
 
     iri = history.resolve(store, blueprint) if blueprint else None
     return render(request, "history.html", lang, activities=history.activities(store, iri), blueprint=blueprint)
@@ -150,7 +150,7 @@ def history_page(request: Request, store: StoreDep, lang: LangDep, blueprint: st
 
 @router.get("/questions", response_class=HTMLResponse)
 def questions(request: Request, lang: LangDep) -> HTMLResponse:
-    from ...query import load_catalogue
+    from ...query.catalogue import load_catalogue
 
     return render(request, "questions.html", lang, catalogue=sorted(load_catalogue().values(), key=lambda q: q.name))
 
@@ -159,8 +159,8 @@ def questions(request: Request, lang: LangDep) -> HTMLResponse:
 def question(request: Request, name: str, store: StoreDep, lang: LangDep) -> HTMLResponse:
     from urllib.parse import urlencode
 
-    from ...entities import list_entities
-    from ...query import get, run
+    from ...query.catalogue import get, run
+    from ...repository.entities import list_entities
     from ..table import result_table
 
     q = get(name)
@@ -179,8 +179,8 @@ def question(request: Request, name: str, store: StoreDep, lang: LangDep) -> HTM
 
 def entity_page(request: Request, store: StoreDep, lang: str, node: URIRef, kind: str) -> HTMLResponse:
     """A department or a system: what it is responsible for or underlies, across services."""
-    from ...entities import entity_label
-    from ...query import run
+    from ...query.catalogue import run
+    from ...repository.entities import entity_label
     from ..table import result_table
 
     t = messages(lang)
