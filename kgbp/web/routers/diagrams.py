@@ -26,7 +26,7 @@ def _svg(store: Store, service: str, version: str, lang: str, highlight_system: 
          period: str | None) -> bytes:
     iri = repository.resolve_blueprint(store, f"{service}/{version}")
     if heat:
-        from ...blueprint_view import load_view
+        from ...repository.blueprint_view import load_view
         from ...diagram import draw_svg
         from ...quality.heat import heat_for
 
