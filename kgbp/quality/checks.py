@@ -18,6 +18,7 @@ from rdflib.term import Node
 
 from ..errors import Problem
 from ..i18n import pick
+from ..model.namespaces import SB
 from ..resources import data_dir
 from ..store import Store
 from ..store.sparql_text import term
@@ -106,6 +107,17 @@ def check(batch: EvidenceBatch, known: Graph, lang: str = "en") -> list[Problem]
         if key not in seen:
             seen.add(key)
             problems.append(Problem(message, where or str(focus), hint))
+    # the tier rule (shapes: kgbpsh:MeasurementTierMatches), here because pySHACL would parse its
+    # SPARQL once per measurement
+    tier_rule = URIRef(KGBPSH + "MeasurementTierMatches")
+    for obs in set(data.subjects(SB.observedTier, None)):
+        if obs not in own:
+            continue
+        observed, standard = data.value(obs, SB.observedTier), data.value(obs, SB.measuredStandard)
+        wanted = data.value(standard, SB.customerTier) if standard is not None else None
+        if wanted is not None and wanted != observed:
+            problems.append(Problem(f"{pick(rules.objects(tier_rule, SH.message), lang)} ({str(observed).rsplit('#', 1)[-1]})",
+                                    batch.place(obs), pick(rules.objects(tier_rule, URIRef(KGBPSH + "hint")), lang)))
     return sorted(problems, key=lambda p: (p.where, p.message))
 
 

@@ -226,3 +226,22 @@ def test_every_reader_problem_comes_in_chinese(fresh_store: EmbeddedStore, files
     for problem in caught.value.problems:
         assert HAN.search(problem.message), problem.message
         assert not problem.hint or HAN.search(problem.hint), problem.hint
+
+
+def test_a_survey_score_above_its_scale(fresh_store: EmbeddedStore) -> None:
+    error = _refused(fresh_store, [("s.csv", _csv("period,service,step,score,scale,sample_size",
+                                                  "2026-02,mobile-tv-subscription,handle-complaint,4.1,5,200",
+                                                  "2026-02,mobile-tv-subscription,send-success-sms,6.5,5,200"))])
+    assert [p.where for p in error.problems] == ["s.csv:3 (score)"] and "scale" in error.problems[0].message
+
+
+def test_a_survey_of_a_step_the_blueprint_lacks(fresh_store: EmbeddedStore) -> None:
+    error = _refused(fresh_store, [("s.csv", _csv("period,service,step,score,scale,sample_size",
+                                                  "2026-02,mobile-tv-subscription,no-such-step,4.1,5,200"))])
+    assert error.problems[0].where == "s.csv:2 (step)" and "no step or touchpoint" in error.problems[0].message
+
+
+def test_a_dropped_action_with_a_done_date(fresh_store: EmbeddedStore) -> None:
+    error = _refused(fresh_store, [("a.csv", _csv("id,title_en,owner,due,status,done",
+                                                  "A9,Fix it,data,2026-07-31,dropped,2026-06-01"))])
+    assert error.problems[0].where == "a.csv:2" and "done date" in error.problems[0].message

@@ -26,9 +26,9 @@ def _svg(store: Store, service: str, version: str, lang: str, highlight_system: 
          period: str | None) -> bytes:
     iri = repository.resolve_blueprint(store, f"{service}/{version}")
     if heat:
-        from ...repository.blueprint_view import load_view
         from ...diagram import draw_svg
         from ...quality.heat import heat_for
+        from ...repository.blueprint_view import load_view
 
         if not period:
             raise BadInput("the heat view needs a period", where="period", hint="e.g. period=2026-06 or 2026-01..2026-06")
