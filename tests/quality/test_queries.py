@@ -123,3 +123,11 @@ def test_the_same_answer_through_the_cli(evidence_store: EmbeddedStore, tmp_path
     lines = result.stdout.splitlines()
     assert "service-activation-failed" in lines[1] and ",520" in lines[1]
     assert "ticket-system-data-sync" in lines[5] and ",60" in lines[5]
+
+
+def test_satisfaction_lowest_first(evidence_store: EmbeddedStore) -> None:
+    got = rows(evidence_store, "satisfaction_scores", "item_id", "blueprint_id", "mean_score", "months", "answers", **H1)
+    # 200 answers a month each, so plain means: (3.8+3.7+3.9+3.8+3.6+3.7)/6 = 3.75; (3.6+3.5+3.4+3.9+4.1+4.2)/6 = 3.78
+    assert [(i, b, float(m), n, a) for i, b, m, n, a in got] == [
+        ("send-low-balance-sms", "arrears-reconnect/as-is", 3.75, "6", "1200"),
+        ("handle-complaint", "mobile-tv-subscription/as-is", 3.78, "6", "1200")]
