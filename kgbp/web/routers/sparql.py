@@ -152,7 +152,8 @@ def _not_acceptable(builds_graph: bool) -> NotAcceptable:
 
 
 async def _query(request: Request, text: str, default_graphs: list[str], named_graphs: list[str]) -> Response:
-    endpoint.check_query(text)
+    # parsing can take a second on a long query: off the event loop
+    await run_in_threadpool(endpoint.check_query, text, get_settings(request).is_remote)
     results = _negotiate(request, RESULT_TYPES)
     graphs = _negotiate(request, GRAPH_TYPES)
     builds_graph = query_form(text) in ("CONSTRUCT", "DESCRIBE")
