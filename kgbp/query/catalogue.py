@@ -8,7 +8,7 @@ several: Ambiguous). Every parameter is projected by its query, so that pyoxigra
 it before evaluation (SEP-0007) and a trailing VALUES clause gives the same answer.
 
 Header keys: title and description ({en, zh}, required), summary, tags, params (name,
-kind iri|label|literal|int|lang, required, entity for label params, values, default,
+kind iri|label|literal|int|lang|period|date, required, entity for label params, values, default,
 example, description {en, zh}), columns (name: {en, zh}, in projection order).
 """
 
@@ -34,7 +34,9 @@ from ..resources import data_dir
 from ..store import Rows, Store
 from ..store.sparql_text import syntax_only
 
-KINDS = ("iri", "label", "literal", "int", "lang")
+KINDS = ("iri", "label", "literal", "int", "lang", "period", "date")
+_PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")  # a month of evidence, YYYY-MM
+_DATE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _VAR = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -293,6 +295,14 @@ def _term(store: Store, query: NamedQuery, p: Param, raw: str, lang: str) -> Ide
             return Literal(int(raw.strip()), datatype=XSD.integer)
         except ValueError:
             raise BadInput(f"{p.name} must be a whole number, not {raw!r}", where=p.name, hint="e.g. 10") from None
+    if p.kind == "period":
+        if not _PERIOD.match(raw.strip()):
+            raise BadInput(f"{p.name} must be a month written YYYY-MM, not {raw!r}", where=p.name, hint="e.g. 2026-03")
+        return Literal(raw.strip())
+    if p.kind == "date":
+        if not _DATE.match(raw.strip()):
+            raise BadInput(f"{p.name} must be a date written YYYY-MM-DD, not {raw!r}", where=p.name, hint="e.g. 2026-06-30")
+        return Literal(raw.strip(), datatype=XSD.date)
     if p.kind == "label":
         assert p.entity is not None
         return resolve_entity(store, p.entity, raw, lang)

@@ -20,7 +20,8 @@ from ..repository import save as repository
 from ..store import Store
 
 ENTITIES: dict[str, URIRef] = {"system": SB.System, "department": SB.Department,
-                               "service": SB.Service, "blueprint": SB.Blueprint}
+                               "service": SB.Service, "blueprint": SB.Blueprint,
+                               "action": SB.ImprovementAction, "category": SB.ComplaintCategory}
 _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|\\^`\x00-\x1f\x7f]*$")
 
 

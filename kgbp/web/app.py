@@ -34,6 +34,7 @@ from .routers import (
     lifecycle,
     ontology,
     pages,
+    quality,
     queries,
     registry,
     slides,
@@ -182,6 +183,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(validation.router)
     app.include_router(admin.router)
     app.include_router(health.router)
+    app.include_router(quality.router)
     if settings.cors_origins:
         from fastapi.middleware.cors import CORSMiddleware
 

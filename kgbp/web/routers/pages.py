@@ -48,7 +48,7 @@ def home(request: Request, store: StoreDep, lang: LangDep, q: str = "") -> HTMLR
 
 @router.get("/blueprints/{service}/{version}", response_class=HTMLResponse)
 def blueprint_page(request: Request, service: str, version: str, store: StoreDep, lang: LangDep,
-                   highlight_system: str = "") -> HTMLResponse:
+                   highlight_system: str = "", heat: str = "", period: str = "") -> HTMLResponse:
     from ...diagram import draw_svg
 
     iri = repository.resolve_blueprint(store, f"{service}/{version}")
@@ -58,6 +58,10 @@ def blueprint_page(request: Request, service: str, version: str, store: StoreDep
         from ...diagram.impact import impact_highlight
 
         highlight = impact_highlight(store, view, highlight_system)
+    elif heat and period:  # the evidence heat view (docs/quality-loop.md)
+        from ...quality.heat import heat_for
+
+        highlight = heat_for(store, iri, heat, period, lang)
     svg = draw_svg(view, highlight).decode("utf-8")
     svg = svg[svg.index("<svg"):] if "<svg" in svg else svg  # inline: drop the XML declaration
     report = validate_stored(store, [iri], Validator(lang=lang))
@@ -78,7 +82,8 @@ def blueprint_page(request: Request, service: str, version: str, store: StoreDep
         parent = str(view.refines).rsplit("/step/", 1)[0]
         labels[view.refines] = f"{blueprint_id(parent)} · {labels.get(view.refines, '')}"
     return render(request, "blueprint.html", lang, view=view, svg=svg, report=report, lanes=LANE_ORDER,
-                  systems=systems, highlight=highlight_system, downloads=downloads, labels=labels)
+                  systems=systems, highlight=highlight_system, downloads=downloads, labels=labels,
+                  heat=heat, period=period)
 
 
 @router.get("/upload", response_class=HTMLResponse)
