@@ -61,6 +61,8 @@ def load(
                     err.print(f"{stored} blueprint(s) of earlier batches were stored; from {group[0]} on, none.")
                 raise
             stored += len(result.saved)
+            for note in result.links:  # never a silent merge: say which names were linked
+                out.print(f"{note.where}: {note.text(lang)}", soft_wrap=True, highlight=False)
             for saved in result.saved:
                 flag = " (draft)" if saved.draft else ""
                 out.print(f"stored {saved.id}{flag}: {saved.triples} triples (+{saved.added} -{saved.removed}), "

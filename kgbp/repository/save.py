@@ -19,6 +19,7 @@ from ..config import Limits
 from ..errors import Conflict, NotConformant, NotFound, Problem
 from ..i18n import pick
 from ..ingest import AuthoredBlueprint, SharedIndex
+from ..ingest.notes import Note
 from ..model import iris
 from ..model.derive import derive
 from ..model.literals import as_int
@@ -59,6 +60,7 @@ class GraphWritten:
 class SaveResult:
     saved: list[Saved] = field(default_factory=list)
     report: ValidationReport = field(default_factory=ValidationReport)
+    links: list[Note] = field(default_factory=list)  # names the readers linked to known entities
     graphs: list[GraphWritten] = field(default_factory=list)
 
 
@@ -130,7 +132,7 @@ def save(
             refuse_orphaning(store, bp.iri, set(bp.graph.subjects()), written)
         now = datetime.now(UTC)
         records = Graph()
-        result = SaveResult(report=report)
+        result = SaveResult(report=report, links=[note for bp in blueprints for note in bp.links])
         for bp in blueprints:
             old, new = set(store.graph(bp.iri)), set(bp.graph)  # sets: rdflib's graph difference copies graphs
             added, removed = len(new - old), len(old - new)

@@ -377,10 +377,18 @@ def _entail(graph: Graph, into: Graph) -> None:
         for sup in supers.get(cls, ()):
             if (node, RDF.type, sup) not in graph:
                 into.add((node, RDF.type, sup))  # type: ignore[arg-type]
+    kinds = _channel_kinds()
     for concept, classes in concepts.items():  # ~80 index lookups: cheaper than scanning every object
         if (None, None, concept) in graph:
             for cls in classes:
                 into.add((concept, RDF.type, cls))  # type: ignore[arg-type]
+            if concept in kinds:  # a channel's kind: TouchpointKindMatchesChannel compares it
+                into.add((concept, SB.channelKind, kinds[concept]))  # type: ignore[arg-type]
+
+
+@cache
+def _channel_kinds() -> dict[Node, Node]:
+    return dict(ontology_graph().subject_objects(SB.channelKind))  # type: ignore[arg-type]
 
 
 def _shared_types(store: Store, entities: Iterable[URIRef]) -> Graph:

@@ -34,7 +34,9 @@ from .routers import (
     lifecycle,
     ontology,
     pages,
+    quality,
     queries,
+    registry,
     slides,
     sparql,
     validation,
@@ -166,6 +168,7 @@ def create_app(settings: Settings) -> FastAPI:
 
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(blueprints.router)
+    app.include_router(registry.router)
     app.include_router(diagrams.router)
     app.include_router(pages.router)
     app.include_router(entities.router)
@@ -180,6 +183,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(validation.router)
     app.include_router(admin.router)
     app.include_router(health.router)
+    app.include_router(quality.router)
     if settings.cors_origins:
         from fastapi.middleware.cors import CORSMiddleware
 

@@ -103,7 +103,7 @@ async def upload(request: Request, file: UploadFile, store: StoreDep, lang: Lang
         response.headers["ETag"] = concurrency.etag(result.saved[0].version) or ""
     return {"stored": [{"id": s.id, "iri": str(s.iri), "triples": s.triples, "draft": s.draft,
                         "warnings": s.warnings, "etag": concurrency.etag(s.version)} for s in result.saved],
-            "report": result.report.as_dict()}
+            "links": [note.as_dict(lang) for note in result.links], "report": result.report.as_dict()}
 
 
 def _read_and_save(store: Store, data: bytes, name: str, lang: str, draft: bool, writer: str,
