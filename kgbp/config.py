@@ -1,7 +1,7 @@
 """Settings: one object, built once at the edge (CLI, app factory) and passed explicitly.
 
 Every setting has a name, a default and a help text (documented in docs/settings.md,
-checked by tests/test_docs.py). Environment variables KGBP_<NAME> override defaults.
+checked by tests/cli/test_docs_gen.py). Environment variables KGBP_<NAME> override defaults.
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 
 from ..i18n import normalise_lang
+from ..spreadsheet.cell_text import guard
 from ..store.protocol import Term
 from .catalogue import NamedQuery, Param, QueryResult
 
@@ -51,8 +52,17 @@ def result_csv(result: QueryResult) -> str:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(result.rows.variables)
     for row in result.rows.rows:
-        writer.writerow(["" if t is None else str(t) for t in row])
+        writer.writerow([_csv_cell(t) for t in row])
     return out.getvalue()
+
+
+def _csv_cell(term: object) -> str:
+    """A CSV cell that no spreadsheet runs as a formula; numbers stay numbers."""
+    if term is None:
+        return ""
+    if isinstance(term, Literal) and isinstance(term.toPython(), int | float | Decimal):
+        return str(term)
+    return guard(str(term))
 
 
 def text_columns(result: QueryResult) -> list[str]:
@@ -83,7 +93,7 @@ def catalogue_entry(q: NamedQuery, lang: str = "en") -> dict[str, Any]:
 
 
 def catalogue_markdown(catalogue: Mapping[str, NamedQuery]) -> str:
-    """docs/queries.md, generated from the headers (tests/test_queries.py keeps it current)."""
+    """docs/queries.md, generated from the headers (tests/query/test_catalogue.py keeps it current)."""
     lines = [
         "# Named queries",
         "",

@@ -14,7 +14,6 @@ user-owned graphs only.
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -32,7 +31,7 @@ from ..repository import save as repository
 from ..store import Store
 from ..store.embedded import check_update_syntax
 from ..store.protocol import SparqlRunner
-from ..store.sparql_text import syntax_only
+from ..store.sparql_guard import refuse_engine_extensions, refuse_remote_query, refuse_remote_update
 from ..store.update_text import confine_all, with_using
 from ..validation.engine import ValidationReport, Validator
 
@@ -43,22 +42,21 @@ RDF_MEDIA_TYPES: dict[str, tuple[str, str]] = {
     "application/rdf+xml": (".rdf", "xml"),
     "application/ld+json": (".jsonld", "json-ld"),
 }
-_SERVICE = re.compile(r"(?<![\w:?$])SERVICE(?![\w:-])", re.IGNORECASE)
-_LOAD = re.compile(r"(?<![\w:?$])LOAD(?![\w:-])", re.IGNORECASE)
 
 
-def check_query(query: str) -> None:
-    """Refuse federated queries: SERVICE would let anyone make this server fetch URLs."""
-    if _SERVICE.search(syntax_only(query)):
-        raise Forbidden("SERVICE (federated query) is not allowed on this endpoint", where="query",
-                        hint="query the other endpoint yourself and combine the answers")
+def check_query(query: str, store_is_remote: bool = False, parse: bool = False) -> None:
+    """Refuse federated queries: SERVICE would let anyone make this server fetch URLs. A query
+    sent on to a store over HTTP must also be plain SPARQL 1.1 (see sparql_guard). `parse`:
+    also read it with rdflib's grammar here (the query workers do so before running it)."""
+    if store_is_remote:
+        refuse_engine_extensions(query)
+    else:
+        refuse_remote_query(query, parse=parse)
 
 
 def check_update(update: str) -> None:
-    check_query(update)
-    if _LOAD.search(syntax_only(update)):
-        raise Forbidden("LOAD is not allowed on this endpoint", where="update",
-                        hint="send the data itself: PUT or POST it to /rdf-graphs/service, or upload the blueprint")
+    """Refuse LOAD and SERVICE in an update (the runner reads it with rdflib's grammar too)."""
+    refuse_remote_update(update, parse=False)
 
 
 def is_blueprint_graph(name: URIRef) -> bool:
@@ -91,14 +89,28 @@ def graph_kind(name: URIRef | None, user_graphs: Sequence[str]) -> Literal["blue
                     hint=f"blueprint graphs are named {ID}service/<service>/<version>; user-owned graphs {spaces}")
 
 
-def _as_blueprint(name: URIRef, graph: Graph, source: str) -> AuthoredBlueprint:
+def _as_blueprint(store: Store, name: URIRef, graph: Graph, source: str) -> AuthoredBlueprint:
     """A blueprint graph read as if uploaded as an RDF file (shared entities split off)."""
     found = read_rdf(graph.serialize(format="nt", encoding="utf-8"), source, ".nt")
     if len(found) != 1 or found[0].iri != name:
         other = found[0].iri if found else "none"
         raise BadInput(f"graph <{name}> must hold the blueprint <{name}> (found {other})", where=str(name),
                        hint="a blueprint's graph is named by the blueprint's IRI")
-    return found[0]
+    return _unchanged_shared(store, found[0])
+
+
+def _unchanged_shared(store: Store, bp: AuthoredBlueprint) -> AuthoredBlueprint:
+    """Refuse a Graph Store or Update write that would change the repository graph: such a
+    write names one blueprint graph and changes only it. Departments, systems and services
+    it describes must be as stored already."""
+    new = bp.shared - store.graph(REPOSITORY_GRAPH)
+    if len(new):
+        subject = sorted(str(s) for s in new.subjects())[0]
+        raise Forbidden(f"writing <{bp.iri}> would change the shared description of <{subject}>: nothing is stored",
+                        where=subject,
+                        hint="a SPARQL or Graph Store write changes only the blueprint graph it names; describe the "
+                             "department, system or service as stored, or upload the blueprint file that defines it")
+    return bp
 
 
 @dataclass
@@ -122,7 +134,7 @@ def _store_graphs(store: Store, new: dict[URIRef, Graph | None], validator: Vali
                   user: dict[URIRef, Graph | None] | None = None) -> WriteOutcome:
     """Blueprints through repository.save (validated), user-owned graphs in the same
     transaction; then the blueprints an update emptied are removed."""
-    saves = [_as_blueprint(name, graph, f"<{name}>") for name, graph in new.items() if graph is not None]
+    saves = [_as_blueprint(store, name, graph, f"<{name}>") for name, graph in new.items() if graph is not None]
     outcome = WriteOutcome()
     if saves:
         result = repository.save(store, saves, validator=validator, agent=agent, user_graphs=user)
@@ -215,7 +227,7 @@ def put_graph(store: Store, name: URIRef, data: bytes, media_type: str, *, valid
     graph = parse_graph(data, media_type, f"PUT <{name}>")
     if kind == "user":
         return WriteOutcome(graphs=repository.write_user_graphs(store, {name: graph}, agent=agent), created=not existed)
-    bp = _as_blueprint(name, graph, f"PUT <{name}>")
+    bp = _as_blueprint(store, name, graph, f"PUT <{name}>")
     result = repository.save(store, [bp], validator=validator, agent=agent)
     return WriteOutcome(saved=result.saved, report=result.report, created=not existed)
 
@@ -259,6 +271,7 @@ def post_new_graph(store: Store, data: bytes, media_type: str, *, validator: Val
     if len(found) != 1:
         raise BadInput(f"the payload must hold exactly one blueprint (found {len(found)})", where="POST",
                        hint="send one blueprint; its IRI names the new graph")
+    _unchanged_shared(store, found[0])
     if graph_exists(store, found[0].iri):
         raise Conflict(f"blueprint <{found[0].iri}> exists already", where=str(found[0].iri),
                        hint="PUT to ?graph=<iri> to replace it, or POST to ?graph=<iri> to add to it")

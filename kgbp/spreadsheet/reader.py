@@ -34,6 +34,7 @@ from ..ingest.yaml_reader import read_document
 from ..model import iris
 from ..model.vocabulary import vocabulary
 from . import layout as layout
+from .cell_text import unguard
 
 MAX_UNPACKED_BYTES = 200_000_000  # an XLSX is a zip: refuse zip bombs before unpacking
 MAX_ROWS, MAX_COLUMNS = 20_000, 200  # far beyond one blueprint; bounds the cells read
@@ -565,7 +566,8 @@ def read_csv(data: bytes, source: str, index: SharedIndex | None = None) -> Auth
     service_rows: list[list[Cell]] = []
     steps: list[list[Cell]] = []
     for r, row in enumerate(table, start=1):
-        cells = [Cell(value, f"{layout.column_letter(c)}{r}") for c, value in enumerate(row)]
+        # a cell kgbp wrote with the text mark (cell_text.guard) reads back without it
+        cells = [Cell(unguard(value), f"{layout.column_letter(c)}{r}") for c, value in enumerate(row)]
         first = (row[0].strip() if row else "")
         if first.startswith("#"):
             sheet = layout.sheet_named(first[1:])

@@ -15,10 +15,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
 from ..config import Settings
-from ..errors import KgbpError
+from ..errors import KgbpError, Problem, error_body
 from ..query import catalogue as named_queries
 from ..repository import save as repository
 from ..store import open_store
+from .cross_site import cross_site_refusal
 from .deps import require_token_to_read
 from .limits import BodyLimit
 from .routers import (
@@ -42,13 +43,25 @@ HERE = Path(__file__).parent
 # which Java 11+'s HttpClient (Apache Jena, RDFConnection) sends on every request; h11 ignores
 # the upgrade offer and reads the body. Every place that starts the server passes this.
 HTTP_PARSER = "h11"
-SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY", "Referrer-Policy": "same-origin"}
-
-
-def error_body(kind: str, message: str, where: str = "", hint: str = "", problems: list | None = None) -> dict:
-    """The one JSON error shape (pinned by tests/test_error_shape.py)."""
-    return {"error": kind, "message": message, "where": where, "hint": hint,
-            "problems": problems if problems is not None else [{"message": message, "where": where, "hint": hint}]}
+# Pages run only the scripts and styles served from /static: no inline script, no inline
+# style, no framing, nothing fetched from elsewhere. Stored text cannot become code even if
+# a template forgot to escape it.
+CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                           "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+                           "form-action 'self'; frame-ancestors 'none'")
+# FastAPI's API documentation pages (/docs, /redoc) load Swagger UI and ReDoc from their CDN
+# with an inline starter script; they show no stored data.
+API_DOCS_POLICY = ("default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
+                   "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net https://fonts.googleapis.com; "
+                   "font-src 'self' https://fonts.gstatic.com; img-src 'self' data: https://fastapi.tiangolo.com; "
+                   "worker-src blob:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
+API_DOCS_PATHS = ("/docs", "/redoc")
+# YASGUI's result views set inline styles as they draw: the SPARQL editor's page allows
+# inline styles (never inline scripts); a style cannot run code.
+EDITOR_POLICY = CONTENT_SECURITY_POLICY.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+EDITOR_PATHS = ("/sparql-editor",)
+SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY", "Referrer-Policy": "same-origin",
+                    "Content-Security-Policy": CONTENT_SECURITY_POLICY}
 
 
 def allowed_methods(app: FastAPI, path: str) -> list[str]:
@@ -96,9 +109,8 @@ def create_app(settings: Settings) -> FastAPI:
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, exc: RequestValidationError) -> JSONResponse:
-        problems = [{"message": e.get("msg", ""), "where": ".".join(map(str, e.get("loc", ()))), "hint": ""}
-                    for e in exc.errors()]
-        return JSONResponse(error_body("bad-input", "the request is not valid", problems[0]["where"] if problems else "",
+        problems = [Problem(e.get("msg", ""), ".".join(map(str, e.get("loc", ())))) for e in exc.errors()]
+        return JSONResponse(error_body("bad-input", "the request is not valid", problems[0].where if problems else "",
                                        "see the API documentation at /docs", problems), status_code=400)
 
     @app.exception_handler(StarletteHTTPException)
@@ -125,8 +137,21 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(BodyLimit, limit=settings.max_upload_bytes)
 
     @app.middleware("http")
+    async def refuse_cross_site_writes(request: Request, call_next):  # type: ignore[no-untyped-def]
+        why = cross_site_refusal(request.method, request.headers, settings.cors_origins)
+        if why is not None:
+            return JSONResponse(error_body("forbidden", f"cross-site write refused: {why}", str(request.url.path),
+                                           "send writes from kgbp's own pages, or from a script with a bearer token; "
+                                           "a separate front end must be listed in cors_origins"), status_code=403)
+        return await call_next(request)
+
+    @app.middleware("http")
     async def security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
         response = await call_next(request)
+        if request.url.path in API_DOCS_PATHS:
+            response.headers.setdefault("Content-Security-Policy", API_DOCS_POLICY)
+        elif request.url.path in EDITOR_PATHS:
+            response.headers.setdefault("Content-Security-Policy", EDITOR_POLICY)
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
         return response

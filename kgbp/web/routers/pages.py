@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from rdflib import URIRef
 
-from ...auth import check, load_tokens
+from ...auth import check_holder, load_holders
 from ...errors import KgbpError, NotConformant
 from ...ingest import SharedIndex, read_bytes
 from ...repository import save as repository
@@ -91,16 +91,12 @@ async def upload(request: Request, store: StoreDep, lang: LangDep, settings: Set
                  file: UploadFile, token: Annotated[str, Form()] = "",
                  draft: Annotated[bool, Form()] = False) -> HTMLResponse:
     from ...errors import PayloadTooLarge
+    from ..deps import writer_of
     from .blueprints import safe_name
 
-    writer = check(load_tokens(settings), token)
     name = safe_name(file.filename)
     try:
-        if writer is None:
-            from ..deps import Unauthorized
-
-            raise Unauthorized("a valid write token is required", where="token",
-                               hint="ask your administrator for a token (`kgbp token create NAME`)")
+        writer = writer_of(request, check_holder(load_holders(settings), token))
         data = await file.read(settings.max_upload_bytes + 1)
         if len(data) > settings.max_upload_bytes:
             raise PayloadTooLarge(f"file larger than {settings.max_upload_bytes} bytes", where=name,

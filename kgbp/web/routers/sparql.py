@@ -22,7 +22,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF
 from starlette.concurrency import run_in_threadpool
 
-from ...errors import BadInput, NotAcceptable, NotFound, PayloadTooLarge, UnsupportedMediaType
+from ...errors import BadInput, NotAcceptable, NotFound, PayloadTooLarge, Problem, UnsupportedMediaType, error_body
 from ...query.catalogue import is_iri
 from ...sparql import endpoint as endpoint
 from ...store.protocol import BASE_IRI, SparqlRunner
@@ -152,7 +152,8 @@ def _not_acceptable(builds_graph: bool) -> NotAcceptable:
 
 
 async def _query(request: Request, text: str, default_graphs: list[str], named_graphs: list[str]) -> Response:
-    endpoint.check_query(text)
+    # parsing can take a second on a long query: off the event loop
+    await run_in_threadpool(endpoint.check_query, text, get_settings(request).is_remote)
     results = _negotiate(request, RESULT_TYPES)
     graphs = _negotiate(request, GRAPH_TYPES)
     builds_graph = query_form(text) in ("CONSTRUCT", "DESCRIBE")
@@ -297,9 +298,8 @@ def _target(request: Request) -> URIRef | str | None:
 
 def _default_not_writable(method: str) -> Response:
     return JSONResponse(
-        {"error": "method-not-allowed", "message": f"{method} on the default graph is not allowed: it is the union of all blueprints",
-         "where": "default", "hint": "write a blueprint graph: ?graph=<blueprint IRI>",
-         "problems": [{"message": "the default graph is read-only", "where": "default", "hint": ""}]},
+        error_body("method-not-allowed", f"{method} on the default graph is not allowed: it is the union of all blueprints",
+                   "default", "write a blueprint graph: ?graph=<blueprint IRI>", [Problem("the default graph is read-only", "default")]),
         status_code=405, headers={"Allow": "GET, HEAD"})
 
 
