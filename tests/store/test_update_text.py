@@ -73,3 +73,4 @@ def test_the_rewrites_take_any_text(text: str) -> None:
         assert isinstance(with_using(text, [G], []), str)
     except BadInput as exc:
         assert "line" in exc.where
+
