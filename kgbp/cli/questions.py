@@ -127,12 +127,15 @@ def sparql(
             from ..validation.engine import Validator
 
             refuse_remote_update(text)  # the grammar's reading too: the CLI runs the update in this process
-            outcome = apply_update(s, InProcessRunner(s), text, validator=Validator(lang=normalise_lang(lang)), agent="cli")
+            outcome = apply_update(s, InProcessRunner(s), text, validator=Validator(lang=normalise_lang(lang)), agent="cli",
+                                   user_graphs=settings_for(store).user_graphs)
             for saved in outcome.saved:
                 out.print(f"stored {saved.id}: {saved.triples} triples (+{saved.added} -{saved.removed}), {saved.warnings} warning(s)")
             for removed in outcome.removed:
                 out.print(f"removed {removed}")
-            if not outcome.saved and not outcome.removed:
+            for written in outcome.graphs:
+                out.print(f"stored <{written.iri}>: {written.triples} triples (+{written.added} -{written.removed})")
+            if not outcome.saved and not outcome.removed and not outcome.graphs:
                 out.print("nothing changed")
             return
         from ..sparql.endpoint import check_query

@@ -88,6 +88,10 @@ def _split(graph: Graph, bp: URIRef, source: str, outside: Graph | None = None) 
     `outside`: shared entities described outside any blueprint graph (checked by the caller);
     the blueprint keeps those it names."""
     bid = iris.blueprint_id(str(bp))
+    canonical = iris.canonical_blueprint_iri(str(bp))
+    if canonical is not None:
+        raise BadInput(f"blueprint IRI <{bp}> is not written canonically: it names the blueprint <{canonical}>",
+                       where=f"{source}: <{bp}>", hint=f"write it <{canonical}> (no percent-escapes of allowed characters)")
     if bid is None:
         raise BadInput(f"blueprint IRI <{bp}> is outside kgbp's namespace", where=f"{source}: <{bp}>",
                        hint=f"name blueprints {ID}service/<service-id>/<version>")

@@ -8,14 +8,9 @@ from fastapi import Depends, Header, Query, Request
 
 from ..auth import Holder, check_holder, load_holders
 from ..config import Settings
-from ..errors import Forbidden, KgbpError
+from ..errors import Forbidden, Unauthorized
 from ..i18n import from_accept_language, normalise_lang
 from ..store import Store
-
-
-class Unauthorized(KgbpError):
-    http_status = 401
-    kind = "unauthorized"
 
 
 def get_settings(request: Request) -> Settings:

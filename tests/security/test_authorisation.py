@@ -24,7 +24,7 @@ from kgbp.web.app import create_app
 from kgbp.web.links import link
 
 from ..live_server import running_server
-from ..test_security import BODIES, WRITE_METHODS, concrete, routes_of
+from .test_access import BODIES, WRITE_METHODS, concrete, routes_of
 
 A = f"{ID}service/arrears-reconnect/as-is"
 B = f"{ID}service/restaurant-checkout/as-is"
