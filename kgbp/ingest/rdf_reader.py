@@ -11,9 +11,9 @@ import re
 
 from rdflib import BNode, Dataset, Graph, URIRef
 from rdflib.namespace import RDF
-from rdflib.term import Node
+from rdflib.term import Node, _is_valid_uri
 
-from ..errors import BadInput
+from ..errors import BadInput, PayloadTooLarge
 from ..model import iris
 from ..model.namespaces import HISTORY_GRAPH, ID, REPOSITORY_GRAPH, SB
 from .model import AuthoredBlueprint
@@ -41,6 +41,50 @@ def refuse_dtd(data: bytes, source: str) -> None:
         raise BadInput("the RDF/XML declares a DTD or entities (<!DOCTYPE>/<!ENTITY>); refused, nothing was expanded",
                        where=f"{source}:{line}",
                        hint="write the IRIs out in full instead of entities (or send Turtle), and remove the DOCTYPE")
+
+
+# rdflib's Turtle and N-Triples parsers take time growing with the square of the escapes
+# (\n, \", \uXXXX) in one string: 100,000 in one literal take 5 s, 400,000 a minute
+MAX_ESCAPES_PER_LINE, MAX_ESCAPES = 10_000, 100_000
+ESCAPED_FORMATS = {"turtle", "trig", "nt", "nquads"}
+
+
+def refuse_slow_escapes(text: str, source: str) -> None:
+    """Refuse text whose escapes would make parsing quadratic; linear, before the parser runs."""
+    total = text.count("\\")
+    if total <= MAX_ESCAPES_PER_LINE:
+        return
+    if total > MAX_ESCAPES:
+        raise PayloadTooLarge(f"{total:,} escape sequences (backslashes); at most {MAX_ESCAPES:,}", where=source,
+                              hint="write characters as themselves (UTF-8) instead of \\uXXXX escapes, "
+                                   "long texts in triple quotes, or split the file")
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.count("\\") > MAX_ESCAPES_PER_LINE:
+            raise PayloadTooLarge(f"{line.count(chr(92)):,} escape sequences on one line; at most {MAX_ESCAPES_PER_LINE:,}",
+                                  where=f"{source}:{number}",
+                                  hint="write characters as themselves (UTF-8) instead of \\uXXXX escapes, "
+                                       "or long texts in triple quotes")
+
+
+_ABSOLUTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
+
+
+def refuse_unwritable_iris(graph: Graph, source: str) -> None:
+    """Refuse IRIs that RDF cannot write back (a '>' or space from an escape such as \\u003E):
+    the store, N-Triples and the history's kept states could not hold them."""
+    seen: set[URIRef] = set()
+    for triple in graph:
+        for term in triple:
+            if isinstance(term, URIRef) and term not in seen:
+                seen.add(term)
+                if not _ABSOLUTE.match(term):
+                    raise BadInput(f"IRI <{term!s:.200}> is relative: the store keeps absolute IRIs only",
+                                   where=f"{source}: <{term!s:.200}>",
+                                   hint="write the IRI in full, with its scheme (https://…), or set @base / xml:base")
+                if not _is_valid_uri(term):
+                    raise BadInput(f"IRI <{term!s:.200}> holds a character IRIs cannot hold "
+                                   "(space, <, >, \", {, }, |, ^, ` or \\)", where=f"{source}: <{term!s:.200}>",
+                                   hint="percent-encode the character (e.g. %3E for >) or remove it")
 
 
 def _syntax_error(exc: Exception, source: str, fmt: str) -> BadInput:
@@ -143,6 +187,8 @@ def read_rdf(data: bytes, source: str, suffix: str) -> list[AuthoredBlueprint]:
         from ..export.jsonld_context import inline_contexts
 
         text = inline_contexts(text, source)  # our context from the package; no remote fetch
+    if fmt in ESCAPED_FORMATS and text is not None:
+        refuse_slow_escapes(text, source)
     try:
         if fmt in QUAD_FORMATS:
             ds = Dataset()
@@ -155,7 +201,16 @@ def read_rdf(data: bytes, source: str, suffix: str) -> list[AuthoredBlueprint]:
     except BadInput:
         raise
     except Exception as exc:  # rdflib raises many types for syntax errors
+        if isinstance(exc, RecursionError):
+            raise  # the boundary names it: nested too deeply
         raise _syntax_error(exc, source, fmt) from None
+    return blueprints_in(graphs, source)
+
+
+def blueprints_in(graphs: list[tuple[Node | None, Graph]], source: str) -> list[AuthoredBlueprint]:
+    """The blueprints in parsed graphs (graph name, graph): each with its shared entities split off."""
+    for _, graph in graphs:
+        refuse_unwritable_iris(graph, source)
     chosen: list[tuple[URIRef, Graph]] = []
     default_rest, exported_shared = Graph(), Graph()
     for name, graph in graphs:

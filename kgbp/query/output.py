@@ -12,6 +12,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 
 from ..i18n import normalise_lang
+from ..model.literals import as_number
 from ..spreadsheet.cell_text import guard
 from ..store.protocol import Term
 from .catalogue import NamedQuery, Param, QueryResult
@@ -25,11 +26,12 @@ def json_value(term: Term | None) -> Any:
     if term is None:
         return None
     if isinstance(term, Literal):
+        # a stored literal may be ill-typed ("high"^^xsd:integer) or NaN: then its text, never an error
+        number = as_number(term) if term.datatype in _INTEGERS | _NUMBERS else None
         if term.datatype in _INTEGERS:
-            return int(term)
+            return int(number) if isinstance(number, int) else str(term)
         if term.datatype in _NUMBERS:
-            value = term.toPython()
-            return float(value) if isinstance(value, Decimal | float) else str(term)
+            return float(number) if number is not None else str(term)
         if term.datatype == XSD.boolean:
             return term.toPython() if isinstance(term.toPython(), bool) else str(term)
         return str(term)

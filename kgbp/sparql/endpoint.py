@@ -18,14 +18,14 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
-from urllib.parse import urlsplit
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
+from ..boundary import reading
 from ..errors import BadInput, Conflict, Forbidden, NotFound, UnsupportedMediaType
 from ..ingest import AuthoredBlueprint
-from ..ingest.rdf_reader import read_rdf
+from ..ingest.rdf_reader import blueprints_in, read_rdf
 from ..model import iris
 from ..model.namespaces import HISTORY_GRAPH, ID, ONTOLOGY_GRAPH, REPOSITORY_GRAPH, SB
 from ..repository import save as repository
@@ -92,7 +92,7 @@ def graph_kind(name: URIRef | None, user_graphs: Sequence[str]) -> Literal["blue
 
 def _as_blueprint(store: Store, name: URIRef, graph: Graph, source: str) -> AuthoredBlueprint:
     """A blueprint graph read as if uploaded as an RDF file (shared entities split off)."""
-    found = read_rdf(graph.serialize(format="nt", encoding="utf-8"), source, ".nt")
+    found = blueprints_in([(None, graph)], source)  # no text round trip: rdflib's N-Triples parser is quadratic
     if len(found) != 1 or found[0].iri != name:
         other = found[0].iri if found else "none"
         raise BadInput(f"graph <{name}> must hold the blueprint <{name}> (found {other})", where=str(name),
@@ -142,9 +142,12 @@ def _store_graphs(store: Store, new: dict[URIRef, Graph | None], validator: Vali
         outcome.saved, outcome.report, outcome.graphs = result.saved, result.report, result.graphs
     elif user:
         outcome.graphs = repository.write_user_graphs(store, user, agent=agent)
+    leaving = {name for name, graph in new.items() if graph is None}
+    for name in leaving:  # checked before any is removed: a refused removal leaves every graph
+        repository.refuse_orphaning(store, name, set(), leaving)
     for name, graph in new.items():
         if graph is None:
-            repository.remove(store, name, agent=agent)
+            repository.remove(store, name, agent=agent, together=leaving)
             outcome.removed.append(iris.blueprint_id(str(name)) or str(name))
     return outcome
 
@@ -187,8 +190,13 @@ def rdf_suffix(media_type: str) -> str:
 
 
 def parse_graph(data: bytes, media_type: str, source: str) -> Graph:
+    with reading(source):  # deep JSON-LD nesting: 400 with a place, not a RecursionError
+        return _parse_graph(data, media_type, source)
+
+
+def _parse_graph(data: bytes, media_type: str, source: str) -> Graph:
     from ..export.jsonld_context import inline_contexts
-    from ..ingest.rdf_reader import _syntax_error, refuse_dtd
+    from ..ingest.rdf_reader import _syntax_error, refuse_dtd, refuse_slow_escapes, refuse_unwritable_iris
 
     rdf_suffix(media_type)
     fmt = RDF_MEDIA_TYPES[media_type][1]
@@ -199,24 +207,19 @@ def parse_graph(data: bytes, media_type: str, source: str) -> Graph:
         body = _utf8(data, source)
         if fmt == "json-ld":
             body = inline_contexts(body, source)  # no remote @context fetch
+        else:
+            refuse_slow_escapes(body, source)  # rdflib's parsers are quadratic in escapes
     graph = Graph()
     try:
         graph.parse(data=body, format=fmt)
     except BadInput:
         raise
     except Exception as exc:  # rdflib raises many types for syntax errors
+        if isinstance(exc, RecursionError):
+            raise  # the boundary names it: nested too deeply
         raise _syntax_error(exc, source, media_type) from None
-    _refuse_relative_iris(graph, source)
+    refuse_unwritable_iris(graph, source)
     return graph
-
-
-def _refuse_relative_iris(graph: Graph, source: str) -> None:
-    """A relative IRI (RDF/XML resolves none without a base) cannot be stored: say so, not a 500."""
-    for triple in graph:
-        for node in triple:
-            if isinstance(node, URIRef) and not urlsplit(str(node)).scheme:
-                raise BadInput(f"<{node}> is a relative IRI: it cannot be stored", where=source,
-                               hint="write absolute IRIs (or give the document an xml:base / @base)")
 
 
 def _utf8(data: bytes, source: str) -> str:

@@ -14,6 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
+from ..boundary import as_kgbp_error
 from ..config import Settings
 from ..errors import KgbpError, Problem, error_body
 from ..query import catalogue as named_queries
@@ -29,10 +30,13 @@ from .routers import (
     downloads,
     entities,
     exports,
+    health,
     lifecycle,
     ontology,
     pages,
+    quality,
     queries,
+    registry,
     slides,
     sparql,
     validation,
@@ -85,6 +89,9 @@ def allowed_methods(app: FastAPI, path: str) -> list[str]:
 def create_app(settings: Settings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        from ..store.sandbox import clean_orphans
+
+        clean_orphans()  # query workers and checkpoints of a server that was killed
         store = open_store(settings)
         repository.ensure_initialised(store)
         app.state.store = store
@@ -125,6 +132,9 @@ def create_app(settings: Settings) -> FastAPI:
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        mapped = as_kgbp_error(exc, str(request.url.path))  # a library's exception on a client's input
+        if mapped is not None:
+            return JSONResponse(mapped.as_dict(), status_code=mapped.http_status, headers=SECURITY_HEADERS)
         # never a traceback in a response; the server log has it
         import logging
 
@@ -158,6 +168,7 @@ def create_app(settings: Settings) -> FastAPI:
 
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(blueprints.router)
+    app.include_router(registry.router)
     app.include_router(diagrams.router)
     app.include_router(pages.router)
     app.include_router(entities.router)
@@ -171,6 +182,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(downloads.router)
     app.include_router(validation.router)
     app.include_router(admin.router)
+    app.include_router(health.router)
+    app.include_router(quality.router)
     if settings.cors_origins:
         from fastapi.middleware.cors import CORSMiddleware
 

@@ -67,6 +67,17 @@ def require_token_to_read(request: Request, authorization: Annotated[str | None,
     return holder.name
 
 
+def client_key(request: Request) -> str:
+    """Who is asking, for fair shares of the query workers: a valid token's name, else the address.
+
+    An invalid token counts as no token: a client cannot make up identities to get more shares.
+    Behind a proxy every client has the proxy's address; give clients tokens there."""
+    holder = check_holder(load_holders(get_settings(request)), _bearer(request.headers.get("authorization")))
+    if holder is not None:
+        return f"token:{holder.name}"
+    return f"address:{request.client.host if request.client else ''}"
+
+
 StoreDep = Annotated[Store, Depends(get_store)]
 LangDep = Annotated[str, Depends(get_lang)]
 WriterDep = Annotated[str, Depends(require_writer)]
