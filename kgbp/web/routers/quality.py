@@ -8,9 +8,9 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
-from ...auth import check, load_tokens
+from ...auth import check_holder, load_holders
 from ...config import Settings
-from ...errors import BadInput, KgbpError, PayloadTooLarge
+from ...errors import BadInput, Forbidden, KgbpError, PayloadTooLarge
 from ...quality import load_evidence
 from ...quality.actions import update_action
 from ...quality.heat import check_period
@@ -39,11 +39,14 @@ def quality_page(request: Request, store: StoreDep, lang: LangDep, period: str =
 
 
 def _writer(settings: Settings, token: str) -> str:
-    writer = check(load_tokens(settings), token)
-    if writer is None:
+    holder = check_holder(load_holders(settings), token)
+    if holder is None:
         raise Unauthorized("a valid write token is required", where="token",
                            hint="ask your administrator for a token (`kgbp token create NAME`)")
-    return writer
+    if not holder.can_write:
+        raise Forbidden(f"the token of {holder.name!r} is a read token: it cannot write", where="token",
+                        hint="ask the administrator for a write token (`kgbp token create NAME`)")
+    return holder.name
 
 
 async def _files(files: list[UploadFile], settings: Settings) -> list[tuple[str, bytes]]:
