@@ -123,8 +123,10 @@ def sparql(
         if update:
             from ..sparql.endpoint import apply_update
             from ..store.sandbox import InProcessRunner
+            from ..store.sparql_guard import refuse_remote_update
             from ..validation.engine import Validator
 
+            refuse_remote_update(text)  # the grammar's reading too: the CLI runs the update in this process
             outcome = apply_update(s, InProcessRunner(s), text, validator=Validator(lang=normalise_lang(lang)), agent="cli",
                                    user_graphs=settings_for(store).user_graphs)
             for saved in outcome.saved:
