@@ -9,6 +9,7 @@ from rdflib import URIRef
 from . import repository
 from .namespaces import SB
 from .store import Store
+from .vocabulary import vocabulary
 
 _CLASSES = {"department": SB.Department, "system": SB.System, "service": SB.Service}
 
@@ -29,7 +30,9 @@ class Entity:
 def list_entities(store: Store, kind: str, lang: str) -> list[Entity]:
     """Every department, system, service or blueprint, sorted by label."""
     if kind == "blueprint":
-        return [Entity(b.iri, b.id, f"{b.service_label} · {b.version}") for b in repository.list_blueprints(store, lang)]
+        statuses = vocabulary().scheme("status")  # a version named as-is / to-be reads as its status does
+        return [Entity(b.iri, b.id, f"{b.service_label} · {statuses.label(b.version, lang)}")
+                for b in repository.list_blueprints(store, lang)]
     rows = store.select(_LIST, {"class": _CLASSES[kind]}).rows
     nodes = [r[0] for r in rows if isinstance(r[0], URIRef)]
     labels = repository.labels_of(store, nodes, lang)

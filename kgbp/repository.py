@@ -20,7 +20,7 @@ from .authoring import AuthoredBlueprint, SharedIndex
 from .concurrency import Expected, check, version, write_lock
 from .derive import derive
 from .errors import NotConformant, NotFound
-from .i18n import pick
+from .i18n import pick, say
 from .namespaces import HISTORY_GRAPH, ONTOLOGY_GRAPH, REPOSITORY_GRAPH, SB
 from .store import Store
 from .validate import ValidationReport, Validator
@@ -94,9 +94,9 @@ def save(
         blocking = [r for r in report.violations() if r.blueprint not in {b.iri for b in blueprints if b.draft}]
         if blocking:
             raise NotConformant(
-                f"{len(blocking)} rule violation(s): nothing was stored",
+                say("rejected_violations", n=len(blocking)),
                 where=str(blocking[0].focus),
-                hint="fix the blueprint (see the report), or store it as a draft with --draft",
+                hint=say("rejected_violations_hint"),
                 report=ValidationReport(blocking + [r for r in report.results if r not in blocking],
                                         report.checked, report.drafts, report.lang),
             )

@@ -304,8 +304,13 @@ def layout(view: BlueprintView, highlight: Highlight | None = None) -> Layout:
                       cls="title") for n, t in enumerate(title_lines)]
     y = MARGIN + len(title_lines) * TITLE_LH
     status = words.status.get(view.status, view.status)
-    subtitle = "  ·  ".join(p for p in (view.id, status, f"{words.level} {view.level}") if p)
-    title.append(TextLine(MARGIN, baseline(y, 18, SUBTITLE_SIZE), subtitle, SUBTITLE_SIZE, fill="#555", cls="subtitle"))
+    # the id is a code (the same in every language): its own text, marked so, then status and level
+    subtitle = "  ·  ".join(p for p in (status, f"{words.level} {view.level}") if p)
+    sub_y, sub_x = baseline(y, 18, SUBTITLE_SIZE), MARGIN
+    if view.id:
+        title.append(TextLine(sub_x, sub_y, view.id, SUBTITLE_SIZE, fill="#555", cls="subtitle id"))
+        sub_x += fonts.width(view.id + "  ·  ", SUBTITLE_SIZE)
+    title.append(TextLine(sub_x, sub_y, subtitle, SUBTITLE_SIZE, fill="#555", cls="subtitle"))
     y += 18 + 10
     gap_y: list[float] = []
     lane_y: list[float] = []

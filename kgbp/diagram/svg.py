@@ -50,6 +50,8 @@ def _text(parent: ET.Element, t: TextLine, **attrs: str) -> ET.Element:
         a["font-weight"] = "bold"
     if t.anchor != "start":
         a["text-anchor"] = t.anchor
+    if "id" in t.cls.split():
+        a["translate"] = "no"  # a code, the same in every language
     return _sub(parent, "text", {**a, **attrs}, t.text)
 
 

@@ -9,7 +9,7 @@ from fastapi import Depends, Header, Query, Request
 from ..auth import check, load_tokens
 from ..config import Settings
 from ..errors import KgbpError
-from ..i18n import from_accept_language, normalise_lang
+from ..i18n import from_accept_language, normalise_lang, say
 from ..store import Store
 
 
@@ -27,6 +27,12 @@ def get_store(request: Request) -> Store:
 
 
 def get_lang(request: Request, lang: Annotated[str | None, Query(description="en or zh")] = None) -> str:
+    return lang_of(request, lang)
+
+
+def lang_of(request: Request, lang: str | None = None) -> str:
+    """The reader's language: ?lang=, else the cookie, else Accept-Language, else the setting."""
+    lang = lang or request.query_params.get("lang")
     if lang:
         return normalise_lang(lang)
     cookie = request.cookies.get("lang")
@@ -45,8 +51,7 @@ def require_writer(request: Request, authorization: Annotated[str | None, Header
     """The token's name; 401 without a valid bearer token."""
     name = check(load_tokens(get_settings(request)), _bearer(authorization))
     if name is None:
-        raise Unauthorized("a valid bearer token is required to write", where=str(request.url.path),
-                           hint="send 'Authorization: Bearer <token>'; create one with `kgbp token create NAME`")
+        raise Unauthorized(say("token_to_write"), where=str(request.url.path), hint=say("token_to_write_hint"))
     return name
 
 
@@ -60,8 +65,7 @@ def require_token_to_read(request: Request, authorization: Annotated[str | None,
         return None
     name = check(load_tokens(settings), _bearer(authorization))
     if name is None:
-        raise Unauthorized("a valid bearer token is required to read", where=str(request.url.path),
-                           hint="send 'Authorization: Bearer <token>'; ask the administrator for one")
+        raise Unauthorized(say("token_to_read"), where=str(request.url.path), hint=say("token_to_read_hint"))
     return name
 
 

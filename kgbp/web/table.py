@@ -8,13 +8,16 @@ from rdflib import URIRef
 
 from ..query import QueryResult
 from ..query_output import json_value
-from .links import link
+from ..vocabulary import vocabulary
+from .links import page_link
+from .messages import messages
 
 
 @dataclass
 class Cell:
     text: str
     href: str = ""
+    code: bool = False  # an id: the same in every language, shown as code
 
 
 @dataclass
@@ -44,9 +47,27 @@ def result_table(result: QueryResult, lang: str) -> Table:
             base = name.removesuffix("_label").removesuffix("_id")
             target = row.get(base) if base != name else row.get(name)
             value = row.get(name)
-            href = link(target) if isinstance(target, URIRef) else ""
-            cells.append(Cell("" if value is None else str(json_value(value)), href))
+            href = page_link(target) if isinstance(target, URIRef) else ""
+            cells.append(Cell(shown_text(json_value(value), lang), href, code=name.endswith("_id")))
         rows.append(cells)
     columns = result.query.columns
     titles = [columns.get(n, {}).get(lang) or columns.get(n, {}).get("en") or n for n in shown]
     return Table(shown, titles, rows)
+
+
+def shown_text(value: object, lang: str) -> str:
+    """A value as a reader of `lang` reads it: yes/no for booleans, a code of the ontology by its label."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return messages(lang)["yes" if value else "no"]
+    return notation_label(str(value), lang)
+
+
+def notation_label(text: str, lang: str) -> str:
+    """'remote' -> '远程' when it is a concept's notation in one of the ontology's schemes."""
+    vocab = vocabulary()
+    for scheme in vocab.schemes.values():
+        if text in scheme.pref_labels:
+            return scheme.label(text, lang)
+    return text

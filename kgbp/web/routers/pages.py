@@ -15,15 +15,28 @@ from ...auth import check, load_tokens
 from ...authoring import SharedIndex, read_bytes
 from ...blueprint_view import LANE_ORDER, load_view
 from ...errors import KgbpError, NotConformant
+from ...i18n import say
 from ...validate import Validator
 from ...validation_service import validate_stored
+from ...vocabulary import vocabulary
 from ..deps import LangDep, SettingsDep, StoreDep
 from ..links import link
 from ..messages import messages
+from ..prose import mark_codes
+from ..table import notation_label
 
 templates = Jinja2Templates(directory=Path(__file__).parent.parent / "templates")
 templates.env.globals["link"] = link
+templates.env.filters["mark_codes"] = mark_codes
+templates.env.globals["notation_label"] = notation_label
+templates.env.globals["term"] = lambda scheme, name, lang: vocabulary().scheme(scheme).label(name, lang)
 router = APIRouter(include_in_schema=False)
+
+
+def inline_svg(svg: bytes) -> str:
+    """An SVG document as markup to place in a page (without its XML declaration)."""
+    text = svg.decode("utf-8")
+    return text[text.index("<svg"):] if "<svg" in text else text
 
 
 def render(request: Request, name: str, lang: str, status_code: int = 200, **context: Any) -> HTMLResponse:
@@ -75,9 +88,11 @@ def blueprint_page(request: Request, service: str, version: str, store: StoreDep
     if view.refines is not None:
         from ...iris import blueprint_id
 
-        parent = str(view.refines).rsplit("/step/", 1)[0]
-        labels[view.refines] = f"{blueprint_id(parent)} · {labels.get(view.refines, '')}"
-    return render(request, "blueprint.html", lang, view=view, svg=svg, report=report, lanes=LANE_ORDER,
+        parent = URIRef(str(view.refines).rsplit("/step/", 1)[0])
+        title = repository.labels_of(store, [parent], lang).get(parent) or blueprint_id(str(parent))
+        labels[view.refines] = f"{title} · {labels.get(view.refines, '')}"
+    step_labels = {s.id: s.label for s in view.steps}
+    return render(request, "blueprint.html", lang, view=view, svg=svg, report=report, lanes=LANE_ORDER, step_labels=step_labels,
                   systems=systems, highlight=highlight_system, downloads=downloads, labels=labels)
 
 
@@ -99,18 +114,17 @@ async def upload(request: Request, store: StoreDep, lang: LangDep, settings: Set
         if writer is None:
             from ..deps import Unauthorized
 
-            raise Unauthorized("a valid write token is required", where="token",
-                               hint="ask your administrator for a token (`kgbp token create NAME`)")
+            raise Unauthorized(say("token_on_upload"), where="token", hint=say("token_on_upload_hint"))
         data = await file.read(settings.max_upload_bytes + 1)
         if len(data) > settings.max_upload_bytes:
-            raise PayloadTooLarge(f"file larger than {settings.max_upload_bytes} bytes", where=name,
-                                  hint="split it into one file per blueprint")
+            raise PayloadTooLarge(say("file_too_large", limit=settings.max_upload_bytes), where=name, hint=say("file_too_large_hint"))
         blueprints = read_bytes(data, name, SharedIndex.from_store(store))
         result = repository.save(store, blueprints, validator=Validator(lang=lang), draft=draft, agent=writer)
-    except NotConformant as exc:
-        return render(request, "upload.html", lang, status_code=422, error=exc, report=exc.report)
+    except NotConformant as exc:  # the report says where; the page says what to do here, not the CLI flag
+        shown = {**exc.localised(lang), "hint": messages(lang)["rejected_web_hint"], "problems": []}
+        return render(request, "upload.html", lang, status_code=422, error=shown, report=exc.report)
     except KgbpError as exc:
-        return render(request, "upload.html", lang, status_code=exc.http_status, error=exc)
+        return render(request, "upload.html", lang, status_code=exc.http_status, error=exc.localised(lang))
     return render(request, "upload.html", lang, status_code=201, stored=result.saved, report=result.report)
 
 
@@ -132,15 +146,10 @@ def diff_page(request: Request, store: StoreDep, lang: LangDep,
     else:
         a, b = repository.resolve_blueprint(store, before), repository.resolve_blueprint(store, after)
     svg = diff_svg(store, a, b, lang).decode("utf-8")
-    return render(request, "diff.html", lang, d=diff.compare(store, a, b, lang), svg=svg[svg.index("<svg"):])
-
-
-@router.get("/history", response_class=HTMLResponse)
-def history_page(request: Request, store: StoreDep, lang: LangDep, blueprint: str = "") -> HTMLResponse:
-    from ... import history
-
-    iri = history.resolve(store, blueprint) if blueprint else None
-    return render(request, "history.html", lang, activities=history.activities(store, iri), blueprint=blueprint)
+    d = diff.compare(store, a, b, lang)
+    # ids named in changes (supports, a department's steps) are shown by their labels
+    step_labels = {i: s.label for s in (*d.steps, *d.evidence) for i in (s.from_id, s.to_id) if i}
+    return render(request, "diff.html", lang, d=d, svg=svg[svg.index("<svg"):], step_labels=step_labels)
 
 
 @router.get("/questions", response_class=HTMLResponse)
@@ -155,7 +164,7 @@ def question(request: Request, name: str, store: StoreDep, lang: LangDep) -> HTM
     from urllib.parse import urlencode
 
     from ...entities import list_entities
-    from ...query import get, run
+    from ...query import get, load_catalogue, run
     from ..table import result_table
 
     q = get(name)
@@ -168,8 +177,12 @@ def question(request: Request, name: str, store: StoreDep, lang: LangDep) -> HTM
         except KgbpError as exc:
             error = exc
     csv_href = f"/api/queries/{name}?" + urlencode({**values, "lang": lang, "format": "csv"})
+    codes = [*q.columns, *(p.name for p in q.params), *(v for p in q.params for v in (p.values or ())),
+             *(p.example for p in q.params if p.example), "true", "false",
+             *(e.id for found in choices.values() for e in found),
+             *load_catalogue()]
     return render(request, "question.html", lang, q=q, values=values, choices=choices, table=table, error=error,
-                  csv_href=csv_href)
+                  csv_href=csv_href, codes=codes)
 
 
 def entity_page(request: Request, store: StoreDep, lang: str, node: URIRef, kind: str) -> HTMLResponse:
