@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse
 
 from ... import history
@@ -17,15 +17,17 @@ from ...errors import KgbpError, NotConformant
 from ...i18n import say
 from ...validate import Validator
 from ..deps import LangDep, SettingsDep, StoreDep, Unauthorized
-from .pages import inline_svg, render
+from .pages import inline_svg, paged, render
 
 router = APIRouter(include_in_schema=False)
 
 
 @router.get("/history", response_class=HTMLResponse)
-def history_page(request: Request, store: StoreDep, lang: LangDep, blueprint: str = "") -> HTMLResponse:
+def history_page(request: Request, store: StoreDep, lang: LangDep, blueprint: str = "",
+                 page: Annotated[int, Query(ge=1)] = 1) -> HTMLResponse:
     iri = history.resolve(store, blueprint) if blueprint else None
-    return render(request, "history.html", lang, activities=history.activities(store, iri), blueprint=blueprint)
+    newest_first = list(reversed(history.activities(store, iri)))
+    return render(request, "history.html", lang, activities=paged(newest_first, page), blueprint=blueprint)
 
 
 def _state_page(request: Request, store: StoreDep, lang: str, activity: str, confirm: bool,

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request, UploadFile
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 from rdflib import URIRef
 
@@ -47,35 +48,66 @@ def render(request: Request, name: str, lang: str, status_code: int = 200, **con
     return response
 
 
-@router.get("/", response_class=HTMLResponse)
-def home(request: Request, store: StoreDep, lang: LangDep, q: str = "") -> HTMLResponse:
-    rows = repository.list_blueprints(store, lang)
-    if q:
-        # search labels in both languages, whatever the page language
-        other = {b.iri: b for b in repository.list_blueprints(store, "zh" if lang == "en" else "en")}
-        needle = q.casefold()
-        rows = [b for b in rows if needle in f"{b.service_label} {b.title} {b.id} "
-                f"{other[b.iri].service_label} {other[b.iri].title}".casefold()]
-    return render(request, "home.html", lang, rows=rows, q=q)
+@router.get("/", response_class=HTMLResponse, response_model=None)
+def home(request: Request, store: StoreDep, lang: LangDep, q: str = "",
+         page: Annotated[int, Query(ge=1)] = 1) -> HTMLResponse | RedirectResponse:
+    from ...search import search
+
+    if not q.strip():
+        rows = repository.list_blueprints(store, lang)
+        return render(request, "home.html", lang, rows=paged(rows, page), q=q, found=None)
+    # labels in both languages, ids, steps, systems and departments, whatever the page language
+    found = search(store, q, lang)
+    exact = found.exact(q)
+    if exact is not None and not found.blueprints:  # "BOSS": its system page
+        return RedirectResponse(link(exact.iri), status_code=303)
+    return render(request, "home.html", lang, rows=paged(found.blueprints, page), q=q, found=found)
+
+
+@dataclass
+class Page:
+    """One page of a long listing, with the totals a pager shows."""
+
+    items: list[Any]
+    number: int
+    total: int
+    size: int
+
+    @property
+    def start(self) -> int:
+        return (self.number - 1) * self.size + 1 if self.total else 0
+
+    @property
+    def end(self) -> int:
+        return min(self.number * self.size, self.total)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.size))
+
+
+PAGE_SIZE = 50
+
+
+def paged(items: list[Any], number: int, size: int = PAGE_SIZE) -> Page:
+    number = min(max(1, number), max(1, -(-len(items) // size)))
+    return Page(items[(number - 1) * size:number * size], number, len(items), size)
 
 
 @router.get("/blueprints/{service}/{version}", response_class=HTMLResponse)
 def blueprint_page(request: Request, service: str, version: str, store: StoreDep, lang: LangDep,
-                   highlight_system: str = "") -> HTMLResponse:
+                   highlight_system: str = "", highlight: Annotated[list[str] | None, Query()] = None) -> HTMLResponse:
     from ...diagram import draw_svg
+    from ...entities import list_entities
+    from ..marking import marked
 
     iri = repository.resolve_blueprint(store, f"{service}/{version}")
     view = load_view(store, iri, lang)
-    highlight = None
-    if highlight_system:
-        from ...diagram.impact import impact_highlight
-
-        highlight = impact_highlight(store, view, highlight_system)
-    svg = draw_svg(view, highlight).decode("utf-8")
-    svg = svg[svg.index("<svg"):] if "<svg" in svg else svg  # inline: drop the XML declaration
     report = validate_stored(store, [iri], Validator(lang=lang))
-    systems = sorted({(str(i), n) for s in view.steps for i, n in zip(s.system_iris, s.systems, strict=False)},
-                     key=lambda x: x[1])
+    shown = marked(store, view, report, lang, highlight_system, highlight or [])
+    svg = inline_svg(draw_svg(view, shown))
+    # every system of the repository, parents too: a parent's impact is its parts' impact
+    systems = [(str(e.iri), e.label) for e in list_entities(store, "system", lang)]
     base = f"/api/blueprints/{service}/{version}/export"
     downloads = [("Turtle", f"{base}?format=ttl"), ("JSON-LD", f"{base}?format=jsonld"),
                  ("ArchiMate", f"/export/archimate.xml?service={service}"),
@@ -93,7 +125,8 @@ def blueprint_page(request: Request, service: str, version: str, store: StoreDep
         labels[view.refines] = f"{title} · {labels.get(view.refines, '')}"
     step_labels = {s.id: s.label for s in view.steps}
     return render(request, "blueprint.html", lang, view=view, svg=svg, report=report, lanes=LANE_ORDER, step_labels=step_labels,
-                  systems=systems, highlight=highlight_system, downloads=downloads, labels=labels)
+                  systems=systems, highlight=highlight_system, downloads=downloads, labels=labels,
+                  marked_steps=shown.steps if shown else frozenset())
 
 
 @router.get("/upload", response_class=HTMLResponse)
