@@ -180,7 +180,7 @@ def svg_element(lay: Layout) -> ET.Element:
     title = view.title or view.id
     svg = ET.Element("svg", {
         "xmlns": SVG_NS, "width": num(lay.width), "height": num(lay.height),
-        "viewBox": f"0 0 {num(lay.width)} {num(lay.height)}", "class": "kgbp-diagram", "role": "img",
+        "viewBox": f"0 0 {num(lay.width)} {num(lay.height)}", "class": "kgbp-diagram", "role": "group",
         "aria-label": title, "font-family": CSS_FONT_FAMILY, "data-blueprint": str(view.iri), "data-id": view.id,
         "data-lang": view.lang,
     })
