@@ -34,6 +34,7 @@ serve: install
 
 lint: install
 	$(BIN)/ruff check kgbp tests bench scripts
+	$(BIN)/lint-imports
 
 types: install
 	$(BIN)/mypy

@@ -29,14 +29,14 @@ sys.path.insert(0, str(HERE))
 
 from generate import blueprint, documents  # noqa: E402
 
-from kgbp import repository  # noqa: E402
-from kgbp.authoring import read_bytes  # noqa: E402
 from kgbp.config import Settings  # noqa: E402
-from kgbp.derive import derive  # noqa: E402
-from kgbp.namespaces import REPOSITORY_GRAPH, SB  # noqa: E402
+from kgbp.ingest import read_bytes  # noqa: E402
+from kgbp.model.derive import derive  # noqa: E402
+from kgbp.model.namespaces import REPOSITORY_GRAPH, SB  # noqa: E402
+from kgbp.repository import save as repository  # noqa: E402
 from kgbp.store.embedded import EmbeddedStore  # noqa: E402
-from kgbp.validate import Validator, shapes_graph  # noqa: E402
-from kgbp.validation_service import union_of, validate_repository  # noqa: E402
+from kgbp.validation.engine import Validator, shapes_graph  # noqa: E402
+from kgbp.validation.service import union_of, validate_repository  # noqa: E402
 
 
 def timed(fn: Callable[[], object], runs: int, warmup: int = 3) -> tuple[float, float]:
@@ -129,8 +129,8 @@ def whole_store_pyshacl(folder: Path, counts: list[int]) -> list[tuple[int, int,
     from pyshacl import validate as plain_validate
     from rdflib.namespace import RDF, RDFS, SKOS
 
-    from kgbp.validate import repository_context
-    from kgbp.vocabulary import ontology_graph
+    from kgbp.model.vocabulary import ontology_graph
+    from kgbp.validation.engine import repository_context
 
     hierarchy = Graph()  # what plain pySHACL needs of the ontology: subclasses, concept classes
     for triple in ontology_graph().triples((None, RDFS.subClassOf, None)):

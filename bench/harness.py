@@ -29,9 +29,11 @@ sys.path.insert(0, str(HERE))
 
 from generate import blueprint  # noqa: E402
 
-from kgbp import history, iris, repository  # noqa: E402
-from kgbp.authoring import SharedIndex, read_bytes  # noqa: E402
-from kgbp.derive import derive  # noqa: E402
+from kgbp.ingest import SharedIndex, read_bytes  # noqa: E402
+from kgbp.model import iris  # noqa: E402
+from kgbp.model.derive import derive  # noqa: E402
+from kgbp.repository import history  # noqa: E402
+from kgbp.repository import save as repository  # noqa: E402
 from kgbp.store.embedded import EmbeddedStore  # noqa: E402
 
 

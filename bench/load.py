@@ -34,13 +34,13 @@ sys.path.insert(0, str(HERE))
 
 from harness import Expected, check_store, document, serving, standalone  # noqa: E402
 
-from kgbp import repository  # noqa: E402
 from kgbp.auth import create_token  # noqa: E402
-from kgbp.authoring import SharedIndex, read_bytes, read_many  # noqa: E402
 from kgbp.config import Settings  # noqa: E402
+from kgbp.ingest import SharedIndex, read_bytes, read_many  # noqa: E402
+from kgbp.repository import save as repository  # noqa: E402
 from kgbp.resources import examples  # noqa: E402
 from kgbp.store.embedded import EmbeddedStore  # noqa: E402
-from kgbp.validate import Validator  # noqa: E402
+from kgbp.validation.engine import Validator  # noqa: E402
 
 DURATION = 60.0  # seconds, as the issue asks
 READERS = 20

@@ -64,7 +64,7 @@ SPARQL = ("PREFIX sb: <https://w3id.org/kgbp/ontology#> PREFIX rdfs: <http://www
 
 
 def query_cases() -> list[tuple[str, dict[str, str]]]:
-    from kgbp import query
+    from kgbp.query import catalogue as query
 
     cases = []
     for name, q in sorted(query.load_catalogue().items()):
@@ -202,11 +202,12 @@ def measure_through_kgbp(store: Any, files_dir: str, runs: int) -> dict[str, Any
     """Every named query, the throughput mix's bound texts, and one save+validate."""
     import yaml
 
-    from kgbp import query, repository
-    from kgbp.authoring import SharedIndex, read_bytes
     from kgbp.errors import QueryError
+    from kgbp.ingest import SharedIndex, read_bytes
+    from kgbp.query import catalogue as query
+    from kgbp.repository import save as repository
     from kgbp.store.sparql_text import bind
-    from kgbp.validate import Validator
+    from kgbp.validation.engine import Validator
 
     # texts bound here, once, as kgbp binds them: the baselines are asked exactly these
     out: dict[str, Any] = {"queries": {}, "mix": []}

@@ -12,7 +12,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kgbp.docs_gen import cli_reference, queries_reference, settings_reference  # noqa: E402
+from kgbp.cli.docs_gen import cli_reference, queries_reference, settings_reference  # noqa: E402
 
 for name, text in (("cli.md", cli_reference()), ("settings.md", settings_reference()),
                    ("queries.md", queries_reference())):

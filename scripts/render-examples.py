@@ -13,11 +13,11 @@ import argparse
 import tempfile
 from pathlib import Path
 
-from kgbp import repository
-from kgbp.blueprint_view import load_view
-from kgbp.cli import load_examples
+from kgbp.cli.server import load_examples
 from kgbp.config import Settings
 from kgbp.diagram import draw_png
+from kgbp.repository import save as repository
+from kgbp.repository.blueprint_view import load_view
 from kgbp.store import open_store
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from kgbp import repository
-from kgbp.authoring import SharedIndex, read_many
 from kgbp.config import Settings
+from kgbp.ingest import SharedIndex, read_many
+from kgbp.repository import save as repository
 from kgbp.resources import examples
 from kgbp.store import Store
 from kgbp.store.embedded import EmbeddedStore
-from kgbp.validate import Validator
+from kgbp.validation.engine import Validator
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"

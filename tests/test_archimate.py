@@ -22,13 +22,13 @@ from lxml import etree
 from rdflib import URIRef
 from typer.testing import CliRunner
 
-from kgbp import iris
-from kgbp.authoring.archimate_reader import read_archi_csv, read_archi_csv_zip, read_archimate, read_archimate_path
+from kgbp.archimate.archi_csv import export_archi_csv, to_zip, write_archi_csv
+from kgbp.archimate.exchange import export_archimate
+from kgbp.archimate.reader import read_archi_csv, read_archi_csv_zip, read_archimate, read_archimate_path
 from kgbp.cli import app as cli_app
 from kgbp.config import Settings
 from kgbp.errors import BadInput, NotFound
-from kgbp.export.archi_csv import export_archi_csv, to_zip, write_archi_csv
-from kgbp.export.archimate import export_archimate
+from kgbp.model import iris
 from kgbp.resources import examples
 from kgbp.store.embedded import EmbeddedStore
 from kgbp.web.app import create_app
@@ -546,7 +546,7 @@ def test_hostile_xml_is_refused_and_never_expanded(tmp_path: Path, name: str) ->
 
 def test_the_parser_itself_neither_loads_dtds_nor_resolves_entities(tmp_path: Path) -> None:
     # beneath the DOCTYPE check: the parser settings alone keep the secret out
-    from kgbp.authoring import archimate_reader
+    from kgbp.archimate import reader as archimate_reader
 
     secret = tmp_path / "secret.txt"
     secret.write_text(SECRET)

@@ -14,10 +14,10 @@ import httpx
 import pytest
 from typer.testing import CliRunner
 
-from kgbp import repository
 from kgbp.auth import create_token, load_tokens
 from kgbp.cli import app
 from kgbp.config import Settings
+from kgbp.repository import save as repository
 from kgbp.store.embedded import EmbeddedStore
 
 from .conftest import stored_ids as ids

@@ -17,8 +17,8 @@ from typing import Any
 import httpx
 import pytest
 
+from kgbp.archimate.reader import read_archimate
 from kgbp.auth import create_token
-from kgbp.authoring.archimate_reader import read_archimate
 from kgbp.config import Settings
 from kgbp.errors import BadInput
 from kgbp.store.embedded import EmbeddedStore

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from kgbp import repository
 from kgbp.cli import app
+from kgbp.repository import save as repository
 from kgbp.store.embedded import EmbeddedStore
 
 from .conftest import stored_ids

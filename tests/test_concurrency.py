@@ -12,10 +12,11 @@ import httpx
 import pytest
 from typer.testing import CliRunner
 
-from kgbp import concurrency, iris
 from kgbp.auth import create_token
 from kgbp.cli import app
 from kgbp.config import Settings
+from kgbp.model import iris
+from kgbp.repository import concurrency
 from kgbp.resources import examples
 from kgbp.store.embedded import EmbeddedStore
 

@@ -11,10 +11,11 @@ from rdflib import Dataset, URIRef
 from rdflib.compare import isomorphic
 from typer.testing import CliRunner
 
-from kgbp import iris, repository
 from kgbp.cli import app
 from kgbp.errors import StoreUnavailable
-from kgbp.namespaces import ID, SB
+from kgbp.model import iris
+from kgbp.model.namespaces import ID, SB
+from kgbp.repository import save as repository
 from kgbp.resources import examples
 from kgbp.store.embedded import EmbeddedStore
 
@@ -106,7 +107,7 @@ def test_show_mobile_tv_prints_every_step_with_lane_markers_department_and_syste
     code, out = cli("show", "mobile-tv-subscription/as-is", "--store", str(loaded))
     assert code == 0, out
     store = EmbeddedStore(loaded)
-    from kgbp.blueprint_view import load_view
+    from kgbp.repository.blueprint_view import load_view
 
     view = load_view(store, iris.blueprint_iri("mobile-tv-subscription", "as-is"), "en")
     store.close()

@@ -19,9 +19,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from kgbp import repository
 from kgbp.auth import create_token
 from kgbp.config import Settings
+from kgbp.repository import save as repository
 from kgbp.store.embedded import EmbeddedStore
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))

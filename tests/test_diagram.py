@@ -25,9 +25,6 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import RDFS
 from typer.testing import CliRunner
 
-from kgbp import iris, repository
-from kgbp.authoring.yaml_reader import read_yaml
-from kgbp.blueprint_view import LANE_ORDER, BlueprintView, build_view, load_view
 from kgbp.cli import app as cli_app
 from kgbp.config import Settings
 from kgbp.diagram import Highlight, draw_png, draw_svg, impact, resolve_system
@@ -35,6 +32,10 @@ from kgbp.diagram import text as fonts
 from kgbp.diagram.geometry import Rect
 from kgbp.errors import NotFound
 from kgbp.i18n import pick
+from kgbp.ingest.yaml_reader import read_yaml
+from kgbp.model import iris
+from kgbp.repository import save as repository
+from kgbp.repository.blueprint_view import LANE_ORDER, BlueprintView, build_view, load_view
 from kgbp.store import Store
 from kgbp.web.app import create_app
 from kgbp.web.deps import get_store

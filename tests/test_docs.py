@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import fields
 from pathlib import Path
 
+from kgbp.cli.docs_gen import cli_reference, queries_reference, settings_reference
 from kgbp.config import Settings
-from kgbp.docs_gen import cli_reference, queries_reference, settings_reference
-from kgbp.query import load_catalogue
+from kgbp.query.catalogue import load_catalogue
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 README = DOCS.parent / "README.md"

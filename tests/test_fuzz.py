@@ -19,12 +19,13 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from kgbp import query, repository
-from kgbp.authoring import SharedIndex, read_bytes
-from kgbp.derive import derive
 from kgbp.errors import KgbpError
-from kgbp.export.spreadsheet import workbook_bytes
+from kgbp.ingest import SharedIndex, read_bytes
+from kgbp.model.derive import derive
+from kgbp.query import catalogue as query
+from kgbp.repository import save as repository
 from kgbp.resources import examples
+from kgbp.spreadsheet.writer import workbook_bytes
 from kgbp.store.embedded import EmbeddedStore
 
 FEW = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

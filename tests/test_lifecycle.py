@@ -18,15 +18,18 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from typer.testing import CliRunner
 
-from kgbp import diff, history, iris, repository
-from kgbp.authoring import SharedIndex, read_many
 from kgbp.cli import app
 from kgbp.config import Settings
 from kgbp.errors import BadInput, NotConformant, NotFound
-from kgbp.namespaces import HISTORY_GRAPH, SB
+from kgbp.ingest import SharedIndex, read_many
+from kgbp.lifecycle import diff
+from kgbp.model import iris
+from kgbp.model.namespaces import HISTORY_GRAPH, SB
+from kgbp.repository import history
+from kgbp.repository import save as repository
 from kgbp.resources import data_dir, examples
 from kgbp.store.embedded import EmbeddedStore
-from kgbp.validate import Validator
+from kgbp.validation.engine import Validator
 
 from .conftest import load_files
 

@@ -11,10 +11,10 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 from rdflib.namespace import OWL, RDF
 
-from kgbp.jsonld_context import inline_contexts
-from kgbp.namespaces import ONTOLOGY_GRAPH, SB
-from kgbp.ontology_docs import docs_generator, fallback_html, pylode_view
-from kgbp.vocabulary import ontology_graph
+from kgbp.export.jsonld_context import inline_contexts
+from kgbp.export.ontology_docs import docs_generator, fallback_html, pylode_view
+from kgbp.model.namespaces import ONTOLOGY_GRAPH, SB
+from kgbp.model.vocabulary import ontology_graph
 from kgbp.web.negotiate import best_match
 
 W3ID = "https://w3id.org/kgbp"

@@ -17,11 +17,12 @@ from hypothesis import strategies as st
 from rdflib import Literal, URIRef
 from typer.testing import CliRunner
 
-from kgbp import query, repository
 from kgbp.cli import app as cli
 from kgbp.errors import Ambiguous, BadInput, NotFound
-from kgbp.query import QueryFileError, load_catalogue, parse_query_file
-from kgbp.query_output import catalogue_markdown, result_csv, result_json
+from kgbp.query import catalogue as query
+from kgbp.query.catalogue import QueryFileError, load_catalogue, parse_query_file
+from kgbp.query.output import catalogue_markdown, result_csv, result_json
+from kgbp.repository import save as repository
 from kgbp.store.embedded import EmbeddedStore
 from kgbp.store.sparql_text import values_clause
 

@@ -12,17 +12,18 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import OWL, RDF, SKOS
 from typer.testing import CliRunner
 
-from kgbp import iris, repository
-from kgbp.authoring import SharedIndex, read_bytes
 from kgbp.cli import app
-from kgbp.dump import dump, restore
 from kgbp.errors import BadInput, NotConformant
+from kgbp.export.jsonld_context import CONTEXT_IRI, context, inline_contexts
 from kgbp.export.rdf import blueprint_dataset, export_blueprint
-from kgbp.jsonld_context import CONTEXT_IRI, context, inline_contexts
-from kgbp.namespaces import HISTORY_GRAPH, ONTOLOGY_GRAPH, REPOSITORY_GRAPH, SB
+from kgbp.ingest import SharedIndex, read_bytes
+from kgbp.model import iris
+from kgbp.model.namespaces import HISTORY_GRAPH, ONTOLOGY_GRAPH, REPOSITORY_GRAPH, SB
+from kgbp.model.vocabulary import ontology_graph
+from kgbp.repository import save as repository
+from kgbp.repository.dump import dump, restore
 from kgbp.store.embedded import EmbeddedStore
-from kgbp.validate import Validator
-from kgbp.vocabulary import ontology_graph
+from kgbp.validation.engine import Validator
 
 runner = CliRunner()
 ARREARS = iris.blueprint_iri("arrears-reconnect", "as-is")

@@ -16,10 +16,10 @@ import pytest
 from fastapi import FastAPI
 from typer.testing import CliRunner
 
-from kgbp import repository
 from kgbp.auth import create_token, tokens_path
 from kgbp.cli import app as cli_app
 from kgbp.config import Settings
+from kgbp.repository import save as repository
 from kgbp.store.embedded import EmbeddedStore
 from kgbp.web.app import create_app
 

@@ -9,10 +9,10 @@ import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDFS, SH
 
-from kgbp.authoring import AuthoredBlueprint, read_path
-from kgbp.derive import derive
-from kgbp.repository import _channel_kinds
-from kgbp.validate import KGBPSH, ValidationReport, Validator, rules, shapes_graph
+from kgbp.ingest import AuthoredBlueprint, read_path
+from kgbp.model.derive import derive
+from kgbp.repository.save import _channel_kinds
+from kgbp.validation.engine import KGBPSH, ValidationReport, Validator, rules, shapes_graph
 
 from .conftest import ROOT
 

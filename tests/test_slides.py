@@ -23,13 +23,13 @@ from pptx.util import Inches, Pt
 from rdflib import URIRef
 from typer.testing import CliRunner
 
-from kgbp import repository
-from kgbp.authoring import SharedIndex
-from kgbp.blueprint_view import BlueprintView, build_view, load_view
 from kgbp.cli import app as cli_app
 from kgbp.config import Settings
 from kgbp.diagram import layout
 from kgbp.errors import BadInput, Conflict
+from kgbp.ingest import SharedIndex
+from kgbp.repository import save as repository
+from kgbp.repository.blueprint_view import BlueprintView, build_view, load_view
 from kgbp.resources import examples
 from kgbp.slides import deck, import_slide, store_draft
 from kgbp.slides.connectors import PRESETS, Fitted, Transform, fit, path_of

@@ -27,7 +27,7 @@ from typer.testing import CliRunner
 from kgbp.auth import create_token
 from kgbp.cli import app as cli_app
 from kgbp.config import Settings
-from kgbp.query import load_catalogue
+from kgbp.query.catalogue import load_catalogue
 from kgbp.store.embedded import EmbeddedStore
 from kgbp.store.sparql_text import values_clause
 from kgbp.web.app import create_app

@@ -15,16 +15,17 @@ from rdflib import Literal, URIRef
 from rdflib.compare import isomorphic
 from typer.testing import CliRunner
 
-from kgbp import iris, repository
-from kgbp.authoring import SharedIndex, read_bytes
-from kgbp.authoring import spreadsheet as spreadsheet_reader
 from kgbp.cli import app
 from kgbp.errors import BadInput, KgbpError
 from kgbp.export.document import blueprint_document
-from kgbp.export.spreadsheet import XLSX_MEDIA_TYPE, csv_bytes, workbook_bytes
-from kgbp.namespaces import REPOSITORY_GRAPH, SB
+from kgbp.ingest import SharedIndex, read_bytes
+from kgbp.model import iris
+from kgbp.model.namespaces import REPOSITORY_GRAPH, SB
+from kgbp.repository import save as repository
+from kgbp.spreadsheet import reader as spreadsheet_reader
+from kgbp.spreadsheet.writer import XLSX_MEDIA_TYPE, csv_bytes, workbook_bytes
 from kgbp.store.embedded import EmbeddedStore
-from kgbp.validate import Validator
+from kgbp.validation.engine import Validator
 
 runner = CliRunner()
 STEP_HEADERS = ["lane / 泳道", "id / 编号", "label (zh) / 名称（中文）", "label (en) / 名称（英文）", "position / 时间线位置",

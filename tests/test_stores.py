@@ -21,23 +21,25 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import RDFS, XSD
 from rdflib.query import Result
 
-from kgbp import iris, query, repository
-from kgbp.authoring import SharedIndex, read_many
-from kgbp.blueprint_view import BlueprintView, load_view
 from kgbp.config import Settings
 from kgbp.errors import NotConformant, QueryError, QueryTimeout, StoreUnavailable
+from kgbp.export.jsonld_context import inline_contexts
 from kgbp.export.rdf import FORMATS, export_blueprint
-from kgbp.jsonld_context import inline_contexts
-from kgbp.namespaces import HISTORY_GRAPH, ONTOLOGY_GRAPH, REPOSITORY_GRAPH, SB
+from kgbp.ingest import SharedIndex, read_many
+from kgbp.model import iris
+from kgbp.model.namespaces import HISTORY_GRAPH, ONTOLOGY_GRAPH, REPOSITORY_GRAPH, SB
+from kgbp.model.vocabulary import ontology_graph
+from kgbp.query import catalogue as query
+from kgbp.repository import save as repository
+from kgbp.repository.blueprint_view import BlueprintView, load_view
 from kgbp.resources import examples
-from kgbp.sparql_endpoint import apply_update
+from kgbp.sparql.endpoint import apply_update
 from kgbp.store import Store, open_store
 from kgbp.store.embedded import EmbeddedStore
 from kgbp.store.remote import ATOMIC_GRAPHS, STAGING, RemoteStore, bind, query_form
 from kgbp.store.sandbox import open_sparql_runner
 from kgbp.store.sparql_text import term
-from kgbp.validate import Validator
-from kgbp.vocabulary import ontology_graph
+from kgbp.validation.engine import Validator
 
 from .conftest import load_files, run_virtuoso_script
 from .test_core import BOSS_QUERY

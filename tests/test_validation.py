@@ -12,14 +12,14 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SH
 from rich.console import Console
 
-from kgbp import repository
-from kgbp.authoring import SharedIndex, read_bytes, read_path
+from kgbp.cli.terminal import print_report
 from kgbp.config import Settings
-from kgbp.derive import derive
+from kgbp.ingest import SharedIndex, read_bytes, read_path
+from kgbp.model.derive import derive
+from kgbp.repository import save as repository
 from kgbp.store.embedded import EmbeddedStore
-from kgbp.terminal import print_report
-from kgbp.validate import ValidationReport, Validator, report_graph, rules
-from kgbp.validation_service import validate_repository, validate_stored
+from kgbp.validation.engine import ValidationReport, Validator, report_graph, rules
+from kgbp.validation.service import validate_repository, validate_stored
 
 from .conftest import ROOT
 

@@ -10,10 +10,10 @@ import httpx
 import pytest
 from typer.testing import CliRunner
 
-from kgbp import repository
 from kgbp.auth import create_token
 from kgbp.cli import app
 from kgbp.config import Settings
+from kgbp.repository import save as repository
 from kgbp.resources import examples
 from kgbp.store.embedded import EmbeddedStore
 

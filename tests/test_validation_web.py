@@ -11,11 +11,11 @@ import pytest
 from rdflib import Graph
 from rdflib.namespace import RDF, SH
 
-from kgbp import repository
 from kgbp.config import Settings
+from kgbp.repository import save as repository
 from kgbp.resources import examples
 from kgbp.store.embedded import EmbeddedStore
-from kgbp.validate import rules
+from kgbp.validation.engine import rules
 
 from .conftest import load_files
 from .live_server import running_server

@@ -8,7 +8,7 @@ import httpx
 import pytest
 from rdflib import Graph, URIRef
 
-from kgbp.namespaces import SB
+from kgbp.model.namespaces import SB
 
 from .conftest import DATA
 

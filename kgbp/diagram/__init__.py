@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from rdflib import URIRef
 
-from ..blueprint_view import BlueprintView, load_view
+from ..repository.blueprint_view import BlueprintView, load_view
 from ..store import Store
 from .impact import impact, impact_highlight, resolve_system
 from .layout import Highlight, Layout, layout

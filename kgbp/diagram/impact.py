@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from rdflib import URIRef
 
-from ..authoring import SharedIndex
-from ..blueprint_view import BlueprintView
 from ..errors import Ambiguous, NotFound
-from ..repository import labels_of
+from ..ingest import SharedIndex
+from ..repository.blueprint_view import BlueprintView
+from ..repository.save import labels_of
 from ..store import Store
 from .layout import Highlight
 

@@ -18,7 +18,7 @@ from math import ceil
 
 from rdflib import URIRef
 
-from ..blueprint_view import BlueprintView, StepView
+from ..repository.blueprint_view import BlueprintView, StepView
 from . import text as fonts
 from .geometry import Path, Rect, TextLine, baseline
 from .routing import Port, Route, Router, Segment, X, Y, place_ports

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..blueprint_view import StepView
+from ..repository.blueprint_view import StepView
 
 if TYPE_CHECKING:
     from .layout import StepBox

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from rdflib import Literal, URIRef
 
 from ..i18n import pick
-from ..namespaces import SB, SKOS
-from ..vocabulary import vocabulary
+from ..model.namespaces import SB, SKOS
+from ..model.vocabulary import vocabulary
 
 
 @dataclass(frozen=True)

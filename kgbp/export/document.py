@@ -17,12 +17,12 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS
 from rdflib.term import Node
 
-from .. import iris
 from ..errors import NotFound
 from ..i18n import guess_lang
-from ..namespaces import REPOSITORY_GRAPH, SB, SCHEMA
+from ..model import iris
+from ..model.namespaces import REPOSITORY_GRAPH, SB, SCHEMA
+from ..model.vocabulary import vocabulary
 from ..store import Store
-from ..vocabulary import vocabulary
 
 LANES = ("customer", "frontstage", "backstage", "support")
 

@@ -12,9 +12,9 @@ import json
 
 from rdflib import Dataset, Graph, URIRef
 
-from ..jsonld_context import CONTEXT_IRI, context
-from ..namespaces import ONTOLOGY_GRAPH, PREFIXES, REPOSITORY_GRAPH, SB
+from ..model.namespaces import ONTOLOGY_GRAPH, PREFIXES, REPOSITORY_GRAPH, SB
 from ..store import Store
+from .jsonld_context import CONTEXT_IRI, context
 
 # format name -> (rdflib format, media type, keeps named graphs)
 FORMATS: dict[str, tuple[str, str, bool]] = {

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from rdflib import URIRef
 
-from .. import repository
 from ..errors import Conflict
+from ..repository import save as repository
 from ..store import Store
-from ..validate import Validator
+from ..validation.engine import Validator
 from .export import MEDIA_TYPE, blueprint_deck, deck, resolve_refs
 from .importer import Guess, SlideImport, import_slide
 

@@ -33,8 +33,6 @@ from pptx.text.text import TextFrame, _Paragraph
 from pptx.util import Emu
 from rdflib import URIRef
 
-from .. import iris, repository
-from ..blueprint_view import BlueprintView, load_view
 from ..diagram.geometry import Rect, TextLine
 from ..diagram.layout import (
     ARROW_COLOUR,
@@ -48,6 +46,9 @@ from ..diagram.layout import (
 )
 from ..diagram.text import FONT_FAMILY
 from ..errors import BadInput, NotFound
+from ..model import iris
+from ..repository import save as repository
+from ..repository.blueprint_view import BlueprintView, load_view
 from ..store import Store
 from . import alt_text
 from .connectors import fit

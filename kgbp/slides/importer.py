@@ -24,13 +24,13 @@ from typing import Any
 
 import yaml
 
-from .. import iris
-from ..authoring import AuthoredBlueprint, SharedIndex, read_bytes
-from ..blueprint_view import LANE_ORDER
 from ..errors import BadInput
 from ..i18n import guess_lang, pick
-from ..namespaces import SKOS
-from ..vocabulary import vocabulary
+from ..ingest import AuthoredBlueprint, SharedIndex, read_bytes
+from ..model import iris
+from ..model.namespaces import SKOS
+from ..model.vocabulary import vocabulary
+from ..repository.blueprint_view import LANE_ORDER
 from . import alt_text
 from .reading import EMU_PER_CM, Box, Drawn, DrawnSlide, open_deck, read_slide
 

@@ -12,10 +12,11 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from .. import __version__, repository
-from .. import query as named_queries
+from .. import __version__
 from ..config import Settings
 from ..errors import KgbpError
+from ..query import catalogue as named_queries
+from ..repository import save as repository
 from ..store import open_store
 from . import api_docs
 from .deps import lang_of, require_token_to_read

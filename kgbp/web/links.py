@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from ..iris import blueprint_id
-from ..namespaces import ID, SB
+from ..model.iris import blueprint_id
+from ..model.namespaces import ID, SB
 
 
 def link(iri: object) -> str:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from rdflib import URIRef
 
-from ..blueprint_view import BlueprintView
 from ..diagram import Highlight
+from ..repository.blueprint_view import BlueprintView
 from ..store import Store
-from ..validate import ValidationReport
+from ..validation.engine import ValidationReport
 from .messages import messages
 
 

@@ -8,10 +8,10 @@ from urllib.parse import urlencode
 
 from rdflib import URIRef
 
-from ..iris import blueprint_id
-from ..query import QueryResult
-from ..query_output import json_value
-from ..vocabulary import vocabulary
+from ..model.iris import blueprint_id
+from ..model.vocabulary import vocabulary
+from ..query.catalogue import QueryResult
+from ..query.output import json_value
 from .links import link, page_link
 from .messages import messages
 

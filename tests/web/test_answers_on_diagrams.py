@@ -13,9 +13,9 @@ import lxml.etree
 import lxml.html
 import pytest
 
-from kgbp import repository
 from kgbp.auth import create_token
 from kgbp.config import Settings
+from kgbp.repository import save as repository
 from kgbp.resources import examples
 from kgbp.store.embedded import EmbeddedStore
 from kgbp.web.routers.pages import paged

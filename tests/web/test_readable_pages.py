@@ -11,9 +11,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from kgbp import repository
 from kgbp.auth import create_token
 from kgbp.config import Settings
+from kgbp.repository import save as repository
 from kgbp.resources import examples
 from kgbp.store.embedded import EmbeddedStore
 

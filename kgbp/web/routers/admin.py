@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from ... import backup
+from ...repository import backup
 from ..deps import SettingsDep, StoreDep, WriterDep
 
 router = APIRouter(prefix="/api/admin", tags=["admin"])

@@ -13,13 +13,15 @@ from fastapi import APIRouter, Header, Request, UploadFile
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from ... import concurrency, iris, repository
-from ...authoring import SharedIndex, read_bytes
-from ...blueprint_view import load_view
 from ...errors import BadInput, PayloadTooLarge
 from ...export.rdf import FORMATS, export_blueprint
+from ...ingest import SharedIndex, read_bytes
+from ...model import iris
+from ...repository import concurrency
+from ...repository import save as repository
+from ...repository.blueprint_view import load_view
 from ...store import Store
-from ...validate import Validator
+from ...validation.engine import Validator
 from ..deps import LangDep, SettingsDep, StoreDep, WriterDep
 
 router = APIRouter(prefix="/api", tags=["blueprints"])

@@ -8,8 +8,8 @@ from urllib.parse import quote
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from ... import repository
 from ...diagram import blueprint_svg, svg_to_png
+from ...repository import save as repository
 from ..deps import LangDep, StoreDep
 
 router = APIRouter(tags=["diagrams"])

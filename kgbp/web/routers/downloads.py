@@ -7,11 +7,11 @@ from urllib.parse import quote
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from ... import repository
-from ...dump import dump
 from ...export.document import blueprint_document
 from ...export.rdf import FORMATS
-from ...export.spreadsheet import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, csv_bytes, workbook_bytes
+from ...repository import save as repository
+from ...repository.dump import dump
+from ...spreadsheet.writer import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, csv_bytes, workbook_bytes
 from ..deps import StoreDep
 
 router = APIRouter(tags=["downloads"])

@@ -12,10 +12,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from rdflib import URIRef
 
-from ... import iris
 from ...errors import NotFound
 from ...export.rdf import FORMATS, describe
-from ...namespaces import ID
+from ...model import iris
+from ...model.namespaces import ID
 from ..deps import LangDep, StoreDep
 from ..links import link
 

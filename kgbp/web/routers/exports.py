@@ -8,7 +8,8 @@ from urllib.parse import quote
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from ...export import archi_csv, archimate
+from ...archimate import archi_csv
+from ...archimate import exchange as archimate
 from ..deps import LangDep, StoreDep
 
 router = APIRouter(prefix="/export", tags=["exports"])

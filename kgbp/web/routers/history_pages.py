@@ -11,11 +11,11 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse
 
-from ... import history
 from ...auth import check, load_tokens
 from ...errors import KgbpError, NotConformant
 from ...i18n import say
-from ...validate import Validator
+from ...repository import history
+from ...validation.engine import Validator
 from ..deps import LangDep, SettingsDep, StoreDep, Unauthorized
 from .pages import inline_svg, paged, render
 

@@ -6,9 +6,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from ... import diff, history, repository
 from ...errors import BadInput
-from ...validate import Validator
+from ...lifecycle import diff
+from ...repository import history
+from ...repository import save as repository
+from ...validation.engine import Validator
 from ..deps import LangDep, StoreDep, WriterDep
 
 router = APIRouter(prefix="/api", tags=["lifecycle"])

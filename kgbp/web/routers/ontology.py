@@ -13,8 +13,8 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 
 from ...errors import NotAcceptable, NotFound
-from ...jsonld_context import context_text
-from ...ontology_docs import HTML_MEDIA_TYPE, RDF_FORMATS, ontology_html, ontology_rdf
+from ...export.jsonld_context import context_text
+from ...export.ontology_docs import HTML_MEDIA_TYPE, RDF_FORMATS, ontology_html, ontology_rdf
 from ..deps import LangDep
 from ..negotiate import best_match
 

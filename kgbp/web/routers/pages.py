@@ -11,15 +11,15 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 from rdflib import URIRef
 
-from ... import repository
 from ...auth import check, load_tokens
-from ...authoring import SharedIndex, read_bytes
-from ...blueprint_view import LANE_ORDER, load_view
 from ...errors import KgbpError, NotConformant
 from ...i18n import say
-from ...validate import Validator
-from ...validation_service import validate_stored
-from ...vocabulary import vocabulary
+from ...ingest import SharedIndex, read_bytes
+from ...model.vocabulary import vocabulary
+from ...repository import save as repository
+from ...repository.blueprint_view import LANE_ORDER, load_view
+from ...validation.engine import Validator
+from ...validation.service import validate_stored
 from ..deps import LangDep, SettingsDep, StoreDep
 from ..links import link
 from ..messages import messages
@@ -51,7 +51,7 @@ def render(request: Request, name: str, lang: str, status_code: int = 200, **con
 @router.get("/", response_class=HTMLResponse, response_model=None)
 def home(request: Request, store: StoreDep, lang: LangDep, q: str = "",
          page: Annotated[int, Query(ge=1)] = 1) -> HTMLResponse | RedirectResponse:
-    from ...search import search
+    from ...repository.search import search
 
     if not q.strip():
         rows = repository.list_blueprints(store, lang)
@@ -98,7 +98,7 @@ def paged(items: list[Any], number: int, size: int = PAGE_SIZE) -> Page:
 def blueprint_page(request: Request, service: str, version: str, store: StoreDep, lang: LangDep,
                    highlight_system: str = "", highlight: Annotated[list[str] | None, Query()] = None) -> HTMLResponse:
     from ...diagram import draw_svg
-    from ...entities import list_entities
+    from ...repository.entities import list_entities
     from ..marking import marked
 
     iri = repository.resolve_blueprint(store, f"{service}/{version}")
@@ -118,7 +118,7 @@ def blueprint_page(request: Request, service: str, version: str, store: StoreDep
     others = [n for n in (view.refines, view.revision_of) if n is not None]
     labels = repository.labels_of(store, others, lang)
     if view.refines is not None:
-        from ...iris import blueprint_id
+        from ...model.iris import blueprint_id
 
         parent = URIRef(str(view.refines).rsplit("/step/", 1)[0])
         title = repository.labels_of(store, [parent], lang).get(parent) or blueprint_id(str(parent))
@@ -171,8 +171,8 @@ def sparql_editor(request: Request, lang: LangDep) -> HTMLResponse:
 def diff_page(request: Request, store: StoreDep, lang: LangDep,
               before: Annotated[str, Query(alias="from")] = "", after: Annotated[str, Query(alias="to")] = "",
               service: str = "") -> HTMLResponse:
-    from ... import diff
-    from ...diagram.diff_view import diff_svg
+    from ...lifecycle import diff
+    from ...lifecycle.diff_view import diff_svg
 
     if service and not (before and after):
         a, b = diff.default_pair(store, service)
@@ -187,7 +187,7 @@ def diff_page(request: Request, store: StoreDep, lang: LangDep,
 
 @router.get("/questions", response_class=HTMLResponse)
 def questions(request: Request, lang: LangDep) -> HTMLResponse:
-    from ...query import load_catalogue
+    from ...query.catalogue import load_catalogue
 
     return render(request, "questions.html", lang, catalogue=sorted(load_catalogue().values(), key=lambda q: q.name))
 
@@ -196,8 +196,8 @@ def questions(request: Request, lang: LangDep) -> HTMLResponse:
 def question(request: Request, name: str, store: StoreDep, lang: LangDep) -> HTMLResponse:
     from urllib.parse import urlencode
 
-    from ...entities import list_entities
-    from ...query import get, load_catalogue, run
+    from ...query.catalogue import get, load_catalogue, run
+    from ...repository.entities import list_entities
     from ..table import result_table
 
     q = get(name)
@@ -220,8 +220,8 @@ def question(request: Request, name: str, store: StoreDep, lang: LangDep) -> HTM
 
 def entity_page(request: Request, store: StoreDep, lang: str, node: URIRef, kind: str) -> HTMLResponse:
     """A department or a system: what it is responsible for or underlies, across services."""
-    from ...entities import entity_label
-    from ...query import run
+    from ...query.catalogue import run
+    from ...repository.entities import entity_label
     from ..table import result_table
 
     t = messages(lang)

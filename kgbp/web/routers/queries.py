@@ -14,10 +14,10 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from ... import query
 from ...errors import NotAcceptable
-from ...query import NamedQuery, Param
-from ...query_output import catalogue_entry, result_csv, result_json
+from ...query import catalogue as query
+from ...query.catalogue import NamedQuery, Param
+from ...query.output import catalogue_entry, result_csv, result_json
 from ..deps import LangDep, StoreDep
 from ..negotiate import best_match
 

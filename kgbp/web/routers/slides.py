@@ -8,8 +8,8 @@ from urllib.parse import quote
 from fastapi import APIRouter, Query, UploadFile
 from fastapi.responses import Response
 
-from ...authoring import SharedIndex
 from ...errors import PayloadTooLarge
+from ...ingest import SharedIndex
 from ...slides import MEDIA_TYPE, blueprint_deck, import_slide, store_draft
 from ..deps import LangDep, SettingsDep, StoreDep, WriterDep
 from .blueprints import safe_name

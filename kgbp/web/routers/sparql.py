@@ -21,11 +21,11 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF
 from starlette.concurrency import run_in_threadpool
 
-from ... import sparql_endpoint as endpoint
 from ...errors import BadInput, NotAcceptable, NotFound, PayloadTooLarge
-from ...query import is_iri
+from ...query.catalogue import is_iri
+from ...sparql import endpoint as endpoint
 from ...store.protocol import SparqlRunner
-from ...validate import Validator
+from ...validation.engine import Validator
 from ..deps import get_lang, get_settings, get_store, require_writer
 
 router = APIRouter(tags=["sparql"])

@@ -9,11 +9,11 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from ... import repository
 from ...errors import BadInput
+from ...repository import save as repository
 from ...store import Store
-from ...validate import ValidationReport, Validator, report_graph, rules
-from ...validation_service import validate_stored
+from ...validation.engine import ValidationReport, Validator, report_graph, rules
+from ...validation.service import validate_stored
 from ..deps import LangDep, StoreDep
 from .pages import render
 

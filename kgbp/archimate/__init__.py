@@ -1,0 +1,1 @@
+"""ArchiMate: the exchange-format reader and writer, its model and Archi CSV."""

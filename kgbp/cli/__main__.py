@@ -1,0 +1,5 @@
+"""`python -m kgbp.cli`: the `kgbp` command."""
+
+from .main import app
+
+app()

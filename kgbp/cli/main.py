@@ -1,0 +1,73 @@
+"""Command line: each command calls one library function and presents its result.
+
+Exit codes: 0 ok, 1 not conformant, 2 bad input (documented in docs/cli.md).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.text import Text
+
+from ..config import Settings
+from ..errors import EXIT_NOT_CONFORMANT, KgbpError, NotConformant
+from ..repository import save as repository
+
+app = typer.Typer(help="kgbp: a knowledge-graph repository of service blueprints.", no_args_is_help=True,
+                  add_completion=False, pretty_exceptions_enable=False)
+out = Console()
+err = Console(stderr=True)
+F = TypeVar("F", bound=Callable[..., Any])
+
+StoreOpt = Annotated[str | None, typer.Option("--store", help="Store folder or SPARQL endpoint URL (env KGBP_STORE; default ./kgbp-data).")]
+LangOpt = Annotated[str, typer.Option("--lang", help="Language of labels and messages: en or zh.")]
+IfVersionOpt = Annotated[str | None, typer.Option(
+    "--if-version", help="Write only if the blueprint's stored version is this one (`kgbp show` prints it); "
+    "otherwise say who changed it since.")]
+
+
+def handle_errors(func: F) -> F:
+    """KgbpError -> message on stderr and its exit code; never a traceback for bad input."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except NotConformant as exc:
+            from .terminal import print_report
+
+            err.print(f"[red]rejected:[/red] {exc.message}")
+            if exc.report is not None:
+                print_report(err, exc.report, kwargs.get("lang", "en"))
+            raise typer.Exit(EXIT_NOT_CONFORMANT) from None
+        except KgbpError as exc:
+            print_error(exc)
+            raise typer.Exit(exc.exit_code) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def print_error(exc: KgbpError) -> None:
+    err.print(Text("error: ", style="bold red") + Text(str(exc)), highlight=False, soft_wrap=True)
+
+
+def settings_for(store: str | None) -> Settings:
+    return Settings.from_env(store=store)
+
+
+@contextmanager
+def open_store(store: str | None) -> Iterator[Any]:
+    """The store for one command, always closed (the embedded store holds a lock while open)."""
+    from ..store import open_store as _open
+
+    s = _open(settings_for(store))
+    try:
+        repository.ensure_initialised(s)
+        yield s
+    finally:
+        s.close()

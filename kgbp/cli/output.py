@@ -1,0 +1,63 @@
+"""Writing command output: files, standard output, imported documents."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from rich.text import Text
+
+from ..repository import save as repository
+from .main import err, open_store
+
+
+def _write_file(path: Path, data: bytes) -> None:
+    from ..errors import BadInput
+
+    try:
+        path.write_bytes(data)
+    except OSError as exc:
+        raise BadInput(f"cannot write the file: {exc.strerror}", where=str(path),
+                       hint="check that its folder exists and is writable") from None
+
+
+def _write_import(imported: Any, output: Path | None) -> None:
+    steps = sum(len(v) for v in imported.document["steps"].values()) + len(imported.document.get("evidence", []))
+    err.print(f"read slide {imported.slide} of {imported.source}: {imported.id}, {steps} step(s); "
+              f"{len(imported.guesses)} guess(es)", highlight=False)
+    for guess in imported.guesses:
+        err.print(Text("  guessed: ", style="yellow") + Text(str(guess)), highlight=False, soft_wrap=True)
+    if output:
+        _write_file(output, imported.yaml_text.encode("utf-8"))
+        err.print(f"wrote {output}", highlight=False)
+    else:
+        sys.stdout.write(imported.yaml_text)
+
+
+# -- spreadsheets, whole-repository dumps (docs/spreadsheets.md, docs/exports.md) ---------
+
+SPREADSHEET_FORMATS = ("xlsx", "csv")
+
+
+def _write(data: bytes, output: Path | None) -> None:
+    if output:
+        output.write_bytes(data)
+    else:
+        sys.stdout.buffer.write(data)
+
+
+def _export_spreadsheet(fmt: str, blueprint: str | None, output: Path | None, store: str | None) -> None:
+    from ..errors import BadInput
+    from ..export.document import blueprint_document
+    from ..spreadsheet.writer import csv_bytes, workbook_bytes
+
+    if blueprint is None:
+        raise BadInput(f"format {fmt!r} exports one blueprint: name it", where="BLUEPRINT",
+                       hint="give service/version (see `kgbp list`); `kgbp template` writes an empty template")
+    if fmt == "xlsx" and output is None and sys.stdout.isatty():
+        raise BadInput("an XLSX workbook is binary: not written to the terminal", where="--output",
+                       hint="name a file with -o FILE.xlsx")
+    with open_store(store) as s:
+        doc = blueprint_document(s, repository.resolve_blueprint(s, blueprint))
+    _write(workbook_bytes(doc) if fmt == "xlsx" else csv_bytes(doc), output)

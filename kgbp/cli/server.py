@@ -1,0 +1,58 @@
+"""`kgbp serve`: the web server, optionally with the examples loaded."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from ..config import Settings
+from ..repository import save as repository
+from .main import StoreOpt, app, handle_errors, out
+
+
+@app.command()
+@handle_errors
+def serve(
+    store: StoreOpt = None,
+    host: Annotated[str | None, typer.Option(help="Address to bind (default 127.0.0.1).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default 8000).")] = None,
+    examples: Annotated[bool, typer.Option("--examples", help="First store the shipped examples not stored yet.")] = False,
+) -> None:
+    """Run the web server (UI, JSON API, SPARQL endpoint)."""
+    import uvicorn
+
+    from ..web.app import create_app
+
+    settings = Settings.from_env(store=store, host=host, port=port)
+    if examples:
+        load_examples(settings)
+    out.print(f"kgbp serving {settings.store} on http://{settings.host}:{settings.port}/")
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+
+
+def load_examples(settings: Settings) -> None:
+    """Store the shipped examples that are not stored yet (used by `make serve`).
+
+    A stored blueprint is never replaced: a user may have edited it, and saving the shipped copy again
+    would overwrite the edit and add a history entry on every start.
+    """
+    from ..ingest import SharedIndex, read_many
+    from ..resources import examples as example_files
+    from ..store import open_store as _open
+    from ..validation.engine import Validator
+
+    s = _open(settings)
+    repository.ensure_initialised(s)
+    try:
+        blueprints, problems = read_many(example_files(), SharedIndex.from_store(s))
+        if problems:
+            raise problems[0]
+        stored = {b.iri for b in repository.list_blueprints(s)}
+        absent = [b for b in blueprints if b.iri not in stored]
+        if absent:
+            repository.save(s, absent, validator=Validator(), agent="examples")
+    finally:
+        s.close()
+
+

@@ -1,0 +1,69 @@
+"""PowerPoint: slides of a blueprint, and a slide read back as a blueprint."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..i18n import normalise_lang
+from .main import LangOpt, StoreOpt, app, err, handle_errors, open_store, out
+from .output import _write_file, _write_import
+
+
+@app.command()
+@handle_errors
+def slides(
+    blueprints: Annotated[list[str], typer.Argument(help="service/version, or a service id for all its versions.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="The .pptx file to write.")],
+    store: StoreOpt = None,
+    lang: LangOpt = "en",
+) -> None:
+    """Export blueprints as editable PowerPoint slides, one slide per version."""
+    from ..errors import BadInput
+    from ..slides import blueprint_deck
+
+    if output.suffix.lower() != ".pptx":
+        raise BadInput(f"cannot write slides to {output.name!r}", where=str(output), hint="name the output file *.pptx")
+    with open_store(store) as s:
+        data = blueprint_deck(s, blueprints, normalise_lang(lang))
+    _write_file(output, data)
+    out.print(f"wrote {output}")
+
+
+@app.command("import-slide")
+@handle_errors
+def import_slide(
+    deck: Annotated[Path, typer.Argument(help="A PowerPoint file (.pptx).")],
+    slide: Annotated[int, typer.Option("--slide", help="The slide to read (1 = the first).")] = 1,
+    output: Annotated[Path | None, typer.Option(
+        "-o", "--output", help="Write the draft's YAML here (default: standard output).")] = None,
+    store: Annotated[str | None, typer.Option(
+        "--store", help="Store the draft in this store (folder or SPARQL endpoint URL).")] = None,
+    save: Annotated[bool, typer.Option("--save", help="Store the draft in the default store (env KGBP_STORE).")] = False,
+    service: Annotated[str | None, typer.Option("--service", help="Service id (default: from the slide).")] = None,
+    version: Annotated[str | None, typer.Option("--version", help="Version id (default: from the slide, or as-is).")] = None,
+    lang: LangOpt = "en",
+) -> None:
+    """Read a blueprint drawn on a slide into a draft (YAML); --store/--save also stores it."""
+    from ..errors import BadInput
+    from ..ingest import MAX_FILE_BYTES, SharedIndex
+    from ..slides import import_slide as read_slide
+    from ..slides import store_draft
+
+    if not deck.is_file():
+        raise BadInput("no such file", where=str(deck), hint="check the path")
+    if deck.stat().st_size > MAX_FILE_BYTES:
+        raise BadInput(f"file larger than {MAX_FILE_BYTES} bytes", where=str(deck), hint="keep only the blueprint's slide")
+    data = deck.read_bytes()
+    if not (store or save):
+        imported = read_slide(data, str(deck), slide, None, service, version)
+        _write_import(imported, output)
+        return
+    with open_store(store) as s:
+        imported = read_slide(data, str(deck), slide, SharedIndex.from_store(s), service, version)
+        _write_import(imported, output)
+        result = store_draft(s, imported, agent="cli", lang=normalise_lang(lang))
+    for saved in result.saved:
+        err.print(f"stored {saved.id} (draft): {saved.triples} triples, {saved.warnings} warning(s)", highlight=False)

@@ -1,0 +1,66 @@
+"""`kgbp token`: write tokens."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from .main import StoreOpt, app, err, handle_errors, out, settings_for
+
+token_app = typer.Typer(help="Write tokens: create, list, rotate, revoke (stored hashed).", no_args_is_help=True)
+app.add_typer(token_app, name="token")
+
+
+@token_app.command("create")
+@handle_errors
+def token_create(name: Annotated[str, typer.Argument(help="Who holds it (shown in the history as the author of writes).")],
+                 store: StoreOpt = None) -> None:
+    """Create a token and print it once (only its hash is kept)."""
+    from ..auth import check_name, create_token, token_names
+    from ..errors import Conflict
+
+    settings = settings_for(store)
+    if check_name(name) in token_names(settings):
+        raise Conflict(f"a token named {name!r} exists already", where=name,
+                       hint=f"`kgbp token rotate {name}` replaces it; or choose another name")
+    _print_token(name, create_token(settings, name))
+
+
+@token_app.command("list")
+@handle_errors
+def token_list(store: StoreOpt = None) -> None:
+    """List the names of the tokens (the tokens themselves are not kept)."""
+    from ..auth import token_names, tokens_path
+
+    settings = settings_for(store)
+    names = token_names(settings)
+    for name in names:
+        out.print(name, highlight=False)
+    err.print(f"{len(names)} token(s) in {tokens_path(settings)}", highlight=False)
+
+
+@token_app.command("rotate")
+@handle_errors
+def token_rotate(name: str, store: StoreOpt = None) -> None:
+    """Replace a token: the old one stops working at once; the new one is printed once."""
+    from ..auth import rotate_token
+
+    _print_token(name, rotate_token(settings_for(store), name))
+
+
+@token_app.command("revoke")
+@handle_errors
+def token_revoke(name: str, store: StoreOpt = None) -> None:
+    """Revoke a token: writes with it are refused from the next request on."""
+    from ..auth import revoke_token
+    from ..errors import NotFound
+
+    if not revoke_token(settings_for(store), name):
+        raise NotFound(f"no token named {name!r}", where=name, hint="`kgbp token list` shows the names")
+    out.print(f"revoked {name}")
+
+
+def _print_token(name: str, token: str) -> None:
+    err.print(f"token for {name!r} (shown once; keep it secret):", highlight=False)
+    out.print(token, highlight=False, soft_wrap=True)

@@ -1,0 +1,72 @@
+"""Readers: authoring files (YAML, spreadsheets, RDF) -> AuthoredBlueprint, ready for the one write path."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from ..errors import BadInput, KgbpError
+from ..i18n import say
+from .model import AuthoredBlueprint
+from .rdf_reader import FORMATS as RDF_FORMATS
+from .rdf_reader import read_rdf
+from .shared import SharedIndex
+from .yaml_reader import read_yaml
+
+YAML_SUFFIXES = (".yaml", ".yml")
+SPREADSHEET_SUFFIXES = (".xlsx", ".csv")
+MAX_FILE_BYTES = 50_000_000
+
+
+def supported_suffixes() -> tuple[str, ...]:
+    return (*YAML_SUFFIXES, *SPREADSHEET_SUFFIXES, *RDF_FORMATS)
+
+
+def read_bytes(data: bytes, source: str, index: SharedIndex | None = None) -> list[AuthoredBlueprint]:
+    """Read one file's content; `source` names it in errors and picks the format by suffix."""
+    suffix = Path(source).suffix.lower()
+    if suffix in YAML_SUFFIXES:
+        return [read_yaml(data, source, index)]
+    if suffix in SPREADSHEET_SUFFIXES:
+        from ..spreadsheet.reader import read_csv, read_xlsx
+
+        return [(read_xlsx if suffix == ".xlsx" else read_csv)(data, source, index)]
+    if suffix in RDF_FORMATS:
+        if not data.strip():
+            raise BadInput(say("file_empty"), where=source, hint=say("file_empty_hint"))
+        return read_rdf(data, source, suffix)
+    raise BadInput(say("unknown_file_type", suffix=repr(suffix or "(none)")), where=source,
+                   hint=say("use_one_of", values=", ".join(supported_suffixes())))
+
+
+def read_path(path: Path, index: SharedIndex | None = None) -> list[AuthoredBlueprint]:
+    source = str(path)
+    if not path.is_file():
+        raise BadInput(say("no_such_file"), where=source, hint=say("no_such_file_hint"))
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise BadInput(say("file_too_large", limit=MAX_FILE_BYTES), where=source, hint=say("file_too_large_hint"))
+    return read_bytes(path.read_bytes(), source, index)
+
+
+def read_many(paths: list[Path], index: SharedIndex | None = None,
+              on_file: Callable[[Path], None] | None = None) -> tuple[list[AuthoredBlueprint], list[KgbpError]]:
+    """Read many files; each file sees the shared entities declared by the files before it.
+
+    Returns the blueprints and, separately, every file's error (so all are reported at once).
+    """
+    index = index or SharedIndex()
+    blueprints: list[AuthoredBlueprint] = []
+    problems: list[KgbpError] = []
+    for path in paths:
+        try:
+            for bp in read_path(path, index):
+                blueprints.append(bp)
+                index.merge(SharedIndex.from_graph(bp.shared))
+        except KgbpError as exc:
+            problems.append(exc)
+        if on_file:
+            on_file(path)
+    return blueprints, problems
+
+
+__all__ = ["AuthoredBlueprint", "SharedIndex", "read_bytes", "read_many", "read_path", "supported_suffixes"]

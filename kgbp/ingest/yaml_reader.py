@@ -1,0 +1,476 @@
+"""The YAML authoring format (docs/authoring.md, blueprint.schema.json) -> RDF.
+
+Reading happens in three passes, each reporting every problem it finds with its place:
+structure (JSON Schema), references (local ids, shared departments and systems,
+concepts), then the supports arrows (no cycles).
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cache
+from typing import Any
+
+import fastjsonschema
+from jsonschema import Draft202012Validator
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
+
+from ..errors import BadInput, Problem
+from ..i18n import guess_lang, say
+from ..model import iris
+from ..model.namespaces import SB, SCHEMA
+from ..model.vocabulary import Scheme, vocabulary
+from . import located_yaml
+from .located_yaml import LocatedDict, LocatedList, Place
+from .model import AuthoredBlueprint
+from .shared import SharedIndex
+
+LANE_KEYS = ("customer", "frontstage", "backstage", "support")
+SCHEMA_FILE = "blueprint.schema.json"
+
+
+@cache
+def _schema() -> dict[str, Any]:
+    from importlib.resources import files
+
+    return json.loads(files("kgbp.ingest").joinpath(SCHEMA_FILE).read_text("utf-8"))  # type: ignore[no-any-return]
+
+
+@cache
+def _validator() -> Draft202012Validator:
+    return Draft202012Validator(_schema())
+
+
+@cache
+def _quick_check() -> Any:
+    """The schema compiled to Python by fastjsonschema: ~20x faster than jsonschema on a
+    good file (1 ms, not 17). It says only yes or no; jsonschema explains a no. The schema
+    keeps to draft-07 keywords, which fastjsonschema reads the same way."""
+    schema = {**_schema(), "$schema": "http://json-schema.org/draft-07/schema#"}
+    return fastjsonschema.compile(schema, use_default=False)
+
+
+def decode(data: bytes, source: str) -> str:
+    """UTF-8 (with or without BOM) or a clear error at the first bad byte."""
+    if not data.strip():
+        raise BadInput(say("file_empty"), where=source, hint=say("file_empty_hint"))
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise BadInput(say("not_utf8", byte=f"0x{data[exc.start]:02x}"),
+                       where=f"{source}:{line}:{col}",
+                       hint=say("not_utf8_hint")) from None
+
+
+@dataclass
+class _Reader:
+    doc: LocatedDict
+    source: str
+    index: SharedIndex
+    problems: list[Problem] = field(default_factory=list)
+    graph: Graph = field(default_factory=Graph)
+    shared: Graph = field(default_factory=Graph)
+    local: dict[str, tuple[str, URIRef, Place]] = field(default_factory=dict)  # id -> (kind, iri, at)
+
+    def where(self, at: Place) -> str:
+        return located_yaml.where(self.source, at)
+
+    def problem(self, at: Place, message: str, hint: str = "") -> None:
+        self.problems.append(Problem(message, self.where(at), hint))
+
+    # -- values ----------------------------------------------------------------
+    @staticmethod
+    def texts(value: Any) -> list[Literal]:
+        if value is None:
+            return []
+        if isinstance(value, str):
+            return [Literal(value.strip(), lang=guess_lang(value))]
+        return [Literal(str(text).strip(), lang=str(lang).lower()) for lang, text in value.items()]
+
+    @staticmethod
+    def refs(value: Any) -> list[tuple[str, int | None]]:
+        if value is None:
+            return []
+        if isinstance(value, list):
+            return [(str(v), i) for i, v in enumerate(value)]
+        return [(str(value), None)]
+
+    def ref_at(self, obj: LocatedDict, key: str, index: int | None) -> Place:
+        at = obj.key_at.get(key, obj.at)
+        value = obj.get(key)
+        if index is not None and isinstance(value, LocatedList):
+            at = value.item_at[index]
+        return at
+
+    def concept(self, scheme_name: str, text: str, at: Place, what: str) -> URIRef | None:
+        scheme: Scheme = vocabulary().scheme(scheme_name)
+        found = scheme.lookup(text)
+        if found is None:
+            self.problem(at, say("unknown_value", what=what, value=repr(text)), say("use_one_of", values=", ".join(scheme.names())))
+        return found
+
+    # -- shared entities -------------------------------------------------------
+    def declare_shared(self, kind: str, entries: Iterable[LocatedDict]) -> None:
+        cls = {"department": SB.Department, "system": SB.System}[kind]
+        mint = {"department": iris.department_iri, "system": iris.system_iri}[kind]
+        pending_parts = []
+        declared = SharedIndex()
+        for entry in entries:
+            ident = str(entry["id"])
+            labels = self.texts(entry.get("label"))
+            known = self.index.find(kind, ident)
+            if not known:  # a new id may still name a known entity by its label
+                for lab in labels:
+                    known |= self.index.find(kind, str(lab))
+            iri = sorted(known)[0] if len(known) == 1 else mint(ident)
+            if declared.find(kind, ident):
+                self.problem(entry.at, say("duplicate_kind_id", kind=kind, id=repr(ident)), say("declare_once"))
+            declared.add(kind, iri, ident, [(str(lab), lab.language or "") for lab in labels])
+            self.shared.add((iri, RDF.type, cls))
+            if not known:
+                self.shared.add((iri, DCTERMS.identifier, Literal(ident)))
+            for lab in labels:
+                if not self.index.is_labelled(iri, lab.language or ""):
+                    self.shared.add((iri, RDFS.label, lab))
+            if entry.get("part_of") is not None:
+                pending_parts.append((iri, entry))
+        # declarations in this file take precedence over the repository's
+        for key, found in declared.keys[kind].items():
+            self.index.keys[kind][key] = found
+        for iri, entry in pending_parts:
+            parent = self.shared_ref(kind, str(entry["part_of"]), self.ref_at(entry, "part_of", None))
+            if parent is not None:
+                self.shared.add((iri, SB.partOf, parent))
+
+    def shared_ref(self, kind: str, text: str, at: Place) -> URIRef | None:
+        found = self.index.find(kind, text)
+        if len(found) == 1:
+            return next(iter(found))
+        section = {"department": "departments", "system": "systems"}[kind]
+        if not found:
+            known = sorted(k for k in self.index.keys[kind])
+            close = difflib.get_close_matches(text.casefold(), known, n=3)
+            hint = f"declare it under `{section}:` (in a spreadsheet: the {section.title()} sheet) with an id and a label"
+            if close:
+                hint += f", or did you mean {', '.join(repr(c) for c in close)}?"
+            self.problem(at, f"unknown {kind} {text!r}", hint)
+        else:
+            self.problem(at, f"{kind} {text!r} is ambiguous: {', '.join(sorted(found))}",
+                         "name it by its id instead of its label")
+        return None
+
+    # -- local ids -------------------------------------------------------------
+    def declare_local(self, kind: str, entry: LocatedDict, service: str, version: str) -> URIRef:
+        ident = str(entry["id"])
+        iri = iris.local_iri(service, version, kind, ident)
+        if ident in self.local:
+            first_kind, _, first_at = self.local[ident]
+            self.problem(entry.at, f"duplicate id {ident!r} (a {first_kind} {located_yaml.short(first_at)} has it)",
+                         "give every step, touchpoint, evidence and standard its own id")
+        else:
+            self.local[ident] = (kind, iri, entry.at)
+        return iri
+
+    def local_ref(self, text: str, at: Place, kinds: tuple[str, ...]) -> URIRef | None:
+        entry = self.local.get(text)
+        if entry is not None and entry[0] in kinds:
+            return entry[1]
+        candidates = [k for k, v in self.local.items() if v[0] in kinds]
+        close = difflib.get_close_matches(text, candidates, n=3)
+        what = " or ".join(kinds)
+        hint = f"use the id of a {what} defined in this file"
+        if close:
+            hint += f"; did you mean {', '.join(repr(c) for c in close)}?"
+        self.problem(at, f"unknown {what} id {text!r}", hint)
+        return None
+
+
+def _schema_problems(doc: Any, source: str) -> list[Problem]:
+    try:
+        _quick_check()(doc)
+        return []
+    except fastjsonschema.JsonSchemaException:
+        pass  # find and explain every problem (a format fastjsonschema checks may yet pass)
+    problems = []
+    for error in sorted(_validator().iter_errors(doc), key=lambda e: list(map(str, e.absolute_path))):
+        path = list(error.absolute_path)
+        where = located_yaml.where(source, located_yaml.position(doc, path))
+        dotted = ".".join(str(p) for p in path) or "(top level)"
+        hint = ""
+        message = f"{dotted}: {error.message}"
+        extra = sorted(set(error.instance) - set(error.schema.get("properties", {}))) \
+            if error.validator == "additionalProperties" and isinstance(error.instance, dict) else []
+        if extra and isinstance(error.instance, LocatedDict) and extra[0] in error.instance.key_pos:
+            # point at the unexpected key itself
+            where = located_yaml.where(source, error.instance.key_pos[extra[0]])
+        if error.validator == "additionalProperties" and path == ["steps"]:
+            message = say("unknown_lane", lanes=", ".join(map(repr, extra)))
+            hint = say("unknown_lane_hint")
+        elif error.validator == "additionalProperties":
+            allowed = sorted(error.schema.get("properties", {}))
+            hint = say("allowed_keys", keys=", ".join(allowed))
+        elif error.validator == "enum":
+            hint = say("use_one_of", values=", ".join(map(str, error.validator_value)))
+        elif error.validator == "pattern" and path and path[-1] in ("id",):
+            hint = say("id_pattern_hint")
+        elif error.validator == "required":
+            hint = say("missing_key_hint")
+        elif error.validator == "type":
+            wanted = {"integer": "a whole number", "number": "a number", "string": "text", "boolean": "true or false",
+                      "array": "a list", "object": "a mapping"}
+            expected = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+            hint = "write " + " or ".join(wanted.get(str(t), str(t)) for t in expected) + " here"
+        problems.append(Problem(message, where, hint))
+    return problems
+
+
+def _normalise_lanes(doc: LocatedDict) -> None:
+    """Accept lane names in Chinese or by label ('前台服务', 'Frontstage') as lane keys."""
+    steps = doc.get("steps")
+    if not isinstance(steps, LocatedDict):
+        return
+    lanes = vocabulary().scheme("lane")
+    renamed = LocatedDict()
+    renamed.at = steps.at
+    for key, value in steps.items():
+        concept = lanes.lookup(str(key))
+        new_key = lanes.notation[concept] if concept is not None else key
+        if new_key in renamed:
+            new_key = key  # both spellings given: let the schema report the unknown one
+        renamed[new_key] = value
+        renamed.key_at[new_key] = steps.key_at[key]
+        renamed.key_pos[new_key] = steps.key_pos[key]
+    doc["steps"] = renamed
+
+
+def read_yaml(data: bytes, source: str, index: SharedIndex | None = None) -> AuthoredBlueprint:
+    text = decode(data, source)
+    doc = located_yaml.load(text, source)
+    if not isinstance(doc, LocatedDict):
+        raise BadInput(say("yaml_not_mapping"), where=f"{source}:1:1", hint=say("yaml_not_mapping_hint"))
+    return read_document(doc, source, index)
+
+
+def read_document(doc: LocatedDict, source: str, index: SharedIndex | None = None) -> AuthoredBlueprint:
+    """A located document (from YAML or a spreadsheet) -> blueprint: schema, references, cycles."""
+    _normalise_lanes(doc)
+    problems = _schema_problems(doc, source)
+    if problems:
+        raise BadInput(say("structure_problems", n=len(problems), source=source), where=problems[0].where,
+                       hint=problems[0].hint, problems=problems)
+    reader = _Reader(doc, source, index.overlay() if index else SharedIndex())
+    result = _build(reader)
+    if reader.problems:
+        raise BadInput(say("file_problems", n=len(reader.problems), source=source), where=reader.problems[0].where,
+                       hint=reader.problems[0].hint, problems=reader.problems)
+    return result
+
+
+def _build(r: _Reader) -> AuthoredBlueprint:
+    doc, g = r.doc, r.graph
+    vocab = vocabulary()
+    service = str(doc["service"]["id"])
+    version = str(doc.get("version", "as-is"))
+    status_text = str(doc.get("status", "as-is"))
+    bp = iris.blueprint_iri(service, version)
+    svc = iris.service_iri(service)
+
+    # service (shared) and blueprint
+    svc_labels = r.texts(doc["service"]["label"])
+    known_service = bool(r.index.find("service", service))
+    r.shared.add((svc, RDF.type, SB.Service))
+    r.shared.add((svc, DCTERMS.identifier, Literal(service)))
+    for lab in svc_labels:
+        if not known_service or not r.index.is_labelled(svc, lab.language or ""):
+            r.shared.add((svc, RDFS.label, lab))
+    for lab in r.texts(doc["service"].get("description")):
+        r.shared.add((svc, DCTERMS.description, lab))
+    g.add((bp, RDF.type, SB.Blueprint))
+    g.add((bp, SB.blueprintOf, svc))
+    g.add((bp, DCTERMS.identifier, Literal(version)))
+    status = vocab.scheme("status").lookup(status_text)
+    if status is not None:
+        g.add((bp, SB.versionStatus, status))
+    g.add((bp, SB.level, Literal(int(doc.get("level", 1)))))
+    for lab in r.texts(doc.get("title")) or svc_labels:
+        g.add((bp, DCTERMS.title, lab))
+    for lab in r.texts(doc.get("description")):
+        g.add((bp, DCTERMS.description, lab))
+    for key, prop in (("created", DCTERMS.created), ("modified", DCTERMS.modified)):
+        if doc.get(key):
+            g.add((bp, prop, Literal(str(doc[key]), datatype=XSD.date)))
+    if doc.get("revision_of"):
+        g.add((bp, PROV.wasRevisionOf, iris.blueprint_iri(service, str(doc["revision_of"]))))
+    if doc.get("refines"):
+        parent_service, _, parent_version = str(doc["refines"]["blueprint"]).partition("/")
+        g.add((bp, SB.refinesStep, iris.local_iri(parent_service, parent_version, "step",
+                                                  str(doc["refines"]["step"]))))
+
+    # shared departments and systems declared in this file
+    r.declare_shared("department", doc.get("departments", []))
+    r.declare_shared("system", doc.get("systems", []))
+
+    # local ids first, so references may point forward
+    sections = [("touchpoint", doc.get("touchpoints", [])), ("standard", doc.get("standards", [])),
+                ("evidence", doc.get("evidence", []))]
+    lane_steps = [(lane, entry) for lane in LANE_KEYS for entry in doc["steps"].get(lane, [])]
+    local_iri = {}
+    for kind, entries in sections:
+        for entry in entries:
+            local_iri[id(entry)] = r.declare_local(kind, entry, service, version)
+    for _, entry in lane_steps:
+        local_iri[id(entry)] = r.declare_local("step", entry, service, version)
+
+    def common(entry: LocatedDict, node: URIRef, cls: URIRef) -> None:
+        g.add((node, RDF.type, cls))
+        g.add((node, SB.inBlueprint, bp))
+        g.add((node, DCTERMS.identifier, Literal(str(entry["id"]))))
+        for lab in r.texts(entry.get("label")):
+            g.add((node, RDFS.label, lab))
+        for lab in r.texts(entry.get("description")):
+            g.add((node, DCTERMS.description, lab))
+
+    for entry in doc.get("touchpoints", []):
+        node = local_iri[id(entry)]
+        common(entry, node, SB.Touchpoint)
+        if entry.get("channel") is not None:
+            channel = r.concept("channel", str(entry["channel"]), r.ref_at(entry, "channel", None), "channel")
+            if channel is not None:
+                g.add((node, SB.channel, channel))
+        if entry.get("kind") is not None:
+            channel_kind = r.concept("channel_kind", str(entry["kind"]), r.ref_at(entry, "kind", None), "channel kind")
+            if channel_kind is not None:
+                g.add((node, SB.channelKind, channel_kind))
+        if entry.get("p") is not None:
+            p = r.concept("p", str(entry["p"]), r.ref_at(entry, "p", None), "marketing P")
+            if p is not None:
+                g.add((node, SB.expressesP, p))
+
+    for entry in doc.get("standards", []):
+        node = local_iri[id(entry)]
+        common(entry, node, SB.ServiceStandard)
+        for text, i in r.refs(entry.get("applies_to")):
+            target = r.local_ref(text, r.ref_at(entry, "applies_to", i), ("touchpoint", "step"))
+            if target is not None:
+                g.add((node, SB.appliesTo, target))
+        if entry.get("metric") is not None:
+            metric = r.concept("metric", str(entry["metric"]), r.ref_at(entry, "metric", None), "metric")
+            if metric is not None:
+                g.add((node, SB.metric, metric))
+        if entry.get("max") is not None or entry.get("unit") is not None:
+            threshold = URIRef(f"{node}/threshold")
+            g.add((node, SB.threshold, threshold))
+            g.add((threshold, RDF.type, SCHEMA.QuantitativeValue))
+            if entry.get("max") is not None:
+                g.add((threshold, SCHEMA.maxValue, Literal(Decimal(str(entry["max"])))))
+            if entry.get("unit") is not None:
+                g.add((threshold, SCHEMA.unitCode, Literal(str(entry["unit"]))))
+        if entry.get("share") is not None:
+            g.add((node, SB.targetShare, Literal(Decimal(str(entry["share"])))))
+        if entry.get("tier") is not None:
+            tier = r.concept("tier", str(entry["tier"]), r.ref_at(entry, "tier", None), "customer tier")
+            if tier is not None:
+                g.add((node, SB.customerTier, tier))
+
+    for n, entry in enumerate(doc.get("evidence", []), start=1):
+        node = local_iri[id(entry)]
+        common(entry, node, SB.PhysicalEvidence)
+        g.add((node, SB.position, Literal(int(entry.get("position", n)))))
+        for text, i in r.refs(entry.get("for")):
+            target = r.local_ref(text, r.ref_at(entry, "for", i), ("step",))
+            if target is not None:
+                g.add((node, SB.evidenceOf, target))
+        if entry.get("p") is not None:
+            p = r.concept("p", str(entry["p"]), r.ref_at(entry, "p", None), "marketing P")
+            if p is not None:
+                g.add((node, SB.expressesP, p))
+
+    lanes = vocab.scheme("lane")
+    performers = vocab.scheme("performer")
+    counters = dict.fromkeys(LANE_KEYS, 0)
+    arrows: list[tuple[str, str, Place]] = []
+    for lane, entry in lane_steps:
+        counters[lane] += 1
+        node = local_iri[id(entry)]
+        common(entry, node, SB.Step)
+        lane_iri = lanes.lookup(lane)
+        assert lane_iri is not None
+        g.add((node, SB.inLane, lane_iri))
+        g.add((node, SB.position, Literal(int(entry.get("position", counters[lane])))))
+        performer = entry.get("performer")
+        if performer is None and lane != "customer":
+            performer = "human"
+        if performer is not None:
+            concept = performers.lookup(str(performer))
+            if concept is not None:
+                g.add((node, SB.performerKind, concept))
+        if entry.get("department") is not None:
+            dept = r.shared_ref("department", str(entry["department"]), r.ref_at(entry, "department", None))
+            if dept is not None:
+                g.add((node, SB.responsibleDepartment, dept))
+        for text, i in r.refs(entry.get("systems")):
+            system = r.shared_ref("system", text, r.ref_at(entry, "systems", i))
+            if system is not None:
+                g.add((node, SB.usesSystem, system))
+        if entry.get("touchpoint") is not None:
+            tp = r.local_ref(str(entry["touchpoint"]), r.ref_at(entry, "touchpoint", None), ("touchpoint",))
+            if tp is not None:
+                g.add((node, SB.atTouchpoint, tp))
+        for text, i in r.refs(entry.get("supports")):
+            target = r.local_ref(text, r.ref_at(entry, "supports", i), ("step",))
+            if target is not None:
+                g.add((node, SB.supports, target))
+                arrows.append((str(entry["id"]), text, r.ref_at(entry, "supports", i)))
+        fail = entry.get("fail")
+        if fail:
+            g.add((node, SB.hasMarker, SB.FailMarker))
+            if isinstance(fail, dict):
+                for lab in r.texts(fail.get("mode")):
+                    g.add((node, SB.failureMode, lab))
+                for lab in r.texts(fail.get("consequence")):
+                    g.add((node, SB.customerConsequence, lab))
+        wait = entry.get("wait")
+        if wait:
+            g.add((node, SB.hasMarker, SB.WaitMarker))
+            if isinstance(wait, LocatedDict) and wait.get("standard") is not None:
+                std = r.local_ref(str(wait["standard"]), r.ref_at(wait, "standard", None), ("standard",))
+                if std is not None:
+                    g.add((node, SB.boundedBy, std))
+
+    _check_cycles(r, arrows)
+    return AuthoredBlueprint(iri=bp, id=f"{service}/{version}", graph=g, shared=r.shared,
+                             draft=status_text == "draft", source=r.source)
+
+
+def _check_cycles(r: _Reader, arrows: list[tuple[str, str, Place]]) -> None:
+    """A cycle of supports has no lowest step: report each cycle once, with its path."""
+    out: dict[str, list[tuple[str, Place]]] = {}
+    for src, dst, at in arrows:
+        out.setdefault(src, []).append((dst, at))
+    state: dict[str, int] = {}  # 1 = on the path, 2 = done
+    reported: set[frozenset[str]] = set()
+
+    def visit(node: str, path: list[str]) -> None:
+        state[node] = 1
+        for nxt, at in out.get(node, []):
+            if state.get(nxt) == 1:
+                cycle = [*path[path.index(nxt):], node, nxt] if nxt in path else [node, nxt]
+                key = frozenset(cycle)
+                if key not in reported:
+                    reported.add(key)
+                    r.problem(at, "supports form a cycle: " + " -> ".join(cycle),
+                              "a support arrow goes from a lower step to the step it supports; remove one arrow of the cycle")
+            elif state.get(nxt) is None:
+                visit(nxt, [*path, node])
+        state[node] = 2
+
+    for start in sorted(out):
+        if state.get(start) is None:
+            visit(start, [])

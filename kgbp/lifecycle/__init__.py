@@ -1,0 +1,1 @@
+"""A blueprint over time: differences between versions and their diagram."""

@@ -1,0 +1,1 @@
+"""The domain model: namespaces, IRIs minted from ids, the vocabulary, derived facts."""

@@ -1,0 +1,1 @@
+"""Named questions: the .rq catalogue, binding, running, and result output."""

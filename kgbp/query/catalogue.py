@@ -1,0 +1,396 @@
+"""Named queries: one `.rq` file per question, with a `#+` YAML header (as grlc).
+
+Every file is read and checked when the catalogue is loaded; a bad header fails loudly,
+naming the file and line. Parameters are bound as RDF terms through the store's
+`bindings` (never pasted into the text): a system, department, service or blueprint
+given by IRI, id or label in zh or en is first resolved to its IRI (unknown: NotFound,
+several: Ambiguous). Every parameter is projected by its query, so that pyoxigraph binds
+it before evaluation (SEP-0007) and a trailing VALUES clause gives the same answer.
+
+Header keys: title and description ({en, zh}, required), summary, tags, params (name,
+kind iri|label|literal|int|lang, required, entity for label params, values, default,
+example, description {en, zh}), columns (name: {en, zh}, in projection order).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from rdflib import Literal, URIRef
+from rdflib.namespace import XSD
+from rdflib.term import Identifier
+
+from ..errors import Ambiguous, BadInput, KgbpError, NotFound, QueryError
+from ..i18n import LANGS, normalise_lang
+from ..model import iris
+from ..model.namespaces import SB
+from ..repository import save as repository
+from ..resources import data_dir
+from ..store import Rows, Store
+from ..store.sparql_text import syntax_only
+
+KINDS = ("iri", "label", "literal", "int", "lang")
+ENTITIES: dict[str, URIRef] = {"system": SB.System, "department": SB.Department,
+                               "service": SB.Service, "blueprint": SB.Blueprint}
+_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+_VAR = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|\\^`\x00-\x1f\x7f]*$")
+
+
+class QueryFileError(KgbpError):
+    """A named query file kgbp cannot use (bad header, or header and query disagree)."""
+
+    http_status = 500
+    kind = "bad-query-file"
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    kind: str
+    required: bool = False
+    entity: str | None = None
+    description: Mapping[str, str] = field(default_factory=dict)
+    values: tuple[str, ...] = ()
+    default: str | None = None
+    example: str | None = None
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    name: str
+    path: Path
+    text: str
+    title: Mapping[str, str]
+    description: Mapping[str, str]
+    params: tuple[Param, ...]
+    columns: Mapping[str, Mapping[str, str]]
+    projection: tuple[str, ...]
+    summary: str = ""
+    tags: tuple[str, ...] = ()
+
+    def param(self, name: str) -> Param | None:
+        return next((p for p in self.params if p.name == name), None)
+
+    @property
+    def lang_param(self) -> Param | None:
+        """The language parameter: declared (kind lang), or implied by a projected ?lang."""
+        declared = next((p for p in self.params if p.kind == "lang"), None)
+        if declared is None and "lang" in self.projection:
+            return LANG_PARAM
+        return declared
+
+    @property
+    def user_params(self) -> tuple[Param, ...]:
+        """Parameters other than the language (which every presenter handles itself)."""
+        return tuple(p for p in self.params if p.kind != "lang")
+
+
+LANG_PARAM = Param("lang", "lang", False, description={"en": "Language of the labels: en or zh (falls back to the other).",
+                                                       "zh": "名称的语言：en 或 zh（缺失时用另一种）。"},
+                   values=LANGS, default="en")
+
+
+# -- reading files --------------------------------------------------------------------
+
+def _header(text: str) -> tuple[str, int]:
+    """The YAML of the leading `#+` lines, and the line number where it starts."""
+    lines = text.splitlines()
+    start = 0
+    while start < len(lines) and not lines[start].strip():
+        start += 1
+    body = []
+    for line in lines[start:]:
+        if not line.startswith("#+"):
+            break
+        rest = line[2:]
+        body.append(rest[1:] if rest.startswith(" ") else rest)
+    return "\n".join(body), start + 1
+
+
+def projection(text: str) -> tuple[str, ...]:
+    """The variables a SELECT query projects, in order (`SELECT *` gives none)."""
+    syntax = syntax_only(text)
+    m = re.search(r"\bSELECT\b", syntax, re.IGNORECASE)
+    if not m:
+        return ()
+    names: list[str] = []
+    depth, i = 0, m.end()
+    while i < len(syntax):
+        c = syntax[i]
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "{" or (depth == 0 and re.match(r"WHERE\b", syntax[i:i + 6], re.IGNORECASE)):
+            break
+        elif c in "?$" and (depth == 0 or re.search(r"\bAS\s*$", syntax[:i], re.IGNORECASE)):
+            v = re.match(r"[?$]([A-Za-z_][A-Za-z0-9_]*)", syntax[i:])
+            if v:
+                names.append(v.group(1))
+                i += v.end()
+                continue
+        i += 1
+    return tuple(names)
+
+
+def _texts(value: Any, what: str, where: str) -> dict[str, str]:
+    if not isinstance(value, dict) or not all(isinstance(value.get(lang), str) and value[lang].strip() for lang in LANGS):
+        raise QueryFileError(f"{what} needs a text in en and in zh", where=where,
+                             hint=f"write `{what.split()[-1]}: {{en: ..., zh: ...}}`")
+    return {lang: value[lang].strip() for lang in LANGS}
+
+
+def _line_of(text: str, needle: str, default: int) -> int:
+    for number, line in enumerate(text.splitlines(), 1):
+        if needle in line:
+            return number
+    return default
+
+
+def _param(raw: Any, path: Path, text: str, first: int) -> Param:
+    if not isinstance(raw, dict) or not isinstance(raw.get("name"), str):
+        raise QueryFileError("each parameter needs a name", where=f"{path}:{first}", hint="write `- name: ...`")
+    name = raw["name"]
+    where = f"{path}:{_line_of(text, f'name: {name}', first)}"
+    known = {"name", "kind", "required", "entity", "description", "values", "default", "example"}
+    if set(raw) - known:
+        raise QueryFileError(f"parameter {name!r}: unknown key(s) {sorted(set(raw) - known)}", where=where,
+                             hint="keys: " + ", ".join(sorted(known)))
+    if not _VAR.match(name) or name == "format":
+        raise QueryFileError(f"parameter name {name!r} is not a SPARQL variable name (or is reserved)", where=where,
+                             hint="use letters, digits and _ ; `format` is taken by the API")
+    kind = raw.get("kind")
+    if kind not in KINDS:
+        raise QueryFileError(f"parameter {name!r}: kind {kind!r} is not one of {', '.join(KINDS)}", where=where,
+                             hint="label: a system, department, service or blueprint named by a person")
+    entity = raw.get("entity")
+    if (kind == "label") != (entity is not None) or (entity is not None and entity not in ENTITIES):
+        raise QueryFileError(f"parameter {name!r}: a label parameter names its entity, and only it does",
+                             where=where, hint="add `entity:` one of " + ", ".join(ENTITIES))
+    required = raw.get("required", False)
+    values = raw.get("values", [])
+    if not isinstance(required, bool) or not isinstance(values, list):
+        raise QueryFileError(f"parameter {name!r}: `required` is true or false, `values` a list", where=where,
+                             hint="e.g. `required: true`, `values: [remote, phone]`")
+    return Param(name=name, kind=kind, required=required, entity=entity,
+                 description=_texts(raw.get("description"), f"parameter {name!r} description", where),
+                 values=tuple(str(v) for v in values),
+                 default=None if raw.get("default") is None else str(raw["default"]),
+                 example=None if raw.get("example") is None else str(raw["example"]))
+
+
+def parse_query_file(path: Path) -> NamedQuery:
+    """Read and check one `.rq` file."""
+    text = path.read_text("utf-8")
+    name = path.stem
+    if not _NAME.match(name):
+        raise QueryFileError(f"query name {name!r} is not snake_case", where=str(path),
+                             hint="rename the file, e.g. fail_points_by_system.rq")
+    header, first = _header(text)
+    if not header.strip():
+        raise QueryFileError("no `#+` header", where=f"{path}:1",
+                             hint="start the file with `#+ title: {en: ..., zh: ...}` and the other keys")
+    try:
+        meta = yaml.safe_load(header)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = first + (mark.line if mark is not None else 0)
+        raise QueryFileError(f"header is not valid YAML: {getattr(exc, 'problem', exc)}", where=f"{path}:{line}",
+                             hint="the header is YAML after `#+ `; check indentation and quoting") from None
+    where = f"{path}:{first}"
+    if not isinstance(meta, dict):
+        raise QueryFileError("header is not a mapping of keys", where=where, hint="write `#+ title: ...` lines")
+    known = {"summary", "title", "description", "params", "columns", "tags"}
+    if set(meta) - known:
+        raise QueryFileError(f"unknown header key(s) {sorted(set(meta) - known)}", where=where, hint="keys: " + ", ".join(sorted(known)))
+    params = tuple(_param(p, path, text, first) for p in (meta.get("params") or []))
+    if len({p.name for p in params}) != len(params):
+        raise QueryFileError("a parameter is declared twice", where=where, hint="give each parameter one entry")
+    raw_columns = meta.get("columns")
+    if not isinstance(raw_columns, dict) or not raw_columns:
+        raise QueryFileError("`columns` must explain each result column", where=where, hint="write `columns: {name: {en: ..., zh: ...}}`")
+    columns = {str(c): _texts(d, f"column {c!r} description", f"{path}:{_line_of(text, f'{c}:', first)}")
+               for c, d in raw_columns.items()}
+    projected = projection(text)
+    if not projected:
+        raise QueryFileError("the query must be a SELECT that names its columns (no SELECT *)", where=str(path),
+                             hint="list the variables after SELECT")
+    missing = [c for c in columns if c not in projected] + [p.name for p in params if p.name not in projected]
+    extra = [v for v in projected if v not in columns and v not in {p.name for p in params} and v != "lang"]
+    if missing or extra:
+        raise QueryFileError(
+            f"header and SELECT disagree: not projected {missing}, not explained {extra}", where=str(path),
+            hint="project every column and every parameter (so the store binds it before evaluation), "
+                 "and explain every projected variable under `columns`")
+    tags = meta.get("tags") or []
+    if not isinstance(tags, list):
+        raise QueryFileError("`tags` must be a list", where=where, hint="e.g. `tags: [fail-points, systems]`")
+    title = _texts(meta.get("title"), "title", where)
+    return NamedQuery(name=name, path=path, text=text, title=title,
+                      description=_texts(meta.get("description"), "description", where),
+                      params=params, columns=columns, projection=projected,
+                      summary=str(meta.get("summary") or title["en"]), tags=tuple(str(t) for t in tags))
+
+
+@cache
+def load_catalogue(folder: Path | None = None) -> dict[str, NamedQuery]:
+    """Every named query of `folder` (default: the shipped queries/), by name."""
+    folder = folder or data_dir("queries")
+    return {q.name: q for q in (parse_query_file(p) for p in sorted(folder.glob("*.rq")))}
+
+
+def get(name: str, catalogue: Mapping[str, NamedQuery] | None = None) -> NamedQuery:
+    catalogue = load_catalogue() if catalogue is None else catalogue
+    if name not in catalogue:
+        raise NotFound(f"no named query {name!r}", where=name, hint="known: " + ", ".join(sorted(catalogue)))
+    return catalogue[name]
+
+
+# -- resolving what people type -------------------------------------------------------
+
+# exact matches, one query per form of the text: an id (tier 1), or a label, plain or tagged
+# en or zh (tier 2); each starts from the bound text (a UNION of them would be planned over
+# every identifier and label in the store first: tens of ms at 1,000 blueprints)
+_BY_ID = """
+PREFIX dcterms: <http://purl.org/dc/terms/>
+SELECT DISTINCT ?entity WHERE { ?entity dcterms:identifier ?text . ?entity a ?class . }"""
+_BY_NAME = """
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+SELECT DISTINCT ?entity WHERE { ?entity rdfs:label|skos:prefLabel|dcterms:title ?text . ?entity a ?class . }"""
+# the fallback scans the entities of one class: ignore case, any language tag
+_LOOSE = """
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+SELECT DISTINCT ?entity ?class ?text WHERE {
+  ?entity a ?class ; rdfs:label|skos:prefLabel|dcterms:title ?name .
+  FILTER(LCASE(STR(?name)) = LCASE(STR(?text)))
+}"""
+_IDS = """
+PREFIX dcterms: <http://purl.org/dc/terms/>
+SELECT DISTINCT ?entity ?id ?class WHERE { ?entity a ?class ; dcterms:identifier ?id } ORDER BY ?id LIMIT 30"""
+
+
+def is_iri(text: str) -> bool:
+    return bool(_IRI.match(text))
+
+
+def _describe(store: Store, entity: str, nodes: list[URIRef], lang: str) -> list[str]:
+    labels = repository.labels_of(store, nodes, lang)
+    out = []
+    for node in sorted(nodes):
+        ref = iris.blueprint_id(str(node)) if entity == "blueprint" else str(node).rsplit("/", 1)[-1]
+        out.append(f"{ref} ({labels[node]})" if node in labels else str(ref or node))
+    return out
+
+
+def resolve_entity(store: Store, entity: str, text: str, lang: str = "en") -> URIRef:
+    """The IRI of the `entity` (system, department, service, blueprint) a person named."""
+    cls = ENTITIES[entity]
+    text = text.strip()
+    try:
+        if is_iri(text) and store.ask("ASK { ?e a ?class }", {"e": URIRef(text), "class": cls}):
+            return URIRef(text)
+    except QueryError:
+        pass  # looked like an IRI, but is none: may still be a label
+    if entity == "blueprint" and (not text.startswith("http") or is_iri(text)):
+        try:
+            return repository.resolve_blueprint(store, text)
+        except (NotFound, QueryError):
+            pass  # may still be a title (or made an IRI no store takes)
+    found: dict[URIRef, int] = {}
+    if text:
+        forms = [] if entity == "blueprint" else [(_BY_ID, Literal(text), 1)]  # a blueprint's id is service/version
+        forms += [(_BY_NAME, Literal(text, lang=tag), 2) for tag in (None, "en", "zh")]
+        for sparql, literal, tier in forms:
+            if found and tier > min(found.values()):
+                break  # an id matched: labels cannot beat it
+            for node, *_ in store.select(sparql, {"class": cls, "text": literal}).rows:
+                if isinstance(node, URIRef):
+                    found[node] = min(found.get(node, 9), tier)
+        if not found:
+            for node, *_ in store.select(_LOOSE, {"class": cls, "text": Literal(text)}).rows:
+                if isinstance(node, URIRef):
+                    found[node] = 3
+    if found:
+        best = min(found.values())
+        candidates = [n for n, t in found.items() if t == best]
+        if len(candidates) == 1:
+            return candidates[0]
+        names = _describe(store, entity, candidates, lang)
+        raise Ambiguous(f"{text!r} names {len(candidates)} {entity}s: {', '.join(names)}", where=text,
+                        hint=f"give the id or IRI of the {entity} you mean")
+    known = [str(r[1]) for r in store.select(_IDS, {"class": cls}).rows] if entity != "blueprint" else \
+        [b.id for b in repository.list_blueprints(store, lang)][:30]
+    raise NotFound(f"no {entity} {text!r}", where=text,
+                   hint=f"give its id, IRI or label in en or zh; known: {', '.join(known) or 'none'}")
+
+
+# -- binding and running ----------------------------------------------------------------
+
+def bind(store: Store, query: NamedQuery, params: Mapping[str, str | None], lang: str = "en") -> dict[str, Identifier]:
+    """RDF terms for the query's parameters (`lang` for the implied language parameter)."""
+    declared = {p.name for p in query.params}
+    unknown = sorted(set(params) - declared - {"lang"})
+    if unknown:
+        raise BadInput(f"{query.name} has no parameter {', '.join(unknown)}", where=", ".join(unknown),
+                       hint="its parameters: " + (", ".join(p.name for p in query.user_params) or "none"))
+    out: dict[str, Identifier] = {}
+    for p in query.user_params:
+        raw = params.get(p.name)
+        if raw is None or raw == "":
+            raw = p.default
+        if raw is None or raw == "":
+            if p.required:
+                raise BadInput(f"{query.name} needs the parameter {p.name!r}", where=p.name,
+                               hint=p.description.get("en", ""))
+            continue
+        out[p.name] = _term(store, query, p, raw, lang)
+    lang_param = query.lang_param
+    if lang_param is not None:
+        out[lang_param.name] = Literal(normalise_lang(params.get(lang_param.name) or lang))
+    return out
+
+
+def _term(store: Store, query: NamedQuery, p: Param, raw: str, lang: str) -> Identifier:
+    if p.values and raw not in p.values:
+        raise BadInput(f"{p.name} must be one of {', '.join(p.values)}, not {raw!r}", where=p.name,
+                       hint=p.description.get("en", ""))
+    if p.kind == "iri":
+        if not is_iri(raw):
+            raise BadInput(f"{p.name} must be an absolute IRI, not {raw!r}", where=p.name,
+                           hint="e.g. https://w3id.org/kgbp/id/service/arrears-reconnect/as-is")
+        return URIRef(raw)
+    if p.kind == "int":
+        try:
+            return Literal(int(raw.strip()), datatype=XSD.integer)
+        except ValueError:
+            raise BadInput(f"{p.name} must be a whole number, not {raw!r}", where=p.name, hint="e.g. 10") from None
+    if p.kind == "label":
+        assert p.entity is not None
+        return resolve_entity(store, p.entity, raw, lang)
+    return Literal(raw)
+
+
+@dataclass
+class QueryResult:
+    query: NamedQuery
+    bindings: dict[str, Identifier]
+    rows: Rows
+
+
+def run(store: Store, name: str | NamedQuery, params: Mapping[str, str | None] | None = None,
+        lang: str = "en") -> QueryResult:
+    """Run a named query with parameters as people type them; labels in `lang`."""
+    query = name if isinstance(name, NamedQuery) else get(name)
+    bindings = bind(store, query, params or {}, normalise_lang(lang))
+    return QueryResult(query, bindings, store.select(query.text, bindings))

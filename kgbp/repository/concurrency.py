@@ -1,0 +1,142 @@
+"""Optimistic concurrency: a blueprint's stored version (its ETag), and conditional writes.
+
+A version is a hash of the blueprint graph as stored (its N-Triples lines, sorted), so
+two reads of unchanged content give the same version on any store. A writer that read
+version V sends it back (HTTP If-Match, `kgbp load --if-version V`); the write path
+compares it with the stored version and refuses with PreconditionFailed (412) when someone
+changed the blueprint meanwhile, never overwriting their change silently.
+
+The check and the write happen under one process-wide lock (`write_lock`): within a
+server, no other write can slip in between them. Across processes the embedded store
+is single-writer anyway (its folder lock); a remote store shared by several servers is
+not covered by the lock.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+
+from rdflib import URIRef
+
+from ..errors import BadInput, PreconditionFailed
+from ..model import iris
+from ..store import Store
+
+ANY = "*"
+_WRITES = threading.RLock()  # one per process: the server's writes share it (see the module docstring)
+_BNODE = re.compile(rb"_:[A-Za-z0-9_.-]+")
+
+
+@contextmanager
+def write_lock() -> Iterator[None]:
+    """Serialise check-and-write sections of this process (re-entrant)."""
+    with _WRITES:
+        yield
+
+
+def version(store: Store, blueprint: URIRef) -> str | None:
+    """The stored version of a blueprint (32 hex digits), or None when it is not stored.
+
+    Blank-node labels are left out of the hash: a store may relabel them on every read.
+    """
+    answer = store.query_serialized("CONSTRUCT WHERE { ?s ?p ?o }", "application/n-triples",
+                                    default_graphs=[blueprint])
+    lines = sorted({_BNODE.sub(b"_:", line.strip()) for line in answer.body.splitlines() if line.strip()})
+    if not lines:
+        return None
+    return hashlib.sha256(b"\n".join(lines)).hexdigest()[:32]
+
+
+def etag(version_: str | None) -> str | None:
+    """The HTTP ETag header value of a version (a strong validator)."""
+    return f'"{version_}"' if version_ else None
+
+
+def _versions(header: str, where: str) -> frozenset[str]:
+    values = set()
+    for raw in header.split(","):
+        value = raw.strip()
+        if not value:
+            continue
+        if value.startswith("W/"):
+            raise BadInput(f"a weak validator ({value}) cannot guard a write", where=where,
+                           hint="send the ETag exactly as GET returned it (a quoted hex string)")
+        value = value.strip('"')
+        if value != ANY and not re.fullmatch(r"[0-9a-f]{32}", value):
+            raise BadInput(f"{value!r} is not a blueprint version", where=where,
+                           hint="send the ETag a GET of the blueprint returned (32 hex digits), or *")
+        values.add(value)
+    if not values:
+        raise BadInput("an empty version", where=where, hint="send the ETag a GET of the blueprint returned, or *")
+    return frozenset(values)
+
+
+@dataclass(frozen=True)
+class Expected:
+    """What a conditional write expects of a blueprint's stored version.
+
+    `versions` (If-Match): the stored version must be one of these; ANY = it must exist.
+    `not_versions` (If-None-Match): it must be none of these; ANY = it must not exist yet.
+    """
+
+    versions: frozenset[str] = frozenset()
+    not_versions: frozenset[str] = frozenset()
+
+    @classmethod
+    def parse(cls, if_match: str | None = None, if_none_match: str | None = None) -> Expected | None:
+        """From header values (None when neither is given)."""
+        if if_match is None and if_none_match is None:
+            return None
+        return cls(_versions(if_match, "If-Match") if if_match is not None else frozenset(),
+                   _versions(if_none_match, "If-None-Match") if if_none_match is not None else frozenset())
+
+    def allows(self, current: str | None) -> bool:
+        if self.versions and (current is None or not (ANY in self.versions or current in self.versions)):
+            return False
+        return not (self.not_versions and current is not None and (ANY in self.not_versions or current in self.not_versions))
+
+
+def check(store: Store, blueprint: URIRef, expected: Expected, current: str | None = None) -> None:
+    """Raise PreconditionFailed, saying what changed, unless the stored version is as expected.
+
+    Call it under `write_lock`, right before the write. `current`: the version when the
+    caller has just computed it.
+    """
+    current = current if current is not None else version(store, blueprint)
+    if expected.allows(current):
+        return
+    raise changed(store, blueprint, current, expected)
+
+
+def changed(store: Store, blueprint: URIRef, current: str | None, expected: Expected) -> PreconditionFailed:
+    from . import history
+
+    ident = iris.blueprint_id(str(blueprint)) or str(blueprint)
+    last = next(reversed(history.activities(store, blueprint)), None)
+    change = None
+    if last is not None:
+        change = {"activity": last.id, "action": last.action, "agent": last.agent, "when": last.when.isoformat(),
+                  "added": last.added, "removed": last.removed}
+    if current is None:
+        what = f"{ident} is not stored" + (f" (it was removed by {last.agent} at {_when(last.when)})"
+                                           if last is not None and last.action == "remove" else "")
+        hint = "load it without a version check to create it" if expected.versions else ""
+    elif expected.not_versions and (ANY in expected.not_versions):
+        what = f"{ident} exists already (version {current})"
+        hint = "fetch it, and send your change with If-Match: its version"
+    else:
+        what = f"{ident} changed since you read it: it is now version {current}"
+        if last is not None:
+            what += f", last {last.action} by {last.agent} at {_when(last.when)} (+{last.added} -{last.removed} triples)"
+        hint = "fetch it again, merge your change, and send it with the new version"
+    return PreconditionFailed(what, where=str(blueprint), hint=hint, current=current, last_change=change)
+
+
+def _when(when: datetime) -> str:
+    return when.strftime("%Y-%m-%d %H:%M:%S %Z").strip()

@@ -1,0 +1,44 @@
+"""Shared entities people pick from: departments, systems, services, blueprints, with labels."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rdflib import URIRef
+
+from ..model.namespaces import SB
+from ..model.vocabulary import vocabulary
+from ..store import Store
+from . import save as repository
+
+_CLASSES = {"department": SB.Department, "system": SB.System, "service": SB.Service}
+
+_LIST = """
+PREFIX dcterms: <http://purl.org/dc/terms/>
+SELECT DISTINCT ?e ?id ?class WHERE {
+  GRAPH <https://w3id.org/kgbp/id/repository> { ?e a ?class . OPTIONAL { ?e dcterms:identifier ?id } }
+}"""
+
+
+@dataclass(frozen=True)
+class Entity:
+    iri: URIRef
+    id: str
+    label: str
+
+
+def list_entities(store: Store, kind: str, lang: str) -> list[Entity]:
+    """Every department, system, service or blueprint, sorted by label."""
+    if kind == "blueprint":
+        statuses = vocabulary().scheme("status")  # a version named as-is / to-be reads as its status does
+        return [Entity(b.iri, b.id, f"{b.service_label} · {statuses.label(b.version, lang)}")
+                for b in repository.list_blueprints(store, lang)]
+    rows = store.select(_LIST, {"class": _CLASSES[kind]}).rows
+    nodes = [r[0] for r in rows if isinstance(r[0], URIRef)]
+    labels = repository.labels_of(store, nodes, lang)
+    found = [Entity(n, str(i or n), labels.get(n, str(i or n))) for n, i, _ in rows if isinstance(n, URIRef)]
+    return sorted(found, key=lambda e: e.label.casefold())
+
+
+def entity_label(store: Store, node: URIRef, lang: str) -> str:
+    return repository.labels_of(store, [node], lang).get(node, str(node).rsplit("/", 1)[-1])

@@ -1,0 +1,239 @@
+"""The one write path, and the listings every presenter starts from.
+
+Every way in (CLI load, HTTP upload, spreadsheet and ArchiMate import, SPARQL Update,
+Graph Store writes) ends in `save`: derive, validate the touched blueprints, then replace
+their named graphs, merge the shared entities and record history in ONE store
+transaction. A rejected or failed write changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import cache
+
+from rdflib import Graph, Literal, URIRef
+
+from ..errors import NotConformant, NotFound
+from ..i18n import pick, say
+from ..ingest import AuthoredBlueprint, SharedIndex
+from ..model import iris
+from ..model.derive import derive
+from ..model.namespaces import HISTORY_GRAPH, ONTOLOGY_GRAPH, REPOSITORY_GRAPH, SB
+from ..model.vocabulary import ontology_graph, vocabulary
+from ..store import Store
+from ..validation.engine import ValidationReport, Validator
+from . import history
+from .concurrency import Expected, check, version, write_lock
+
+
+@dataclass
+class Saved:
+    id: str
+    iri: URIRef
+    triples: int
+    added: int
+    removed: int
+    draft: bool
+    warnings: int
+    activity: URIRef | None = None  # its record in the history graph
+    version: str | None = None  # the stored version it left (the HTTP ETag; see concurrency.py)
+
+
+@dataclass
+class SaveResult:
+    saved: list[Saved] = field(default_factory=list)
+    report: ValidationReport = field(default_factory=ValidationReport)
+
+
+def init(store: Store) -> None:
+    """Load (or refresh) the ontology graph. Idempotent."""
+    store.replace_graphs({ONTOLOGY_GRAPH: ontology_graph()})
+
+
+def ensure_initialised(store: Store) -> None:
+    if not store.ask("ASK { GRAPH ?g { ?s ?p ?o } }", {"g": ONTOLOGY_GRAPH}):
+        init(store)
+
+
+@cache
+def _channel_kinds() -> dict[URIRef, URIRef]:
+    """Channel -> channel kind, from the (immutable) ontology: read once, not on every save."""
+    graph = vocabulary().graph
+    return {c: k for c, k in graph.subject_objects(SB.channelKind)  # type: ignore[misc]
+            if isinstance(c, URIRef) and isinstance(k, URIRef)}
+
+
+def save(
+    store: Store,
+    blueprints: Sequence[AuthoredBlueprint],
+    *,
+    validator: Validator | None = None,
+    draft: bool = False,
+    agent: str = "kgbp",
+    restores: URIRef | None = None,
+    expect: Mapping[URIRef, Expected] | None = None,
+) -> SaveResult:
+    """Validate and store blueprints in one transaction; raise NotConformant to reject all.
+
+    `restores` (an activity) records the write as a restore of that activity's state.
+    `expect`: the versions the writer read (optimistic concurrency); PreconditionFailed,
+    and nothing stored, when a blueprint's stored version is not as expected.
+    """
+    kinds = _channel_kinds()
+    shared = Graph()
+    for bp in blueprints:
+        derive(bp.graph, kinds)
+        if draft or bp.draft:
+            bp.draft = True
+            bp.graph.set((bp.iri, SB.versionStatus, SB.Draft))
+        shared += bp.shared
+    report = ValidationReport()
+    if validator is not None:
+        report = validator.check(blueprints, store)
+        blocking = [r for r in report.violations() if r.blueprint not in {b.iri for b in blueprints if b.draft}]
+        if blocking:
+            raise NotConformant(
+                say("rejected_violations", n=len(blocking)),
+                where=str(blocking[0].focus),
+                hint=say("rejected_violations_hint"),
+                report=ValidationReport(blocking + [r for r in report.results if r not in blocking],
+                                        report.checked, report.drafts, report.lang),
+            )
+    with write_lock():  # the version check, the history's counts and the write see one state
+        for bp in blueprints:
+            if expect and bp.iri in expect:
+                check(store, bp.iri, expect[bp.iri])
+        now = datetime.now(UTC)
+        records = Graph()
+        result = SaveResult(report=report)
+        for bp in blueprints:
+            old, new = set(store.graph(bp.iri)), set(bp.graph)  # sets: rdflib's graph difference copies graphs
+            added, removed = len(new - old), len(old - new)
+            act, record = history.record(bp.iri, "restore" if restores else "save", agent, added, removed, now,
+                                         state=bp.graph, restores=restores)
+            records += record
+            result.saved.append(Saved(bp.id, bp.iri, len(bp.graph), added, removed, bp.draft,
+                                      sum(1 for r in report.results if r.blueprint == bp.iri and r.severity != "Violation"),
+                                      act))
+        generation = getattr(store, "generation", None)
+        store.replace_graphs({bp.iri: bp.graph for bp in blueprints},
+                             add={REPOSITORY_GRAPH: shared, HISTORY_GRAPH: records})
+        SharedIndex.written(store, generation, shared)
+        for saved in result.saved:
+            saved.version = version(store, saved.iri)
+    return result
+
+
+def remove(store: Store, blueprint: URIRef, agent: str = "kgbp", expect: Expected | None = None) -> int:
+    """Drop a blueprint's graph (recorded); `expect`: the version the remover read."""
+    with write_lock():
+        old = store.graph(blueprint)
+        if not len(old) and (expect is None or not expect.versions):
+            raise NotFound(f"no blueprint {iris.blueprint_id(str(blueprint)) or blueprint}", where=str(blueprint),
+                           hint="`kgbp list` shows the stored blueprints")
+        if expect is not None:
+            check(store, blueprint, expect)
+        _, record = history.record(blueprint, "remove", agent, 0, len(old), datetime.now(UTC))
+        store.replace_graphs({blueprint: None}, add={HISTORY_GRAPH: record})
+    return len(old)
+
+
+# -- listings ----------------------------------------------------------------------
+
+_LIST = """
+PREFIX sb: <https://w3id.org/kgbp/ontology#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?bp ?service ?serviceId ?version ?status ?level
+       (COUNT(DISTINCT ?step) AS ?steps) (COUNT(DISTINCT ?fp) AS ?failPoints) (COUNT(DISTINCT ?wp) AS ?waitPoints)
+WHERE {
+  GRAPH ?bp {
+    ?bp a sb:Blueprint ; sb:blueprintOf ?service ; dcterms:identifier ?version .
+    OPTIONAL { ?bp sb:versionStatus ?status }
+    OPTIONAL { ?bp sb:level ?level }
+    OPTIONAL { ?step a sb:Step }
+    OPTIONAL { ?fp a sb:FailPoint }
+    OPTIONAL { ?wp a sb:WaitPoint }
+  }
+  OPTIONAL { GRAPH <https://w3id.org/kgbp/id/repository> { ?service dcterms:identifier ?serviceId } }
+}
+GROUP BY ?bp ?service ?serviceId ?version ?status ?level
+ORDER BY ?serviceId ?version
+"""
+
+
+@dataclass
+class BlueprintSummary:
+    iri: URIRef
+    id: str
+    service: URIRef
+    service_label: str
+    title: str
+    version: str
+    status: str
+    level: int
+    steps: int
+    fail_points: int
+    wait_points: int
+
+    @property
+    def draft(self) -> bool:
+        return self.status == "draft"
+
+
+def labels_of(store: Store, nodes: Iterable[URIRef], lang: str) -> dict[URIRef, str]:
+    """Labels of many nodes in one query (rdfs:label, then skos:prefLabel, then title)."""
+    values = " ".join(f"<{n}>" for n in set(nodes))
+    if not values:
+        return {}
+    rows = store.select(f"""
+        PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        PREFIX dcterms: <http://purl.org/dc/terms/>
+        SELECT ?n ?l WHERE {{ VALUES ?n {{ {values} }} ?n rdfs:label|skos:prefLabel|dcterms:title ?l }}""")
+    found: dict[URIRef, list[Literal]] = {}
+    for n, lab in rows.rows:
+        found.setdefault(n, []).append(lab)  # type: ignore[arg-type]
+    return {n: pick(labs, lang) for n, labs in found.items()}
+
+
+def list_blueprints(store: Store, lang: str = "en") -> list[BlueprintSummary]:
+    rows = list(store.select(_LIST).dicts())
+    statuses = vocabulary().scheme("status")
+    labels = labels_of(store, [n for r in rows for n in (r["service"], r["bp"]) if isinstance(n, URIRef)], lang)
+    out = []
+    for r in rows:
+        bp, service = r["bp"], r["service"]
+        assert isinstance(bp, URIRef) and isinstance(service, URIRef)
+        out.append(BlueprintSummary(
+            iri=bp, id=iris.blueprint_id(bp) or str(bp), service=service,
+            service_label=labels.get(service, str(r["serviceId"] or service)),
+            title=labels.get(bp, ""), version=str(r["version"]),
+            status=statuses.name_of(r["status"]),
+            level=int(r["level"]) if r["level"] is not None else 1,  # type: ignore[call-overload]
+            steps=int(r["steps"]), fail_points=int(r["failPoints"]), wait_points=int(r["waitPoints"]),  # type: ignore[call-overload]
+        ))
+    return out
+
+
+def resolve_blueprint(store: Store, ref: str) -> URIRef:
+    """'service/version', 'service' (when it has one version or an as-is) or an IRI."""
+    service, version = iris.parse_blueprint_ref(ref)
+    if version is not None:
+        iri = iris.blueprint_iri(service, version) if not service.startswith("http") else URIRef(ref)
+        if store.ask("ASK { GRAPH ?g { ?g a <https://w3id.org/kgbp/ontology#Blueprint> } }", {"g": iri}):
+            return iri
+    else:
+        candidates = [b for b in list_blueprints(store) if b.id.split("/")[0] == service]
+        if len(candidates) == 1:
+            return candidates[0].iri
+        as_is = [b for b in candidates if b.version == "as-is"]
+        if as_is:
+            return as_is[0].iri
+        if candidates:
+            raise NotFound(f"service {service!r} has several versions", where=ref,
+                           hint="name one: " + ", ".join(b.id for b in candidates))
+    raise NotFound(f"no blueprint {ref!r}", where=ref, hint="`kgbp list` shows the stored blueprints (ids are service/version)")

@@ -1,0 +1,1 @@
+"""Spreadsheets: the reader, the writer and the template's layout."""

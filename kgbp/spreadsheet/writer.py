@@ -1,0 +1,216 @@
+"""The spreadsheet template, empty or filled with a stored blueprint (XLSX, or CSV).
+
+Written from the authoring document (export/document.py) in the layout of
+authoring/sheet_layout.py, so that what is written reads back to the same graph.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from typing import Any
+
+from ..i18n import guess_lang
+from ..model.namespaces import SKOS
+from ..model.vocabulary import vocabulary
+from . import layout as layout
+
+XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
+VALIDATED_ROWS = 500  # drop-down lists cover this many rows
+
+INSTRUCTIONS = [
+    ("kgbp service blueprint template", "kgbp 服务蓝图模板"),
+    ("", ""),
+    ("One workbook is one version of one service's blueprint.", "一个工作簿就是一项服务的一个版本的服务蓝图。"),
+    ("Service: the service and this version (one field a row).", "“Service（服务）”表：服务及本版本的信息（每行一个字段）。"),
+    ("Steps: one row per step, in any order. Lanes: customer, frontstage, backstage, support.",
+     "“Steps（步骤）”表：每行一个步骤。泳道：客户行为、前台服务、后台支撑、支撑系统。"),
+    ("Marker: F = fail point (give the failure mode and its consequence), W = wait point (name the standard), FW = both.",
+     "标记：F = 失败点（写明失败模式和对客户的后果），W = 等待点（写明等待标准），FW = 两者皆是。"),
+    ("Supports: the ids of the higher steps this step supports (comma-separated).",
+     "支撑的步骤：本步骤所支撑的上层步骤的编号（以逗号分隔）。"),
+    ("Departments, Systems: shared by all blueprints; list the ones the repository does not know yet.",
+     "“Departments（部门）”和“Systems（信息系统）”表：全部蓝图共用；列出知识库中尚未有的。"),
+    ("Touchpoints, Standards, Evidence: optional details; a new touchpoint or evidence name on a step is enough.",
+     "“Touchpoints（接触点）”、“Standards（服务标准）”、“Evidence（有形展示）”表：可选；在步骤中写新的名称即可。"),
+    ("Ids: letters (Chinese allowed), digits, '-', '_' and '.', no spaces. Do not merge cells.",
+     "编号：字母（可用汉字）、数字、“-”、“_”和“.”，不含空格。请勿合并单元格。"),
+    ("Load it with `kgbp load FILE.xlsx`, or upload it in the web UI.", "用 `kgbp load 文件.xlsx` 导入，或在网页上传。"),
+]
+
+
+def _choices(scheme: str) -> list[str]:
+    """Names for a drop-down list: the notations, then the Chinese labels."""
+    if scheme == "marker":
+        return ["F", "W", "FW"]
+    vocab = vocabulary()
+    s = vocab.scheme(scheme)
+    names = [n for n in s.names() if not (scheme == "lane" and n == "evidence")]
+    zh = [str(lab) for c in s.notation if s.notation[c] in names
+          for lab in vocab.graph.objects(c, SKOS.prefLabel) if getattr(lab, "language", "") == "zh"]
+    return names + sorted(zh)
+
+
+def _text(value: Any, lang: str) -> str | None:
+    if isinstance(value, dict):
+        return value.get(lang)
+    if isinstance(value, str):
+        return value if guess_lang(value) == lang else None
+    return None
+
+
+def _join(value: Any) -> str | None:
+    if value is None:
+        return None
+    return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+
+
+def _labelled(entry: dict[str, Any], prefix: str, key: str) -> dict[str, Any]:
+    return {f"{prefix}_{lang}": _text(entry.get(key), lang) for lang in ("zh", "en")}
+
+
+# -- document -> rows by sheet ----------------------------------------------------------
+
+def service_row(doc: dict[str, Any]) -> dict[str, Any]:
+    service = doc.get("service", {})
+    refines = doc.get("refines", {})
+    return {
+        "service_id": service.get("id"), **_labelled(service, "service_label", "label"),
+        **_labelled(service, "service_description", "description"),
+        "version": doc.get("version", "as-is"), "status": doc.get("status", "as-is"),
+        **_labelled(doc, "title", "title"), **_labelled(doc, "description", "description"),
+        "level": doc.get("level", 1), "revision_of": doc.get("revision_of"),
+        "refines_blueprint": refines.get("blueprint"), "refines_step": refines.get("step"),
+        "created": doc.get("created"), "modified": doc.get("modified"),
+    }
+
+
+def step_rows(doc: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    channels = {t["id"]: t.get("channel") for t in doc.get("touchpoints", [])}
+    evidence_for: dict[str, list[str]] = {}
+    for item in doc.get("evidence", []):
+        targets = item.get("for", [])
+        for target in targets if isinstance(targets, list) else [targets]:
+            evidence_for.setdefault(str(target), []).append(item["id"])
+    for lane, steps in doc.get("steps", {}).items():
+        for step in steps:
+            fail, wait = step.get("fail"), step.get("wait")
+            fail_info = fail if isinstance(fail, dict) else {}
+            yield {
+                "lane": lane, "id": step["id"], **_labelled(step, "label", "label"),
+                "position": step.get("position"),
+                "marker": ("F" if fail else "") + ("W" if wait else "") or None,
+                **_labelled(fail_info, "failure_mode", "mode"), **_labelled(fail_info, "consequence", "consequence"),
+                "performer": step.get("performer"), "department": step.get("department"),
+                "systems": _join(step.get("systems")), "supports": _join(step.get("supports")),
+                "touchpoint": step.get("touchpoint"), "channel": channels.get(step.get("touchpoint")),
+                "evidence": _join(evidence_for.get(step["id"])),
+                "standard": wait.get("standard") if isinstance(wait, dict) else None,
+                **_labelled(step, "description", "description"),
+            }
+
+
+def table_rows(doc: dict[str, Any], sheet: layout.Sheet) -> Iterator[dict[str, Any]]:
+    key = sheet.name.lower()
+    for entry in doc.get(key, []):
+        yield {**entry, **_labelled(entry, "label", "label"), "applies_to": _join(entry.get("applies_to"))}
+
+
+def sheet_rows(doc: dict[str, Any] | None, sheet: layout.Sheet) -> list[dict[str, Any]]:
+    if doc is None:
+        return []
+    if sheet is layout.STEPS:
+        return list(step_rows(doc))
+    return list(table_rows(doc, sheet))
+
+
+# -- XLSX --------------------------------------------------------------------------------
+
+def workbook_bytes(doc: dict[str, Any] | None = None) -> bytes:
+    """The template; filled with `doc` (an authoring document) when given."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    header_font, header_fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
+    wrap = Alignment(wrap_text=True, vertical="top")
+    wb = Workbook()
+    intro = wb.active
+    assert intro is not None
+    intro.title = layout.INSTRUCTIONS
+    intro.column_dimensions["A"].width = 100
+    intro.column_dimensions["B"].width = 80
+    for en, zh in INSTRUCTIONS:
+        intro.append([en, zh])
+    intro["A1"].font = intro["B1"].font = Font(bold=True, size=14)
+
+    def choose(ws: Any, column: layout.Column, cells: str) -> None:
+        if not column.choices:
+            return
+        validation = DataValidation(type="list", formula1='"' + ",".join(_choices(column.choices)) + '"',
+                                    allow_blank=True, showErrorMessage=True, errorStyle="warning",
+                                    error="Not in the list: kgbp will check it when loading. 不在列表中。",
+                                    errorTitle=column.en)
+        ws.add_data_validation(validation)
+        validation.add(cells)
+
+    service = wb.create_sheet(layout.SERVICE.name)
+    service.append(list(layout.SERVICE_HEADER))
+    values = service_row(doc) if doc is not None else {"version": "as-is", "status": "as-is", "level": 1}
+    for row, column in enumerate(layout.SERVICE.columns, start=2):
+        service.append([column.title, values.get(column.key), column.help])
+        choose(service, column, f"B{row}")
+    service.column_dimensions["A"].width = 34
+    service.column_dimensions["B"].width = 40
+    service.column_dimensions["C"].width = 70
+    for cell in service[1]:
+        cell.font, cell.fill = header_font, header_fill
+    service.freeze_panes = "B2"
+
+    for sheet in layout.SHEETS[1:]:
+        ws = wb.create_sheet(sheet.name)
+        ws.append([c.title for c in sheet.columns])
+        for values in sheet_rows(doc, sheet):
+            ws.append([values.get(c.key) for c in sheet.columns])
+        for i, column in enumerate(sheet.columns):
+            letter = layout.column_letter(i)
+            ws.column_dimensions[letter].width = column.width
+            header = ws[f"{letter}1"]
+            header.font, header.fill, header.alignment = header_font, header_fill, wrap
+            choose(ws, column, f"{letter}2:{letter}{VALIDATED_ROWS}")
+        ws.freeze_panes = "C2" if sheet is layout.STEPS else "B2"
+        ws.row_dimensions[1].height = 32
+    wb.active = wb.sheetnames.index(layout.STEPS.name if doc is not None else layout.INSTRUCTIONS)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+# -- CSV ---------------------------------------------------------------------------------
+
+def csv_bytes(doc: dict[str, Any] | None = None) -> bytes:
+    """One CSV: '#Sheet' rows for the service and the other sheets, then the Steps table.
+
+    UTF-8 with a byte-order mark, so that Excel opens Chinese text correctly.
+    """
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(["# kgbp blueprint: '#Sheet' rows carry the other sheets' rows "
+                     "(cells in the template's column order); see docs/spreadsheets.md"])
+    values = service_row(doc) if doc is not None else {"version": "as-is", "status": "as-is", "level": 1}
+    for column in layout.SERVICE.columns:
+        if values.get(column.key) is not None or doc is None:
+            writer.writerow([f"#{layout.SERVICE.name}", column.en, _cell(values.get(column.key))])
+    for sheet in layout.SHEETS[2:]:
+        for row in sheet_rows(doc, sheet):
+            writer.writerow([f"#{sheet.name}", *(_cell(row.get(c.key)) for c in sheet.columns)])
+    writer.writerow([c.title for c in layout.STEPS.columns])
+    for row in sheet_rows(doc, layout.STEPS):
+        writer.writerow([_cell(row.get(c.key)) for c in layout.STEPS.columns])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def _cell(value: Any) -> str:
+    return "" if value is None else str(value)
