@@ -8,7 +8,7 @@ transaction. A rejected or failed write changes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
@@ -74,12 +74,14 @@ def save(
     agent: str = "kgbp",
     restores: URIRef | None = None,
     expect: Mapping[URIRef, Expected] | None = None,
+    phase: Callable[[str], None] | None = None,
 ) -> SaveResult:
     """Validate and store blueprints in one transaction; raise NotConformant to reject all.
 
     `restores` (an activity) records the write as a restore of that activity's state.
     `expect`: the versions the writer read (optimistic concurrency); PreconditionFailed,
     and nothing stored, when a blueprint's stored version is not as expected.
+    `phase` is told when each long phase starts ("validate", "store"), for progress.
     """
     kinds = _channel_kinds()
     shared = Graph()
@@ -91,6 +93,8 @@ def save(
         shared += bp.shared
     report = ValidationReport()
     if validator is not None:
+        if phase is not None:
+            phase("validate")
         report = validator.check(blueprints, store)
         blocking = [r for r in report.violations() if r.blueprint not in {b.iri for b in blueprints if b.draft}]
         if blocking:
@@ -101,6 +105,8 @@ def save(
                 report=ValidationReport(blocking + [r for r in report.results if r not in blocking],
                                         report.checked, report.drafts, report.lang),
             )
+    if phase is not None:
+        phase("store")
     with write_lock():  # the version check, the history's counts and the write see one state
         for bp in blueprints:
             if expect and bp.iri in expect:
