@@ -39,12 +39,17 @@ lint: install
 types: install
 	$(BIN)/mypy
 
+# The suites run on every core (pytest-xdist): a test file per worker at a time, so a file's
+# module fixtures (a server, a loaded store) start once. `make test PYTEST_N=0` runs in one process.
+PYTEST_N ?= auto
+PYTEST_PAR := -n $(PYTEST_N) --dist loadfile
+
 # Quick inner loop: no slow suites.
 check: install lint
-	$(BIN)/pytest -q -m "not slow" -x
+	$(BIN)/pytest -q -m "not slow" -x $(PYTEST_PAR)
 
 test: install system-deps lint types
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q $(PYTEST_PAR)
 
 # Not part of `make test`: writes docs/benchmarks.md (scale: 100, 1,000 and 10,000 blueprints on
 # kgbp embedded, kgbp on Virtuoso, the Oxigraph server and rdflib; validation; load).

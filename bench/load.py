@@ -240,7 +240,7 @@ def markdown(report: Report) -> str:
     return "\n".join([
         "## Load",
         "",
-        "`python bench/load.py` (also `tests/test_load.py`, marked slow): a real `kgbp serve` on loopback, "
+        "`python bench/load.py` (also `tests/system/test_load.py`, marked slow): a real `kgbp serve` on loopback, "
         f"{report.readers} reader threads (named queries through `/api/queries/...` and SPARQL through `/sparql`, "
         f"in turn) and {report.writers} writer threads (uploads of generated ~40-step blueprints through "
         f"`POST /api/blueprints`, validated; one in three a revision of one stored before) for "

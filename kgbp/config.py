@@ -1,7 +1,7 @@
 """Settings: one object, built once at the edge (CLI, app factory) and passed explicitly.
 
 Every setting has a name, a default and a help text (documented in docs/settings.md,
-checked by tests/test_docs.py). Environment variables KGBP_<NAME> override defaults.
+checked by tests/cli/test_docs_gen.py). Environment variables KGBP_<NAME> override defaults.
 """
 
 from __future__ import annotations
@@ -38,6 +38,9 @@ class Settings:
     max_upload_bytes: int = field(default=10_000_000, metadata={"help": "Largest accepted upload or request body, in bytes."})
     tokens_file: str = field(default="", metadata={"help": "File of hashed write tokens (name:sha256 a line); default <store>/tokens."})
     read_token_required: bool = field(default=False, metadata={"help": "Require a token for reads too."})
+    user_graphs: tuple[str, ...] = field(default=("https://w3id.org/kgbp/id/user/",), metadata={
+        "help": "IRI prefixes of user-owned graphs (annotations, mappings to other systems' ids), comma-separated: "
+                "writable through SPARQL Update and the Graph Store with a token, recorded in history, not validated."})
     cors_origins: tuple[str, ...] = field(default=(), metadata={"help": "Origins allowed by CORS (comma-separated); none by default."})
     backup_dir: str = field(default="", metadata={
         "help": "Folder where POST /api/admin/backup writes snapshots; default <store>-backups beside the store."})

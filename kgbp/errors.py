@@ -6,6 +6,7 @@ The CLI maps these to exit codes (see EXIT_*), the web layer to one JSON shape.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,6 +37,14 @@ class Problem:
         return Problem(localise(self.message, lang), self.where, localise(self.hint, lang))
 
 
+def error_body(kind: str, message: str, where: str = "", hint: str = "",
+               problems: Sequence[Problem] | None = None) -> dict[str, Any]:
+    """The one JSON error shape: every error response of the web layer is built here
+    (pinned by tests/web/test_error_shape.py). Without `problems`, the error is its one problem."""
+    listed = problems if problems else [Problem(message, where, hint)]
+    return {"error": kind, "message": message, "where": where, "hint": hint, "problems": [p.as_dict() for p in listed]}
+
+
 @dataclass
 class KgbpError(Exception):
     """Base error. ``problems`` lists every place when there are several."""
@@ -59,13 +68,7 @@ class KgbpError(Exception):
         return self.message + "\n" + "\n".join(f"  {p}" for p in self.problems)
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "error": self.kind,
-            "message": self.message,
-            "where": self.where,
-            "hint": self.hint,
-            "problems": [p.as_dict() for p in self.problems],
-        }
+        return error_body(self.kind, self.message, self.where, self.hint, self.problems)
 
     def localised(self, lang: str) -> dict[str, Any]:
         """as_dict in `lang`: what a page or a response in that language shows."""
@@ -79,6 +82,17 @@ class BadInput(KgbpError):
     """The input cannot be read as a blueprint (syntax, structure, references)."""
 
     kind = "bad-input"
+
+
+class Unauthorized(KgbpError):
+    """A request without a valid bearer token where one is needed."""
+
+    http_status = 401
+    kind = "unauthorized"
+
+    @property
+    def headers(self) -> dict[str, str]:  # RFC 6750 §3: a 401 names the scheme it wants
+        return {"WWW-Authenticate": 'Bearer realm="kgbp"'}
 
 
 class NotFound(KgbpError):
@@ -97,6 +111,13 @@ class StoreUnavailable(KgbpError):
     kind = "store-unavailable"
 
 
+class RenderUnavailable(KgbpError):
+    """PNG output needs cairo; the SVG is always available."""
+
+    http_status = 503
+    kind = "render-unavailable"
+
+
 class Conflict(KgbpError):
     http_status = 409
     kind = "conflict"
@@ -106,6 +127,13 @@ class QueryError(KgbpError):
     """A SPARQL query or update that the store rejected."""
 
     kind = "query-error"
+
+
+class QueryFileError(KgbpError):
+    """A named query file kgbp cannot use (bad header, or header and query disagree)."""
+
+    http_status = 500
+    kind = "bad-query-file"
 
 
 class QueryTimeout(KgbpError):

@@ -1,5 +1,5 @@
 """Write the generated reference pages: docs/cli.md (from --help), docs/settings.md (from Settings),
-docs/queries.md (from the query headers). tests/test_docs.py fails when they are out of date.
+docs/queries.md (from the query headers). tests/cli/test_docs_gen.py fails when they are out of date.
 
     .venv/bin/python scripts/gen-docs.py
 """

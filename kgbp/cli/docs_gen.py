@@ -1,4 +1,4 @@
-"""Reference pages generated from the code itself, so they cannot drift (checked by tests/test_docs.py)."""
+"""Reference pages generated from the code itself, so they cannot drift (checked by tests/cli/test_docs_gen.py)."""
 
 from __future__ import annotations
 

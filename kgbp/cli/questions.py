@@ -10,7 +10,7 @@ import typer
 
 from ..i18n import normalise_lang
 from .formats import FormatOpt, chosen, write_rows
-from .main import LangOpt, StoreOpt, app, handle_errors, open_store, out, read_store
+from .main import LangOpt, StoreOpt, app, handle_errors, open_store, out, read_store, settings_for
 
 
 def _print_table(variables: list[str], rows: list[list[str]]) -> None:
@@ -129,12 +129,15 @@ def sparql(
             from ..store.sandbox import InProcessRunner
             from ..validation.engine import Validator
 
-            outcome = apply_update(s, InProcessRunner(s), text, validator=Validator(lang=normalise_lang(lang)), agent="cli")
+            outcome = apply_update(s, InProcessRunner(s), text, validator=Validator(lang=normalise_lang(lang)), agent="cli",
+                                   user_graphs=settings_for(store).user_graphs)
             for saved in outcome.saved:
                 out.print(f"stored {saved.id}: {saved.triples} triples (+{saved.added} -{saved.removed}), {saved.warnings} warning(s)")
             for removed in outcome.removed:
                 out.print(f"removed {removed}")
-            if not outcome.saved and not outcome.removed:
+            for written in outcome.graphs:
+                out.print(f"stored <{written.iri}>: {written.triples} triples (+{written.added} -{written.removed})")
+            if not outcome.saved and not outcome.removed and not outcome.graphs:
                 out.print("nothing changed")
             return
         results, graphs = SPARQL_FORMATS[fmt]

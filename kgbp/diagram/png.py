@@ -2,14 +2,7 @@
 
 from __future__ import annotations
 
-from ..errors import KgbpError
-
-
-class RenderUnavailable(KgbpError):
-    """PNG output needs cairo; the SVG is always available."""
-
-    http_status = 503
-    kind = "render-unavailable"
+from ..errors import RenderUnavailable
 
 
 def svg_to_png(svg: bytes, scale: float = 2.0) -> bytes:

@@ -56,6 +56,10 @@ def _syntax_error(exc: Exception, source: str, fmt: str) -> BadInput:
 
 def _split(graph: Graph, bp: URIRef, source: str) -> AuthoredBlueprint:
     bid = iris.blueprint_id(str(bp))
+    canonical = iris.canonical_blueprint_iri(str(bp))
+    if canonical is not None:
+        raise BadInput(f"blueprint IRI <{bp}> is not written canonically: it names the blueprint <{canonical}>",
+                       where=f"{source}: <{bp}>", hint=f"write it <{canonical}> (no percent-escapes of allowed characters)")
     if bid is None:
         raise BadInput(f"blueprint IRI <{bp}> is outside kgbp's namespace", where=f"{source}: <{bp}>",
                        hint=f"name blueprints {ID}service/<service-id>/<version>")

@@ -26,7 +26,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Identifier
 
-from ..errors import Ambiguous, BadInput, KgbpError, NotFound, QueryError
+from ..errors import Ambiguous, BadInput, NotFound, QueryError, QueryFileError
 from ..i18n import LANGS, normalise_lang
 from ..model import iris
 from ..model.namespaces import SB
@@ -41,13 +41,6 @@ ENTITIES: dict[str, URIRef] = {"system": SB.System, "department": SB.Department,
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _VAR = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|\\^`\x00-\x1f\x7f]*$")
-
-
-class QueryFileError(KgbpError):
-    """A named query file kgbp cannot use (bad header, or header and query disagree)."""
-
-    http_status = 500
-    kind = "bad-query-file"
 
 
 @dataclass(frozen=True)

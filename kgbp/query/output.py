@@ -83,7 +83,7 @@ def catalogue_entry(q: NamedQuery, lang: str = "en") -> dict[str, Any]:
 
 
 def catalogue_markdown(catalogue: Mapping[str, NamedQuery]) -> str:
-    """docs/queries.md, generated from the headers (tests/test_queries.py keeps it current)."""
+    """docs/queries.md, generated from the headers (tests/query/test_catalogue.py keeps it current)."""
     lines = [
         "# Named queries",
         "",

@@ -42,9 +42,21 @@ class Saved:
 
 
 @dataclass
+class GraphWritten:
+    """A user-owned graph replaced or removed (not a blueprint: not validated, but recorded)."""
+
+    iri: URIRef
+    triples: int
+    added: int
+    removed: int
+    activity: URIRef | None = None
+
+
+@dataclass
 class SaveResult:
     saved: list[Saved] = field(default_factory=list)
     report: ValidationReport = field(default_factory=ValidationReport)
+    graphs: list[GraphWritten] = field(default_factory=list)
 
 
 def init(store: Store) -> None:
@@ -75,6 +87,7 @@ def save(
     restores: URIRef | None = None,
     expect: Mapping[URIRef, Expected] | None = None,
     phase: Callable[[str], None] | None = None,
+    user_graphs: Mapping[URIRef, Graph | None] | None = None,
 ) -> SaveResult:
     """Validate and store blueprints in one transaction; raise NotConformant to reject all.
 
@@ -82,6 +95,7 @@ def save(
     `expect`: the versions the writer read (optimistic concurrency); PreconditionFailed,
     and nothing stored, when a blueprint's stored version is not as expected.
     `phase` is told when each long phase starts ("validate", "store"), for progress.
+    `user_graphs`: user-owned graphs (see write_user_graphs) replaced in the same transaction.
     """
     kinds = _channel_kinds()
     shared = Graph()
@@ -123,13 +137,41 @@ def save(
             result.saved.append(Saved(bp.id, bp.iri, len(bp.graph), added, removed, bp.draft,
                                       sum(1 for r in report.results if r.blueprint == bp.iri and r.severity != "Violation"),
                                       act))
+        user_records, result.graphs = _user_graph_records(store, user_graphs or {}, agent, now)
+        records += user_records
         generation = getattr(store, "generation", None)
-        store.replace_graphs({bp.iri: bp.graph for bp in blueprints},
+        store.replace_graphs({**{bp.iri: bp.graph for bp in blueprints}, **(user_graphs or {})},
                              add={REPOSITORY_GRAPH: shared, HISTORY_GRAPH: records})
         SharedIndex.written(store, generation, shared)
         for saved in result.saved:
             saved.version = version(store, saved.iri)
     return result
+
+
+def _user_graph_records(store: Store, graphs: Mapping[URIRef, Graph | None], agent: str,
+                        now: datetime) -> tuple[Graph, list[GraphWritten]]:
+    records, written = Graph(), []
+    for name, graph in graphs.items():
+        old, new = set(store.graph(name)), set(graph if graph is not None else ())
+        action = "save" if new else "remove"
+        act, record = history.record(name, action, agent, len(new - old), len(old - new), now,
+                                     state=graph if new else None)
+        records += record
+        written.append(GraphWritten(name, len(new), len(new - old), len(old - new), act))
+    return records, written
+
+
+def write_user_graphs(store: Store, graphs: Mapping[URIRef, Graph | None], *, agent: str) -> list[GraphWritten]:
+    """Replace (None or empty: remove) user-owned graphs in one transaction, with history.
+
+    User-owned graphs (annotations, mappings to other systems' ids) hold no blueprint, so
+    nothing is derived or validated; who changed what, and each state, is recorded like a
+    blueprint's. Which graphs are user-owned is the endpoint's update profile (docs/sparql.md).
+    """
+    with write_lock():
+        records, written = _user_graph_records(store, graphs, agent, datetime.now(UTC))
+        store.replace_graphs(dict(graphs), add={HISTORY_GRAPH: records})
+    return written
 
 
 def remove(store: Store, blueprint: URIRef, agent: str = "kgbp", expect: Expected | None = None) -> int:

@@ -12,8 +12,8 @@ from rdflib.term import Identifier, Node
 
 from ..errors import NotAcceptable, QueryError, StoreUnavailable
 from ..i18n import say
-from .protocol import Rows, SerializedResult, Term, UpdatePreview
-from .sparql_text import bind, error_position, has_dataset_clause, replace_graphs_update
+from .protocol import BASE_IRI, Rows, SerializedResult, Term, UpdatePreview
+from .sparql_text import bind, has_dataset_clause, replace_graphs_update, syntax_error
 
 RESULT_FORMATS = {
     "application/sparql-results+json": ox.QueryResultsFormat.JSON,
@@ -106,11 +106,11 @@ class EmbeddedStore:
             kwargs["named_graphs"] = [ox.NamedNode(str(g)) for g in named_graphs]
         try:
             # parameters as a VALUES at the start of the WHERE group (see sparql_text.bind)
-            return self._ox.query(bind(query, bindings), **kwargs)  # type: ignore[arg-type]
+            return self._ox.query(bind(query, bindings), base_iri=BASE_IRI, **kwargs)  # type: ignore[arg-type]
         except RuntimeError as exc:
             raise QueryError(f"query failed: {exc}", hint="check the query") from None
         except SyntaxError as exc:
-            raise malformed("SPARQL query", exc) from None
+            raise malformed("SPARQL query", exc, query) from None
         except OSError as exc:
             raise QueryError(f"query failed: {exc}", hint="check the query") from None
 
@@ -153,9 +153,9 @@ class EmbeddedStore:
     # -- writes ----------------------------------------------------------------
     def update(self, update: str) -> None:
         try:
-            self._ox.update(update)
+            self._ox.update(update, base_iri=BASE_IRI)
         except SyntaxError as exc:
-            raise malformed("SPARQL Update", exc) from None
+            raise malformed("SPARQL Update", exc, update) from None
         except (OSError, RuntimeError) as exc:
             raise QueryError(f"update failed: {exc}", hint="check the update") from None
         finally:
@@ -208,12 +208,22 @@ class EmbeddedStore:
         del self._ox
 
 
-def malformed(what: str, exc: SyntaxError) -> QueryError:
+def malformed(what: str, exc: SyntaxError, text: str) -> QueryError:
     """A parser error as a QueryError that says where (line:column) the query is wrong."""
-    message = str(exc)
-    position = error_position(message)
-    where = f"line {position[0]}, column {position[1]}" if position else ""
-    return QueryError(f"malformed {what}: {message}", where=where, hint="fix the syntax at that place")
+    message, where = syntax_error(what, text, str(exc))
+    return QueryError(message, where=where, hint="fix the syntax at that place")
+
+
+def check_update_syntax(update: str) -> None:
+    """QueryError (with the place) if `update` is not well-formed: parsed by running it on an
+    empty in-memory store. For text about to be rewritten, so that a syntax error is reported
+    at its place in what the user wrote. Call only after SERVICE and LOAD were refused."""
+    try:
+        ox.Store().update(update, base_iri=BASE_IRI)
+    except SyntaxError as exc:
+        raise malformed("SPARQL Update", exc, update) from None
+    except (OSError, RuntimeError):
+        pass  # well-formed; what it does is the preview's business
 
 
 def _graph_key(name: ox.NamedNode | ox.BlankNode | ox.DefaultGraph) -> str | None:
@@ -228,9 +238,9 @@ def changed_graphs(before: ox.Store, scratch: ox.Store, update: str,
     Only `candidates` are compared (None key: the default graph); None compares all.
     """
     try:
-        scratch.update(update)
+        scratch.update(update, base_iri=BASE_IRI)
     except SyntaxError as exc:
-        raise malformed("SPARQL Update", exc) from None
+        raise malformed("SPARQL Update", exc, update) from None
     except OSError as exc:
         raise QueryError(f"update failed: {exc}", hint="check the update") from None
     if candidates is None:

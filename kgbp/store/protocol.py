@@ -16,6 +16,11 @@ from rdflib.term import Identifier, Node
 
 Term = Node
 
+# Relative IRIs in a query or update resolve against kgbp's id namespace (namespaces.ID), so
+# `<service/x/as-is>` names a blueprint and `<user/notes>` a user-owned graph. Documented in
+# docs/sparql.md and the service description.
+BASE_IRI = "https://w3id.org/kgbp/id/"
+
 
 @dataclass
 class Rows:

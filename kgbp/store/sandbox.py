@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 from rdflib import URIRef
 
 from ..errors import KgbpError, NotAcceptable, QueryError, QueryTimeout, StoreUnavailable
-from .protocol import SerializedResult, SparqlRunner, Store, UpdatePreview
+from .protocol import BASE_IRI, SerializedResult, SparqlRunner, Store, UpdatePreview
 from .update_targets import update_targets
 
 if TYPE_CHECKING:
@@ -195,7 +195,7 @@ class QuerySandbox:
     def preview_update(self, update: str) -> UpdatePreview:
         from .embedded import graphs_from_nquads
 
-        targets = update_targets(update)
+        targets = update_targets(update, BASE_IRI)
         candidates = None if targets is None else [None if t is None else str(t) for t in targets]
         with self._slot():
             checkpoint, generation = self._acquire_checkpoint()
@@ -333,7 +333,7 @@ class InProcessRunner:
         if preview is None:
             raise QueryError("this store cannot check an update before running it",
                              hint="send updates to a kgbp server with an embedded store")
-        return preview(update, update_targets(update))  # type: ignore[no-any-return]
+        return preview(update, update_targets(update, BASE_IRI))  # type: ignore[no-any-return]
 
     def close(self) -> None:
         pass

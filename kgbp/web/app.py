@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -14,7 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
 from ..config import Settings
-from ..errors import KgbpError
+from ..errors import KgbpError, Problem, error_body
 from ..query import catalogue as named_queries
 from ..repository import save as repository
 from ..store import open_store
@@ -39,13 +40,29 @@ from .routers import (
 )
 
 HERE = Path(__file__).parent
+# uvicorn's HTTP parser. httptools drops the body of a request that carries `Upgrade: h2c`,
+# which Java 11+'s HttpClient (Apache Jena, RDFConnection) sends on every request; h11 ignores
+# the upgrade offer and reads the body. Every place that starts the server passes this.
+HTTP_PARSER = "h11"
 SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY", "Referrer-Policy": "same-origin"}
 
 
-def error_body(kind: str, message: str, where: str = "", hint: str = "", problems: list | None = None) -> dict:
-    """The one JSON error shape (pinned by tests/test_error_shape.py)."""
-    return {"error": kind, "message": message, "where": where, "hint": hint,
-            "problems": problems if problems is not None else [{"message": message, "where": where, "hint": hint}]}
+def allowed_methods(app: FastAPI, path: str) -> list[str]:
+    """Every method some route answers on `path` (HEAD wherever GET is)."""
+    try:  # FastAPI 0.16x resolves included routers lazily; this walks them
+        from fastapi.routing import iter_route_contexts  # type: ignore[attr-defined]
+
+        routes: list[Any] = list(iter_route_contexts(app.routes))
+    except ImportError:
+        routes = list(app.routes)
+    methods: set[str] = set()
+    for route in routes:
+        regex, route_methods = getattr(route, "path_regex", None), getattr(route, "methods", None)
+        if regex is not None and route_methods and regex.match(path):
+            methods |= set(route_methods)
+    if "GET" in methods:
+        methods.add("HEAD")
+    return sorted(methods)
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -76,15 +93,19 @@ def create_app(settings: Settings) -> FastAPI:
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, exc: RequestValidationError) -> JSONResponse:
-        problems = [{"message": e.get("msg", ""), "where": ".".join(map(str, e.get("loc", ()))), "hint": ""}
-                    for e in exc.errors()]
-        return JSONResponse(error_body("bad-input", "the request is not valid", problems[0]["where"] if problems else "",
+        problems = [Problem(e.get("msg", ""), ".".join(map(str, e.get("loc", ())))) for e in exc.errors()]
+        return JSONResponse(error_body("bad-input", "the request is not valid", problems[0].where if problems else "",
                                        "see the API documentation at /docs", problems), status_code=400)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return JSONResponse(error_body("http", str(exc.detail), str(request.url.path)), status_code=exc.status_code,
-                            headers=getattr(exc, "headers", None))
+        headers = dict(getattr(exc, "headers", None) or {})
+        hint = ""
+        if exc.status_code == 405:  # Starlette's Allow names the first route on the path only
+            headers["Allow"] = ", ".join(allowed_methods(app, request.url.path))
+            hint = f"use {headers['Allow']}"
+        return JSONResponse(error_body("http", str(exc.detail), str(request.url.path), hint),
+                            status_code=exc.status_code, headers=headers or None)
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -8,14 +8,9 @@ from fastapi import Depends, Header, Query, Request
 
 from ..auth import check, load_tokens
 from ..config import Settings
-from ..errors import KgbpError
+from ..errors import Unauthorized
 from ..i18n import from_accept_language, normalise_lang, say
 from ..store import Store
-
-
-class Unauthorized(KgbpError):
-    http_status = 401
-    kind = "unauthorized"
 
 
 def get_settings(request: Request) -> Settings:

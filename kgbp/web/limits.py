@@ -13,14 +13,14 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ..errors import error_body
+
 
 class _TooLarge(Exception):
     pass
 
 
 def too_large_body(limit: int) -> bytes:
-    from .app import error_body
-
     return json.dumps(error_body("too-large", f"request body larger than {limit} bytes", "body",
                                  "send a smaller body (one blueprint per file), or raise max_upload_bytes")).encode()
 

@@ -12,11 +12,11 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse
 
 from ...auth import check, load_tokens
-from ...errors import KgbpError, NotConformant
+from ...errors import KgbpError, NotConformant, Unauthorized
 from ...i18n import say
 from ...repository import history
 from ...validation.engine import Validator
-from ..deps import LangDep, SettingsDep, StoreDep, Unauthorized
+from ..deps import LangDep, SettingsDep, StoreDep
 from .pages import inline_svg, paged, render
 
 router = APIRouter(include_in_schema=False)

@@ -145,7 +145,7 @@ async def upload(request: Request, store: StoreDep, lang: LangDep, settings: Set
     name = safe_name(file.filename)
     try:
         if writer is None:
-            from ..deps import Unauthorized
+            from ...errors import Unauthorized
 
             raise Unauthorized(say("token_on_upload"), where="token", hint=say("token_on_upload_hint"))
         data = await file.read(settings.max_upload_bytes + 1)
