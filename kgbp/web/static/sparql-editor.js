@@ -21,7 +21,9 @@
   });
   document.querySelectorAll("#yasgui .tabsList[role=tablist]").forEach(function (list) {
     list.removeAttribute("role");
-    list.querySelectorAll("[role=tab]").forEach(function (tab) { tab.removeAttribute("role"); });
+    list.querySelectorAll("[role=tab]").forEach(function (tab) {
+      ["role", "aria-selected", "aria-controls"].forEach(function (name) { tab.removeAttribute(name); });
+    });
   });
   document.querySelectorAll("#yasgui .CodeMirror textarea").forEach(function (area) {
     area.setAttribute("aria-label", document.getElementById("yasgui").getAttribute("data-query-label"));
