@@ -141,6 +141,13 @@ class QueryTimeout(KgbpError):
     kind = "query-timeout"
 
 
+class QueryTooLarge(KgbpError):
+    """A query stopped because it needed more memory than a query may use (503, as a timeout)."""
+
+    http_status = 503
+    kind = "query-too-large"
+
+
 @dataclass
 class NotConformant(KgbpError):
     """A write rejected because the blueprint breaks the rules; carries the report."""

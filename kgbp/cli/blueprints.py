@@ -73,6 +73,8 @@ def load(
                     err.print(say("cli_earlier_batches", n=stored, first=str(group[0])).in_lang(lang), soft_wrap=True)
                 raise
             stored += len(result.saved)
+            for note in result.links:  # never a silent merge: say which names were linked
+                out.print(f"{note.where}: {note.text(lang)}", soft_wrap=True, highlight=False)
             for saved in result.saved:
                 flag = say("cli_draft_flag").in_lang(lang) if saved.draft else ""
                 out.print(say("cli_stored", id=saved.id, draft=flag, triples=saved.triples, added=saved.added,
@@ -109,7 +111,7 @@ def _load_files(s: Any, paths: list[Path], draft: bool, lang: str, if_version: s
         expect = {blueprints[0].iri: Expected.parse(if_version) or Expected()}
     try:
         return repository.save(s, blueprints, validator=Validator(lang=lang), draft=draft, agent="cli", expect=expect,
-                               phase=lambda name: phases.phase(name, len(blueprints)))
+                               limits=settings_for(None).limits, phase=lambda name: phases.phase(name, len(blueprints)))
     finally:
         phases.done()
 

@@ -140,6 +140,9 @@ def sparql(
             if not outcome.saved and not outcome.removed and not outcome.graphs:
                 out.print("nothing changed")
             return
+        from ..sparql.endpoint import check_query
+
+        check_query(text, settings_for(store).is_remote, parse=True)  # the CLI never fetches URLs either
         results, graphs = SPARQL_FORMATS[fmt]
         answer = s.query_serialized(text, results, graph_media_type=graphs)
     if fmt != "table" or answer.media_type != "application/sparql-results+json":

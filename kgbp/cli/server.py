@@ -53,6 +53,9 @@ def load_examples(settings: Settings) -> None:
         absent = [b for b in blueprints if b.iri not in stored]
         if absent:
             repository.save(s, absent, validator=Validator(), agent="examples")
+        from ..quality.write import load_example_evidence
+
+        load_example_evidence(s)  # only when the store has no evidence of its own yet
     finally:
         s.close()
 

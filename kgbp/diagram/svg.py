@@ -153,7 +153,7 @@ def _stripe(parent: ET.Element, x: float, top: float, bottom: float, colour: str
 def _legend(parent: ET.Element, e: LegendEntry, prefix: str) -> None:
     g = _sub(parent, "g", {"class": f"legend-item legend-{e.kind}", **({"data-department": str(e.iri)} if e.iri else {})})
     mid = e.swatch.y + e.swatch.h / 2
-    if e.kind in ("department", "customer", "evidence"):
+    if e.kind in ("department", "customer", "evidence", "heat"):
         _rect(g, e.swatch, rx="3", fill=e.fill, stroke=e.stroke, **{"stroke-width": "1.4"})
         if e.kind == "department" and e.iri is not None:
             _stripe(g, e.swatch.x + 3, e.swatch.y + 2, e.swatch.bottom - 2, e.stroke, department_pattern(e.iri))
@@ -209,7 +209,7 @@ def svg_element(lay: Layout) -> ET.Element:
     for t in lay.title:
         _text(heading, t)
 
-    dim = lay.highlight is not None
+    dim = lay.highlight is not None and lay.highlight.dims
     steps = _sub(svg, "g", {"class": "steps"})
     for box in lay.boxes:
         _step(steps, box, dim and not box.highlighted)

@@ -5,6 +5,9 @@
     step etc.    {ID}service/{service}/{version}/{kind}/{local id}
     department   {ID}department/{id}
     system       {ID}system/{id}
+    complaint category         {ID}complaint-category/{id}   (in the graph {ID}quality/categories)
+    evidence of one period     {ID}evidence/{kind}[/{source}]/{YYYY-MM}   (a graph; its observations below it)
+    improvement action         {ID}action/{id}               (also the name of its graph)
 
 Ids may hold Chinese characters (IRIs allow them); characters that IRIs forbid are
 percent-encoded so that any id gives a valid IRI.
@@ -60,6 +63,24 @@ def department_iri(dept: str) -> URIRef:
 
 def system_iri(system: str) -> URIRef:
     return URIRef(f"{ID}system/{_seg(system)}")
+
+
+def complaint_category_iri(category: str) -> URIRef:
+    return URIRef(f"{ID}complaint-category/{_seg(category)}")
+
+
+def evidence_graph_iri(kind: str, period: str, source: str | None = None) -> URIRef:
+    """The graph holding one period of one kind of evidence from one source (re-imports replace it)."""
+    middle = f"{_seg(kind)}/{_seg(source)}" if source else _seg(kind)
+    return URIRef(f"{ID}evidence/{middle}/{_seg(period)}")
+
+
+def observation_iri(graph: URIRef, *parts: str) -> URIRef:
+    return URIRef(f"{graph}/" + "/".join(_seg(p) for p in parts))
+
+
+def action_iri(action: str) -> URIRef:
+    return URIRef(f"{ID}action/{_seg(action)}")
 
 
 def _blueprint_parts(iri: str) -> tuple[str, str] | None:

@@ -63,6 +63,7 @@ SCHEMES = {
     "performer": SB.PerformerKindScheme,
     "status": SB.StatusScheme,
     "metric": SB.MetricScheme,
+    "action_status": SB.ActionStatusScheme,
 }
 
 

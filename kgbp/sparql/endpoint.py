@@ -14,7 +14,6 @@ user-owned graphs only.
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -23,16 +22,17 @@ from typing import Any, Literal
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
+from ..boundary import reading
 from ..errors import BadInput, Conflict, Forbidden, NotFound, UnsupportedMediaType
 from ..ingest import AuthoredBlueprint
-from ..ingest.rdf_reader import read_rdf
+from ..ingest.rdf_reader import blueprints_in, read_rdf
 from ..model import iris
 from ..model.namespaces import HISTORY_GRAPH, ID, ONTOLOGY_GRAPH, REPOSITORY_GRAPH, SB
 from ..repository import save as repository
 from ..store import Store
 from ..store.embedded import check_update_syntax
 from ..store.protocol import SparqlRunner
-from ..store.sparql_text import syntax_only
+from ..store.sparql_guard import refuse_engine_extensions, refuse_remote_query, refuse_remote_update
 from ..store.update_text import confine_all, with_using
 from ..validation.engine import ValidationReport, Validator
 
@@ -43,22 +43,21 @@ RDF_MEDIA_TYPES: dict[str, tuple[str, str]] = {
     "application/rdf+xml": (".rdf", "xml"),
     "application/ld+json": (".jsonld", "json-ld"),
 }
-_SERVICE = re.compile(r"(?<![\w:?$])SERVICE(?![\w:-])", re.IGNORECASE)
-_LOAD = re.compile(r"(?<![\w:?$])LOAD(?![\w:-])", re.IGNORECASE)
 
 
-def check_query(query: str) -> None:
-    """Refuse federated queries: SERVICE would let anyone make this server fetch URLs."""
-    if _SERVICE.search(syntax_only(query)):
-        raise Forbidden("SERVICE (federated query) is not allowed on this endpoint", where="query",
-                        hint="query the other endpoint yourself and combine the answers")
+def check_query(query: str, store_is_remote: bool = False, parse: bool = False) -> None:
+    """Refuse federated queries: SERVICE would let anyone make this server fetch URLs. A query
+    sent on to a store over HTTP must also be plain SPARQL 1.1 (see sparql_guard). `parse`:
+    also read it with rdflib's grammar here (the query workers do so before running it)."""
+    if store_is_remote:
+        refuse_engine_extensions(query)
+    else:
+        refuse_remote_query(query, parse=parse)
 
 
 def check_update(update: str) -> None:
-    check_query(update)
-    if _LOAD.search(syntax_only(update)):
-        raise Forbidden("LOAD is not allowed on this endpoint", where="update",
-                        hint="send the data itself: PUT or POST it to /rdf-graphs/service, or upload the blueprint")
+    """Refuse LOAD and SERVICE in an update (the runner reads it with rdflib's grammar too)."""
+    refuse_remote_update(update, parse=False)
 
 
 def is_blueprint_graph(name: URIRef) -> bool:
@@ -91,14 +90,28 @@ def graph_kind(name: URIRef | None, user_graphs: Sequence[str]) -> Literal["blue
                     hint=f"blueprint graphs are named {ID}service/<service>/<version>; user-owned graphs {spaces}")
 
 
-def _as_blueprint(name: URIRef, graph: Graph, source: str) -> AuthoredBlueprint:
+def _as_blueprint(store: Store, name: URIRef, graph: Graph, source: str) -> AuthoredBlueprint:
     """A blueprint graph read as if uploaded as an RDF file (shared entities split off)."""
-    found = read_rdf(graph.serialize(format="nt", encoding="utf-8"), source, ".nt")
+    found = blueprints_in([(None, graph)], source)  # no text round trip: rdflib's N-Triples parser is quadratic
     if len(found) != 1 or found[0].iri != name:
         other = found[0].iri if found else "none"
         raise BadInput(f"graph <{name}> must hold the blueprint <{name}> (found {other})", where=str(name),
                        hint="a blueprint's graph is named by the blueprint's IRI")
-    return found[0]
+    return _unchanged_shared(store, found[0])
+
+
+def _unchanged_shared(store: Store, bp: AuthoredBlueprint) -> AuthoredBlueprint:
+    """Refuse a Graph Store or Update write that would change the repository graph: such a
+    write names one blueprint graph and changes only it. Departments, systems and services
+    it describes must be as stored already."""
+    new = bp.shared - store.graph(REPOSITORY_GRAPH)
+    if len(new):
+        subject = sorted(str(s) for s in new.subjects())[0]
+        raise Forbidden(f"writing <{bp.iri}> would change the shared description of <{subject}>: nothing is stored",
+                        where=subject,
+                        hint="a SPARQL or Graph Store write changes only the blueprint graph it names; describe the "
+                             "department, system or service as stored, or upload the blueprint file that defines it")
+    return bp
 
 
 @dataclass
@@ -122,16 +135,19 @@ def _store_graphs(store: Store, new: dict[URIRef, Graph | None], validator: Vali
                   user: dict[URIRef, Graph | None] | None = None) -> WriteOutcome:
     """Blueprints through repository.save (validated), user-owned graphs in the same
     transaction; then the blueprints an update emptied are removed."""
-    saves = [_as_blueprint(name, graph, f"<{name}>") for name, graph in new.items() if graph is not None]
+    saves = [_as_blueprint(store, name, graph, f"<{name}>") for name, graph in new.items() if graph is not None]
     outcome = WriteOutcome()
     if saves:
         result = repository.save(store, saves, validator=validator, agent=agent, user_graphs=user)
         outcome.saved, outcome.report, outcome.graphs = result.saved, result.report, result.graphs
     elif user:
         outcome.graphs = repository.write_user_graphs(store, user, agent=agent)
+    leaving = {name for name, graph in new.items() if graph is None}
+    for name in leaving:  # checked before any is removed: a refused removal leaves every graph
+        repository.refuse_orphaning(store, name, set(), leaving)
     for name, graph in new.items():
         if graph is None:
-            repository.remove(store, name, agent=agent)
+            repository.remove(store, name, agent=agent, together=leaving)
             outcome.removed.append(iris.blueprint_id(str(name)) or str(name))
     return outcome
 
@@ -174,8 +190,13 @@ def rdf_suffix(media_type: str) -> str:
 
 
 def parse_graph(data: bytes, media_type: str, source: str) -> Graph:
+    with reading(source):  # deep JSON-LD nesting: 400 with a place, not a RecursionError
+        return _parse_graph(data, media_type, source)
+
+
+def _parse_graph(data: bytes, media_type: str, source: str) -> Graph:
     from ..export.jsonld_context import inline_contexts
-    from ..ingest.rdf_reader import _syntax_error, refuse_dtd
+    from ..ingest.rdf_reader import _syntax_error, refuse_dtd, refuse_slow_escapes, refuse_unwritable_iris
 
     rdf_suffix(media_type)
     fmt = RDF_MEDIA_TYPES[media_type][1]
@@ -186,13 +207,18 @@ def parse_graph(data: bytes, media_type: str, source: str) -> Graph:
         body = _utf8(data, source)
         if fmt == "json-ld":
             body = inline_contexts(body, source)  # no remote @context fetch
+        else:
+            refuse_slow_escapes(body, source)  # rdflib's parsers are quadratic in escapes
     graph = Graph()
     try:
         graph.parse(data=body, format=fmt)
     except BadInput:
         raise
     except Exception as exc:  # rdflib raises many types for syntax errors
+        if isinstance(exc, RecursionError):
+            raise  # the boundary names it: nested too deeply
         raise _syntax_error(exc, source, media_type) from None
+    refuse_unwritable_iris(graph, source)
     return graph
 
 
@@ -215,7 +241,7 @@ def put_graph(store: Store, name: URIRef, data: bytes, media_type: str, *, valid
     graph = parse_graph(data, media_type, f"PUT <{name}>")
     if kind == "user":
         return WriteOutcome(graphs=repository.write_user_graphs(store, {name: graph}, agent=agent), created=not existed)
-    bp = _as_blueprint(name, graph, f"PUT <{name}>")
+    bp = _as_blueprint(store, name, graph, f"PUT <{name}>")
     result = repository.save(store, [bp], validator=validator, agent=agent)
     return WriteOutcome(saved=result.saved, report=result.report, created=not existed)
 
@@ -259,6 +285,7 @@ def post_new_graph(store: Store, data: bytes, media_type: str, *, validator: Val
     if len(found) != 1:
         raise BadInput(f"the payload must hold exactly one blueprint (found {len(found)})", where="POST",
                        hint="send one blueprint; its IRI names the new graph")
+    _unchanged_shared(store, found[0])
     if graph_exists(store, found[0].iri):
         raise Conflict(f"blueprint <{found[0].iri}> exists already", where=str(found[0].iri),
                        hint="PUT to ?graph=<iri> to replace it, or POST to ?graph=<iri> to add to it")

@@ -71,9 +71,11 @@ class SparqlRunner(Protocol):
         graph_media_type: str | None,
         default_graphs: Sequence[URIRef] = (),
         named_graphs: Sequence[URIRef] = (),
+        client: str = "",
     ) -> SerializedResult:
         """Answer SELECT/ASK in `media_type`, CONSTRUCT/DESCRIBE in `graph_media_type`;
-        a form whose type is None raises NotAcceptable. QueryTimeout when it overruns."""
+        a form whose type is None raises NotAcceptable. QueryTimeout when it overruns.
+        `client` (a token name or an address) is who asks: no client may hold every worker."""
         ...
 
     def preview_update(self, update: str) -> UpdatePreview: ...

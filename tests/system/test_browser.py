@@ -127,7 +127,7 @@ def tour(examples_server: tuple[str, str]) -> dict[str, list[str]]:
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_every_page_reads_in_its_language_and_passes_axe(browser: Any, tour: dict[str, list[str]], lang: str) -> None:
-    from ..web.test_zh_pages import english_words
+    from ..web.test_zh_pages import english_words, untranslated_yet
 
     if not AXE.exists():
         pytest.fail("axe-core is not vendored: run `make install` (scripts/vendor-docs.sh)")
@@ -139,7 +139,7 @@ def test_every_page_reads_in_its_language_and_passes_axe(browser: Any, tour: dic
         for url in tour[lang]:
             page.goto(url)
             page.wait_for_load_state("networkidle")
-            if lang == "zh" and (words := english_words(page.content())):
+            if lang == "zh" and not untranslated_yet(url) and (words := english_words(page.content())):
                 problems.append(f"{url}: English {sorted(set(words))[:10]}")
             shown = page.evaluate("""() => { const c = document.body.cloneNode(true);
                 c.querySelectorAll('code, pre, kbd, script, style, svg title, [translate=no]').forEach(e => e.remove());

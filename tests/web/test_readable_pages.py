@@ -59,7 +59,7 @@ def test_token_and_yaml_errors_speak_chinese(served: tuple[str, str]) -> None:
         bad_yaml = client.post("/upload", files={"file": ("y.yaml", (DATA / "bad" / "yaml-syntax.yaml").read_bytes())},
                                data={"token": token})
         api = client.post("/api/blueprints", files={"file": ("x.yaml", b"a: 1\n")})
-    assert no_token.status_code == 401 and "需要有效的写入令牌" in html.unescape(no_token.text)
+    assert no_token.status_code == 401 and "写入需要有效的令牌" in html.unescape(no_token.text)
     assert bad_yaml.status_code == 400 and "YAML 语法错误" in html.unescape(bad_yaml.text)
     assert api.status_code == 401 and api.json()["message"] == "写入需要有效的令牌（bearer token）"
     # the same error in English for an English reader
@@ -99,7 +99,7 @@ def test_history_is_readable_and_a_state_is_drawn_and_restored_with_confirmation
         confirm = client.get(f"/history/{first['id']}/restore").text
         assert 'id="restore-form"' in confirm and "恢复" in confirm
         refused = client.post(f"/history/{first['id']}/restore", data={"token": "wrong"})
-        assert refused.status_code == 401 and "需要有效的写入令牌" in html.unescape(refused.text)
+        assert refused.status_code == 401 and "写入需要有效的令牌" in html.unescape(refused.text)
         assert httpx.get(base + "/api/blueprints/arrears-reconnect/as-is").json()["title"] == "Edited title"
         done = client.post(f"/history/{first['id']}/restore", data={"token": token})
     assert done.status_code == 201 and 'id="restore-ok"' in done.text

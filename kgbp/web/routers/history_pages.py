@@ -11,12 +11,11 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse
 
-from ...auth import check, load_tokens
-from ...errors import KgbpError, NotConformant, Unauthorized
-from ...i18n import say
+from ...auth import check_holder, load_holders
+from ...errors import KgbpError, NotConformant
 from ...repository import history
 from ...validation.engine import Validator
-from ..deps import LangDep, SettingsDep, StoreDep
+from ..deps import LangDep, SettingsDep, StoreDep, writer_of
 from .pages import inline_svg, paged, render
 
 router = APIRouter(include_in_schema=False)
@@ -55,11 +54,12 @@ def confirm_restore(request: Request, store: StoreDep, lang: LangDep, activity: 
 @router.post("/history/{activity}/restore", response_class=HTMLResponse)
 def restore(request: Request, store: StoreDep, lang: LangDep, settings: SettingsDep, activity: str,
             token: Annotated[str, Form()] = "") -> HTMLResponse:
-    writer = check(load_tokens(settings), token)
-    if writer is None:  # refused before anything is looked up
-        refused = Unauthorized(say("token_on_upload"), where="token", hint=say("token_on_upload_hint"))
+    try:  # refused before anything is looked up: no token, or a read token
+        writer = writer_of(request, check_holder(load_holders(settings), token))
+    except KgbpError as refused:
         try:
-            return _state_page(request, store, lang, activity, confirm=True, status_code=401, error=refused.localised(lang))
+            return _state_page(request, store, lang, activity, confirm=True, status_code=refused.http_status,
+                               error=refused.localised(lang))
         except KgbpError:
             raise refused from None
     try:

@@ -28,7 +28,7 @@ from ...sparql import endpoint as endpoint
 from ...store.protocol import BASE_IRI, SparqlRunner
 from ...store.sparql_text import query_form
 from ...validation.engine import Validator
-from ..deps import get_lang, get_settings, get_store, require_writer
+from ..deps import client_key, get_lang, get_settings, get_store, require_writer
 
 router = APIRouter(tags=["sparql"])
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
@@ -72,7 +72,9 @@ def get_runner(request: Request) -> SparqlRunner:
     state = request.app.state
     with _runner_lock:
         if getattr(state, "sparql_runner", None) is None:
-            state.sparql_runner = open_sparql_runner(get_store(request), get_settings(request).query_timeout)
+            settings = get_settings(request)
+            state.sparql_runner = open_sparql_runner(get_store(request), settings.query_timeout, settings.query_workers,
+                                                     settings.query_workers_per_client, settings.query_memory_mb)
     return state.sparql_runner  # type: ignore[no-any-return]
 
 
@@ -152,7 +154,8 @@ def _not_acceptable(builds_graph: bool) -> NotAcceptable:
 
 
 async def _query(request: Request, text: str, default_graphs: list[str], named_graphs: list[str]) -> Response:
-    endpoint.check_query(text)
+    # parsing can take a second on a long query: off the event loop
+    await run_in_threadpool(endpoint.check_query, text, get_settings(request).is_remote)
     results = _negotiate(request, RESULT_TYPES)
     graphs = _negotiate(request, GRAPH_TYPES)
     builds_graph = query_form(text) in ("CONSTRUCT", "DESCRIBE")
@@ -162,7 +165,8 @@ async def _query(request: Request, text: str, default_graphs: list[str], named_g
     try:
         answer = await run_in_threadpool(
             runner.query, text, RESULT_TYPES[results] if results else None, GRAPH_TYPES[graphs] if graphs else None,
-            _graphs(default_graphs, "default-graph-uri"), _graphs(named_graphs, "named-graph-uri"))
+            _graphs(default_graphs, "default-graph-uri"), _graphs(named_graphs, "named-graph-uri"),
+            client=client_key(request))
     except NotAcceptable:  # the form was misread (a keyword in an odd place): the store knows
         raise _not_acceptable(not builds_graph) from None
     chosen = results if results and RESULT_TYPES[results] == answer.media_type else graphs
