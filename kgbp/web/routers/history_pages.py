@@ -15,7 +15,7 @@ from ...auth import check_holder, load_holders
 from ...errors import KgbpError, NotConformant
 from ...repository import history
 from ...validation.engine import Validator
-from ..deps import LangDep, SettingsDep, StoreDep, writer_of
+from ..deps import LangDep, SettingsDep, StoreDep, _bearer, writer_of
 from .pages import inline_svg, paged, render
 
 router = APIRouter(include_in_schema=False)
@@ -55,7 +55,8 @@ def confirm_restore(request: Request, store: StoreDep, lang: LangDep, activity: 
 def restore(request: Request, store: StoreDep, lang: LangDep, settings: SettingsDep, activity: str,
             token: Annotated[str, Form()] = "") -> HTMLResponse:
     try:  # refused before anything is looked up: no token, or a read token
-        writer = writer_of(request, check_holder(load_holders(settings), token))
+        presented = token or _bearer(request.headers.get("authorization"))  # the form's field, or a client's header
+        writer = writer_of(request, check_holder(load_holders(settings), presented))
     except KgbpError as refused:
         try:
             return _state_page(request, store, lang, activity, confirm=True, status_code=refused.http_status,
