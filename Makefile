@@ -32,6 +32,7 @@ serve: install
 lint: install
 	$(BIN)/ruff check kgbp tests bench scripts
 	$(BIN)/lint-imports
+	$(BIN)/vulture
 
 types: install
 	$(BIN)/mypy

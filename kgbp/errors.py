@@ -10,7 +10,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-EXIT_OK = 0
 EXIT_NOT_CONFORMANT = 1
 EXIT_BAD_INPUT = 2
 
