@@ -45,7 +45,7 @@ sys.path.insert(0, str(HERE))
 
 # parameters of the named queries on generated data (bench/generate.py): every fifth
 # blueprint is a to-be, so svc-00003 has two versions; BOSS is in a quarter of them
-PARAMS = {"service": "svc-00003", "system": "boss", "department": "dept-01", "kind": "remote"}
+PARAMS = {"service": "svc-00003", "system": "boss", "department": "dept-01", "kind": "remote", "step": "s0"}
 RESULTS = HERE / "results"  # the raw figures of the last run at each size
 MARKER_BEGIN, MARKER_END = "<!-- scale:begin -->", "<!-- scale:end -->"
 CLIENTS = 8

@@ -1,4 +1,10 @@
-"""Write tokens: stored hashed (sha256), one `name:hash` per line; compared in constant time."""
+"""Tokens: stored hashed (sha256), one `name:hash:kind` per line; compared in constant time.
+
+A token is a read token (may read when reads need a token) or a write token (may also
+write). The kind is stored with the hash; a line without one (files written before read
+tokens existed) is a write token. The token itself starts with `kgbp-read-` or
+`kgbp-write-`, so whoever holds one can tell which it is.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +13,14 @@ import hmac
 import os
 import re
 import secrets
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from .config import Settings
 from .errors import BadInput, NotFound
 
+T = TypeVar("T")
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,63}")
 
 
@@ -27,27 +36,65 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def load_tokens(settings: Settings) -> dict[str, str]:
-    """hash -> name."""
+KINDS = ("read", "write")
+
+
+@dataclass(frozen=True)
+class Holder:
+    """Who a presented token belongs to, and what it may do."""
+
+    name: str
+    kind: str = "write"
+
+    @property
+    def can_write(self) -> bool:
+        return self.kind == "write"
+
+
+def _parse_line(line: str) -> tuple[str, str, str] | None:
+    name, _, rest = line.strip().partition(":")
+    digest, _, kind = rest.partition(":")
+    if not name or not digest:
+        return None
+    return name, digest, kind if kind in KINDS else "write"
+
+
+def load_holders(settings: Settings) -> dict[str, Holder]:
+    """hash -> holder."""
     path = tokens_path(settings)
     if not path.exists():
         return {}
     found = {}
     for line in path.read_text("utf-8").splitlines():
-        name, _, digest = line.strip().partition(":")
-        if name and digest:
-            found[digest] = name
+        parsed = _parse_line(line)
+        if parsed:
+            found[parsed[1]] = Holder(parsed[0], parsed[2])
     return found
 
 
-def create_token(settings: Settings, name: str) -> str:
-    token = secrets.token_urlsafe(32)
+def load_tokens(settings: Settings) -> dict[str, str]:
+    """hash -> name."""
+    return {digest: holder.name for digest, holder in load_holders(settings).items()}
+
+
+def _new_secret(kind: str) -> str:
+    return f"kgbp-{kind}-{secrets.token_urlsafe(32)}"
+
+
+def check_kind(kind: str) -> str:
+    if kind not in KINDS:
+        raise BadInput(f"{kind!r} is not a token kind", where=kind, hint="use read or write")
+    return kind
+
+
+def create_token(settings: Settings, name: str, kind: str = "write") -> str:
+    token = _new_secret(check_kind(kind))
     path = tokens_path(settings)
     path.parent.mkdir(parents=True, exist_ok=True)
     # created owner-only from the start (no window with the default umask's permissions)
     fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
     with os.fdopen(fd, "a", encoding="utf-8") as fh:
-        fh.write(f"{name}:{_hash(token)}\n")
+        fh.write(f"{name}:{_hash(token)}:{kind}\n")
     path.chmod(0o600)
     return token
 
@@ -61,7 +108,12 @@ def check_name(name: str) -> str:
 
 def token_names(settings: Settings) -> list[str]:
     """The names of the configured tokens, in the order they were created."""
-    return list(dict.fromkeys(load_tokens(settings).values()))
+    return list(token_kinds(settings))
+
+
+def token_kinds(settings: Settings) -> dict[str, str]:
+    """name -> kind of the configured tokens, in the order they were created."""
+    return {holder.name: holder.kind for holder in load_holders(settings).values()}
 
 
 def _rewrite(path: Path, lines: list[str]) -> None:
@@ -80,9 +132,10 @@ def rotate_token(settings: Settings, name: str) -> str:
     path = tokens_path(settings)
     if name not in token_names(settings):
         raise NotFound(f"no token named {name!r}", where=str(path), hint="`kgbp token list` shows the names")
-    token = secrets.token_urlsafe(32)
+    kind = token_kinds(settings)[name]  # a rotated token keeps its kind
+    token = _new_secret(kind)
     lines = [line for line in path.read_text("utf-8").splitlines() if line.partition(":")[0] != name]
-    _rewrite(path, [*lines, f"{name}:{_hash(token)}"])
+    _rewrite(path, [*lines, f"{name}:{_hash(token)}:{kind}"])
     return token
 
 
@@ -98,11 +151,20 @@ def revoke_token(settings: Settings, name: str) -> int:
 
 def check(tokens: dict[str, str], presented: str | None) -> str | None:
     """The token's name when it is valid, else None (constant-time over the known hashes)."""
+    return _find(tokens, presented)
+
+
+def check_holder(holders: dict[str, Holder], presented: str | None) -> Holder | None:
+    """The token's holder when it is valid, else None (constant-time over the known hashes)."""
+    return _find(holders, presented)
+
+
+def _find(known: dict[str, T], presented: str | None) -> T | None:
     if not presented:
         return None
     digest = _hash(presented)
-    name = None
-    for known, who in tokens.items():
-        if hmac.compare_digest(known, digest):
-            name = who
-    return name
+    found = None
+    for stored, value in known.items():
+        if hmac.compare_digest(stored, digest):
+            found = value
+    return found

@@ -76,6 +76,10 @@ class Unauthorized(KgbpError):
     http_status = 401
     kind = "unauthorized"
 
+    @property
+    def headers(self) -> dict[str, str]:  # RFC 6750 §3: a 401 names the scheme it wants
+        return {"WWW-Authenticate": 'Bearer realm="kgbp"'}
+
 
 class NotFound(KgbpError):
     http_status = 404
@@ -121,6 +125,13 @@ class QueryFileError(KgbpError):
 class QueryTimeout(KgbpError):
     http_status = 503
     kind = "query-timeout"
+
+
+class QueryTooLarge(KgbpError):
+    """A query stopped because it needed more memory than a query may use (503, as a timeout)."""
+
+    http_status = 503
+    kind = "query-too-large"
 
 
 @dataclass

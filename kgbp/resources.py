@@ -26,3 +26,8 @@ def ontology_file() -> Path:
 
 def examples() -> list[Path]:
     return sorted(data_dir("examples").glob("*.yaml"))
+
+
+def example_evidence() -> list[Path]:
+    """The shipped evidence for the examples (complaints, measurements, surveys, categories, actions)."""
+    return sorted((data_dir("examples") / "evidence").glob("*.csv"))

@@ -10,6 +10,10 @@ command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
 [[ "$( (ldconfig -p || /sbin/ldconfig -p) 2>/dev/null)" == *libcairo.so.2* ]] || need+=(libcairo2)
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-impress)    # slides: exported .pptx opened headless
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)          # slides: its PDF turned into a PNG
+[ -e /usr/lib/libreoffice/program/libsclo.so ] || need+=(libreoffice-calc)  # meeting pack: its .xlsx opened headless
+# SPARQL clients test: Apache Jena's jars, and a JDK to compile the small Java client against them
+[ -f /usr/share/java/jena-rdfconnection.jar ] || need+=(libapache-jena-java)
+command -v javac >/dev/null 2>&1 || need+=(default-jdk-headless)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then SUDO=sudo; else SUDO=; fi
   echo "installing: ${need[*]}"

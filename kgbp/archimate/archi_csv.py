@@ -15,6 +15,7 @@ import io
 import zipfile
 from pathlib import Path
 
+from ..spreadsheet.cell_text import guard
 from ..store import Store
 from .model import IRI_PROPERTY, RELATION_PROPERTY, ArchiModel, build_model, ordered
 
@@ -44,7 +45,7 @@ def _texts(texts: dict[str, str], lang: str) -> tuple[str, list[tuple[str, str]]
 def _csv(rows: list[tuple[str, ...]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
-    writer.writerows(rows)
+    writer.writerows([guard(cell) for cell in row] for row in rows)  # no cell can become a formula
     return buffer.getvalue().encode("utf-8")
 
 

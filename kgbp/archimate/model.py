@@ -18,11 +18,13 @@ from dataclasses import dataclass, field
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
+from rdflib.term import Node as RdfNode
 
 from ..diagram.layout import layout as diagram_layout
 from ..errors import NotFound
 from ..i18n import LANGS, guess_lang, normalise_lang
 from ..model import iris
+from ..model.literals import as_int, as_number
 from ..model.namespaces import REPOSITORY_GRAPH, SB, SCHEMA
 from ..model.vocabulary import vocabulary
 from ..repository import save as repository
@@ -270,8 +272,7 @@ class _Builder:
         plateau = self.element(graph, bp, "Plateau", "blueprint", names, iris.blueprint_id(str(bp)))
         plateau.prop("kgbp:version", version)
         plateau.prop("kgbp:status", self.concept("status", graph.value(bp, SB.versionStatus)))
-        level = graph.value(bp, SB.level)
-        plateau.prop("kgbp:level", str(level) if level is not None else None)
+        plateau.prop("kgbp:level", _int_text(graph.value(bp, SB.level)))
         members: list[str] = []
         if isinstance(service, URIRef):
             members.append(self.service(graph, service).key)
@@ -377,7 +378,8 @@ class _Builder:
             top, unit = graph.value(threshold, SCHEMA.maxValue), graph.value(threshold, SCHEMA.unitCode)
             el.prop("kgbp:threshold", " ".join(x for x in (f"<= {top}" if top is not None else "", str(unit or "")) if x))
         share = graph.value(std, SB.targetShare)
-        el.prop("kgbp:target-share", str(share) if share is not None else None)
+        # a "number" property: an ill-typed literal is left out
+        el.prop("kgbp:target-share", str(share) if as_number(share) is not None else None)
         for target in _refs(graph.objects(std, SB.appliesTo)):
             self.model.relate("Association", el.key, str(target), "applies-to")
         return el
@@ -430,11 +432,9 @@ def _refs(nodes: Iterable[object]) -> list[URIRef]:
     return sorted({n for n in nodes if isinstance(n, URIRef)})
 
 
-def _int_text(value: object) -> str | None:
-    try:
-        return str(int(value)) if value is not None else None  # type: ignore[call-overload]
-    except (TypeError, ValueError):
-        return None
+def _int_text(value: RdfNode | None) -> str | None:
+    number = as_int(value, -1) if value is not None else None
+    return str(number) if number is not None and number >= 0 else None
 
 
 # -- the view: one per blueprint, five lanes ---------------------------------------------

@@ -4,7 +4,7 @@ command group beside it; importing a group registers its commands, in the order 
 # isort: off
 from .main import app
 from . import blueprints, exports, validation, diagrams, server, lifecycle, questions  # noqa: F401
-from . import slides, spreadsheet, admin, tokens  # noqa: F401
+from . import registry, slides, spreadsheet, admin, tokens, quality  # noqa: F401
 # isort: on
 
 __all__ = ["app"]

@@ -61,6 +61,8 @@ def load(
                     err.print(f"{stored} blueprint(s) of earlier batches were stored; from {group[0]} on, none.")
                 raise
             stored += len(result.saved)
+            for note in result.links:  # never a silent merge: say which names were linked
+                out.print(f"{note.where}: {note.text(lang)}", soft_wrap=True, highlight=False)
             for saved in result.saved:
                 flag = " (draft)" if saved.draft else ""
                 out.print(f"stored {saved.id}{flag}: {saved.triples} triples (+{saved.added} -{saved.removed}), "
@@ -93,7 +95,8 @@ def _load_files(s: Any, paths: list[Path], draft: bool, lang: str, if_version: s
             raise BadInput(f"--if-version guards one blueprint; the files hold {len(blueprints)}", where="--if-version",
                            hint="load the blueprints one by one, each with the version `kgbp show` printed")
         expect = {blueprints[0].iri: Expected.parse(if_version) or Expected()}
-    return repository.save(s, blueprints, validator=Validator(lang=lang), draft=draft, agent="cli", expect=expect)
+    return repository.save(s, blueprints, validator=Validator(lang=lang), draft=draft, agent="cli", expect=expect,
+                           limits=settings_for(None).limits)
 
 
 @app.command("list")

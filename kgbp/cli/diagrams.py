@@ -3,13 +3,28 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from ..i18n import normalise_lang
 from ..repository import save as repository
 from .main import LangOpt, StoreOpt, app, handle_errors, open_store, out
+
+HeatOpt = Annotated[str | None, typer.Option(
+    "--heat", help="Colour the steps by evidence: complaints or breaches (with --period).")]
+PeriodOpt = Annotated[str | None, typer.Option(
+    "--period", help="Month of the evidence, YYYY-MM, or a range FIRST..LAST.")]
+
+
+def heat_of(s: Any, iri: Any, measure: str, period: str | None, lang: str) -> Any:
+    """The evidence heat view of a blueprint (docs/quality-loop.md)."""
+    from ..errors import BadInput
+    from ..quality.heat import heat_for
+
+    if period is None:
+        raise BadInput("--heat needs --period", where="--period", hint="e.g. --period 2026-06 or --period 2026-01..2026-06")
+    return heat_for(s, iri, measure, period, lang)
 
 
 @app.command()
@@ -21,15 +36,23 @@ def draw(
     lang: LangOpt = "en",
     highlight_system: Annotated[str | None, typer.Option(
         "--highlight-system", help="Impact view: highlight what this IT system (IRI, id or label) underlies.")] = None,
+    heat: HeatOpt = None,
+    period: PeriodOpt = None,
 ) -> None:
     """Draw a blueprint as a diagram (SVG or PNG, by the output's suffix)."""
-    from ..diagram import blueprint_svg, svg_to_png
+    from ..diagram import blueprint_svg, draw_svg, svg_to_png
     from ..errors import BadInput
 
     suffix = output.suffix.lower()
     if suffix not in (".svg", ".png"):
         raise BadInput(f"cannot draw to {output.name!r}", where=str(output), hint="name the output file *.svg or *.png")
     with open_store(store) as s:
-        svg = blueprint_svg(s, repository.resolve_blueprint(s, blueprint), normalise_lang(lang), highlight_system)
+        iri = repository.resolve_blueprint(s, blueprint)
+        if heat is not None:
+            from ..repository.blueprint_view import load_view
+
+            svg = draw_svg(load_view(s, iri, normalise_lang(lang)), heat_of(s, iri, heat, period, normalise_lang(lang)))
+        else:
+            svg = blueprint_svg(s, iri, normalise_lang(lang), highlight_system)
     output.write_bytes(svg if suffix == ".svg" else svg_to_png(svg))
     out.print(f"drew {blueprint} to {output}")

@@ -5,6 +5,7 @@ Exit codes: 0 ok, 1 not conformant, 2 bad input (documented in docs/cli.md).
 
 from __future__ import annotations
 
+import decimal
 import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -14,6 +15,7 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
+from ..boundary import as_kgbp_error
 from ..config import Settings
 from ..errors import EXIT_NOT_CONFORMANT, KgbpError, NotConformant
 from ..repository import save as repository
@@ -48,6 +50,11 @@ def handle_errors(func: F) -> F:
         except KgbpError as exc:
             print_error(exc)
             raise typer.Exit(exc.exit_code) from None
+        except (RecursionError, decimal.InvalidOperation, MemoryError) as exc:  # input a library could not take
+            mapped = as_kgbp_error(exc)
+            assert mapped is not None
+            print_error(mapped)
+            raise typer.Exit(mapped.exit_code) from None
 
     return wrapper  # type: ignore[return-value]
 

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from ..i18n import normalise_lang
-from .main import LangOpt, StoreOpt, app, handle_errors, open_store, out
+from .main import LangOpt, StoreOpt, app, handle_errors, open_store, out, settings_for
 
 
 def _print_table(variables: list[str], rows: list[list[str]]) -> None:
@@ -125,14 +125,20 @@ def sparql(
             from ..store.sandbox import InProcessRunner
             from ..validation.engine import Validator
 
-            outcome = apply_update(s, InProcessRunner(s), text, validator=Validator(lang=normalise_lang(lang)), agent="cli")
+            outcome = apply_update(s, InProcessRunner(s), text, validator=Validator(lang=normalise_lang(lang)), agent="cli",
+                                   user_graphs=settings_for(store).user_graphs)
             for saved in outcome.saved:
                 out.print(f"stored {saved.id}: {saved.triples} triples (+{saved.added} -{saved.removed}), {saved.warnings} warning(s)")
             for removed in outcome.removed:
                 out.print(f"removed {removed}")
-            if not outcome.saved and not outcome.removed:
+            for written in outcome.graphs:
+                out.print(f"stored <{written.iri}>: {written.triples} triples (+{written.added} -{written.removed})")
+            if not outcome.saved and not outcome.removed and not outcome.graphs:
                 out.print("nothing changed")
             return
+        from ..sparql.endpoint import check_query
+
+        check_query(text, settings_for(store).is_remote, parse=True)  # the CLI never fetches URLs either
         results, graphs = SPARQL_FORMATS[fmt]
         answer = s.query_serialized(text, results, graph_media_type=graphs)
     if fmt != "table" or answer.media_type != "application/sparql-results+json":

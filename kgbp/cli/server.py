@@ -22,13 +22,14 @@ def serve(
     """Run the web server (UI, JSON API, SPARQL endpoint)."""
     import uvicorn
 
-    from ..web.app import create_app
+    from ..web.app import HTTP_PARSER, create_app
 
     settings = Settings.from_env(store=store, host=host, port=port)
     if examples:
         load_examples(settings)
     out.print(f"kgbp serving {settings.store} on http://{settings.host}:{settings.port}/")
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info",
+                http=HTTP_PARSER)
 
 
 def load_examples(settings: Settings) -> None:
@@ -52,6 +53,9 @@ def load_examples(settings: Settings) -> None:
         absent = [b for b in blueprints if b.iri not in stored]
         if absent:
             repository.save(s, absent, validator=Validator(), agent="examples")
+        from ..quality.write import load_example_evidence
+
+        load_example_evidence(s)  # only when the store has no evidence of its own yet
     finally:
         s.close()
 

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from ..i18n import normalise_lang
+from .diagrams import HeatOpt, PeriodOpt, heat_of
 from .main import LangOpt, StoreOpt, app, err, handle_errors, open_store, out
 from .output import _write_file, _write_import
 
@@ -19,6 +20,8 @@ def slides(
     output: Annotated[Path, typer.Option("-o", "--output", help="The .pptx file to write.")],
     store: StoreOpt = None,
     lang: LangOpt = "en",
+    heat: HeatOpt = None,
+    period: PeriodOpt = None,
 ) -> None:
     """Export blueprints as editable PowerPoint slides, one slide per version."""
     from ..errors import BadInput
@@ -27,7 +30,15 @@ def slides(
     if output.suffix.lower() != ".pptx":
         raise BadInput(f"cannot write slides to {output.name!r}", where=str(output), hint="name the output file *.pptx")
     with open_store(store) as s:
-        data = blueprint_deck(s, blueprints, normalise_lang(lang))
+        if heat is not None:
+            from ..repository.blueprint_view import load_view
+            from ..slides.export import deck, resolve_refs
+
+            found = resolve_refs(s, blueprints)
+            views = [load_view(s, i, normalise_lang(lang)) for i in found]
+            data = deck(views, [heat_of(s, i, heat, period, normalise_lang(lang)) for i in found])
+        else:
+            data = blueprint_deck(s, blueprints, normalise_lang(lang))
     _write_file(output, data)
     out.print(f"wrote {output}")
 

@@ -8,15 +8,16 @@ import typer
 
 from .main import StoreOpt, app, err, handle_errors, out, settings_for
 
-token_app = typer.Typer(help="Write tokens: create, list, rotate, revoke (stored hashed).", no_args_is_help=True)
+token_app = typer.Typer(help="Read and write tokens: create, list, rotate, revoke (stored hashed).", no_args_is_help=True)
 app.add_typer(token_app, name="token")
 
 
 @token_app.command("create")
 @handle_errors
 def token_create(name: Annotated[str, typer.Argument(help="Who holds it (shown in the history as the author of writes).")],
+                 read: Annotated[bool, typer.Option("--read", help="A read token: may read, never write.")] = False,
                  store: StoreOpt = None) -> None:
-    """Create a token and print it once (only its hash is kept)."""
+    """Create a token (a write token, or a read token with --read) and print it once (only its hash is kept)."""
     from ..auth import check_name, create_token, token_names
     from ..errors import Conflict
 
@@ -24,20 +25,20 @@ def token_create(name: Annotated[str, typer.Argument(help="Who holds it (shown i
     if check_name(name) in token_names(settings):
         raise Conflict(f"a token named {name!r} exists already", where=name,
                        hint=f"`kgbp token rotate {name}` replaces it; or choose another name")
-    _print_token(name, create_token(settings, name))
+    _print_token(name, create_token(settings, name, "read" if read else "write"))
 
 
 @token_app.command("list")
 @handle_errors
 def token_list(store: StoreOpt = None) -> None:
-    """List the names of the tokens (the tokens themselves are not kept)."""
-    from ..auth import token_names, tokens_path
+    """List the tokens: name and kind, read or write (the tokens themselves are not kept)."""
+    from ..auth import token_kinds, tokens_path
 
     settings = settings_for(store)
-    names = token_names(settings)
-    for name in names:
-        out.print(name, highlight=False)
-    err.print(f"{len(names)} token(s) in {tokens_path(settings)}", highlight=False)
+    kinds = token_kinds(settings)
+    for name, kind in kinds.items():
+        out.print(f"{name}\t{kind}", highlight=False)
+    err.print(f"{len(kinds)} token(s) in {tokens_path(settings)}", highlight=False)
 
 
 @token_app.command("rotate")

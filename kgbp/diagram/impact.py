@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from rdflib import URIRef
 
-from ..errors import Ambiguous, NotFound
-from ..ingest import SharedIndex
+from ..registry.names import resolve
 from ..repository.blueprint_view import BlueprintView
 from ..repository.save import labels_of
 from ..store import Store
@@ -28,26 +27,9 @@ SELECT DISTINCT ?step ?supported WHERE {
   }
 }"""
 
-_IS_SYSTEM = "ASK { ?system a <https://w3id.org/kgbp/ontology#System> }"
-
-
 def resolve_system(store: Store, ref: str) -> URIRef:
-    """A system named by IRI, id or label (either language)."""
-    ref = ref.strip()
-    if ref.startswith(("http://", "https://")):
-        iri = URIRef(ref)
-        if store.ask(_IS_SYSTEM, {"system": iri}):
-            return iri
-        found: set[URIRef] = set()
-    else:
-        found = SharedIndex.from_store(store).find("system", ref)
-    if not found:
-        raise NotFound(f"no IT system {ref!r}", where=ref,
-                       hint="name a system by its id (e.g. boss), its label in en or zh, or its IRI")
-    if len(found) > 1:
-        raise Ambiguous(f"{ref!r} names {len(found)} systems", where=ref,
-                        hint="use one of the IRIs: " + ", ".join(sorted(found)))
-    return next(iter(found))
+    """A system named by IRI, id, label (either language) or alias: the one resolver's answer."""
+    return resolve(store, "system", ref)
 
 
 def impact(store: Store, blueprint: URIRef, system: URIRef, lang: str = "en") -> Highlight:

@@ -77,9 +77,20 @@ class Highlight:
     # a status per step (added | changed | removed), drawn as the box outline: the diff view
     marks: frozenset[tuple[URIRef, str]] = frozenset()
     mark_labels: tuple[tuple[str, str], ...] = ()  # (status, legend text), in legend order
+    # heat (the evidence view): a fill per step, and the legend's colour scale (fill, text)
+    heat: tuple[tuple[URIRef, str], ...] = ()
+    heat_legend: tuple[tuple[str, str], ...] = ()
 
     def mark_of(self, step: URIRef) -> str:
         return next((status for iri, status in self.marks if iri == step), "")
+
+    def heat_of(self, step: URIRef) -> str:
+        return next((fill for iri, fill in self.heat if iri == step), "")
+
+    @property
+    def dims(self) -> bool:
+        """Whether steps outside the highlight are drawn faint (not in the heat view: every step keeps its place)."""
+        return not self.heat_legend
 
 
 @dataclass
@@ -247,6 +258,8 @@ def layout(view: BlueprintView, highlight: Highlight | None = None) -> Layout:
             box.dashed = box.step.lane == "evidence"
             box.highlighted = highlight is not None and box.step.iri in highlight.steps
             box.mark = highlight.mark_of(box.step.iri) if highlight is not None else ""
+            if highlight is not None and highlight.heat_of(box.step.iri):
+                box.fill = highlight.heat_of(box.step.iri)
             boxes.append(box)
     box_h = {id(b): _measure(b, view.lang) for b in boxes}
     stack_h = {key: sum(box_h[id(b)] for b in stack) + STACK_GAP * (len(stack) - 1) for key, stack in cells.items()}
@@ -391,7 +404,12 @@ def _legend(view: BlueprintView, words: Terms, colours: dict[URIRef, tuple[str, 
             top: float, width: float) -> tuple[list[LegendEntry], float]:
     """Legend entries flowing left to right, wrapping at the diagram's width."""
     items: list[tuple[str, str, str, str, URIRef | None]] = []
-    if highlight is not None and highlight.mark_labels:
+    if highlight is not None and highlight.heat_legend:
+        if highlight.label:
+            items.append(("department-title", "", "", highlight.label + ("：" if view.lang == "zh" else ":"), None))
+        for fill, scale_text in highlight.heat_legend:
+            items.append(("heat", fill, "#888888", scale_text, None))
+    elif highlight is not None and highlight.mark_labels:
         for status, words_for in highlight.mark_labels:
             items.append((f"mark-{status}", "#ffffff", MARK_COLOURS[status], words_for, None))
     elif highlight is not None:

@@ -138,7 +138,7 @@ def _arrow(parent: ET.Element, arrow: Arrow, prefix: str, dimmed: bool) -> None:
 def _legend(parent: ET.Element, e: LegendEntry, prefix: str) -> None:
     g = _sub(parent, "g", {"class": f"legend-item legend-{e.kind}", **({"data-department": str(e.iri)} if e.iri else {})})
     mid = e.swatch.y + e.swatch.h / 2
-    if e.kind in ("department", "customer", "evidence"):
+    if e.kind in ("department", "customer", "evidence", "heat"):
         _rect(g, e.swatch, rx="3", fill=e.fill, stroke=e.stroke, **{"stroke-width": "1.4"})
     elif e.kind.startswith("mark-"):
         extra = {"stroke-dasharray": "4 3"} if e.kind == "mark-removed" else {}
@@ -192,7 +192,7 @@ def svg_element(lay: Layout) -> ET.Element:
     for t in lay.title:
         _text(heading, t)
 
-    dim = lay.highlight is not None
+    dim = lay.highlight is not None and lay.highlight.dims
     steps = _sub(svg, "g", {"class": "steps"})
     for box in lay.boxes:
         _step(steps, box, dim and not box.highlighted)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from rdflib import Literal, URIRef
 
 from ..i18n import pick
+from ..model.literals import as_int
 from ..model.namespaces import SB, SKOS
 from ..model.vocabulary import vocabulary
 
@@ -57,8 +58,7 @@ def terms(lang: str) -> Terms:
     lane_scheme = vocab.scheme("lane")
 
     def order(concept: URIRef) -> int:
-        value = graph.value(concept, SB.laneOrder)
-        return int(value) if isinstance(value, Literal) else 99
+        return as_int(graph.value(concept, SB.laneOrder), 99)
 
     lanes = [Lane(key, iri, label(iri, lang))
              for iri, key in sorted(lane_scheme.notation.items(), key=lambda kv: (order(kv[0]), kv[1]))]

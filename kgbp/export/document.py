@@ -9,7 +9,6 @@ YAML reader would guess for them.
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 from urllib.parse import unquote
 
@@ -20,7 +19,8 @@ from rdflib.term import Node
 from ..errors import NotFound
 from ..i18n import guess_lang
 from ..model import iris
-from ..model.namespaces import REPOSITORY_GRAPH, SB, SCHEMA
+from ..model.literals import as_number
+from ..model.namespaces import ORG, REPOSITORY_GRAPH, SB, SCHEMA
 from ..model.vocabulary import vocabulary
 from ..store import Store
 
@@ -37,16 +37,7 @@ def texts(graph: Graph, node: Node, prop: URIRef) -> dict[str, str]:
 
 
 def _number(lit: Node | None) -> int | float | None:
-    if not isinstance(lit, Literal):
-        return None
-    value = lit.toPython()
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, Decimal | float):
-        return int(value) if value == int(value) else float(value)
-    return None
+    return as_number(lit)  # None for an ill-typed or non-finite literal
 
 
 def _ident(graph: Graph, node: Node) -> str:
@@ -55,7 +46,7 @@ def _ident(graph: Graph, node: Node) -> str:
 
 
 def _shared(store: Store, nodes: set[URIRef]) -> Graph:
-    """Repository triples about `nodes` and, through sb:partOf, the larger units they belong to."""
+    """Repository triples about `nodes` and, through sb:partOf / org:unitOf, the larger ones they belong to."""
     graph = Graph()
     todo, seen = set(nodes), set()
     while todo:
@@ -64,7 +55,7 @@ def _shared(store: Store, nodes: set[URIRef]) -> Graph:
         for p, o in store.select(f"SELECT ?p ?o WHERE {{ GRAPH <{REPOSITORY_GRAPH}> {{ ?s ?p ?o }} }}",
                                  {"s": node}).rows:
             graph.add((node, p, o))  # type: ignore[arg-type]
-            if p == SB.partOf and isinstance(o, URIRef) and o not in seen:
+            if p in (SB.partOf, ORG.unitOf) and isinstance(o, URIRef) and o not in seen:
                 todo.add(o)
     return graph
 
@@ -116,7 +107,7 @@ def document_from_graphs(g: Graph, bp: URIRef, store: Store) -> dict[str, Any]:
     def shared_entries(cls: URIRef) -> list[dict[str, Any]]:
         entries = []
         for node in sorted(shared.subjects(RDF.type, cls), key=lambda n: _ident(shared, n)):
-            parent = shared.value(node, SB.partOf)
+            parent = shared.value(node, SB.partOf) or shared.value(node, ORG.unitOf)  # a system's, a department's
             entries.append(_with({"id": _ident(shared, node)}, label=texts(shared, node, RDFS.label),
                                  part_of=_ident(shared, parent) if parent is not None else None))
         return entries

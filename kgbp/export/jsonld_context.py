@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from functools import cache
 from importlib.resources import files
-from typing import Any
+from typing import Any, NoReturn
 
 from ..errors import BadInput
 
@@ -29,23 +29,42 @@ def context() -> dict[str, Any]:
     return json.loads(context_text())["@context"]  # type: ignore[no-any-return]
 
 
-def _inline(value: Any, source: str) -> Any:
+def _refuse(what: str, source: str, path: str) -> NoReturn:
+    raise BadInput(f"{what} is not fetched: the server never loads URLs or files named in a document",
+                   where=f"{source}: {path}",
+                   hint=f"put the context in the document itself, or name kgbp's ({CONTEXT_IRI}), which is built in")
+
+
+def _context(value: Any, source: str, path: str) -> Any:
+    """A "@context" value with every reference resolved: kgbp's IRI to the shipped context,
+    anything else (another URL, a relative or file: reference, an @import) refused."""
     if isinstance(value, str):
         if value == CONTEXT_IRI:
             return context()
-        raise BadInput(f"remote JSON-LD context {value[:200]!r} is not fetched", where=f"{source}: @context",
-                       hint=f"put the context in the document itself, or use kgbp's ({CONTEXT_IRI})")
+        _refuse(f"the JSON-LD context {value[:200]!r}", source, path)
     if isinstance(value, list):
-        return [_inline(v, source) for v in value]
+        return [_context(v, source, f"{path}[{i}]") for i, v in enumerate(value)]
+    if isinstance(value, dict):
+        # term definitions can carry their own (scoped) context, at any depth: walk them too
+        return _walk(value, source, path)
     return value
 
 
-def _walk(node: Any, source: str) -> Any:
-    """Replace every "@context" reference (top level or nested) by its content."""
+def _walk(node: Any, source: str, path: str = "$") -> Any:
+    """The document with every "@context" (top level, nested, scoped, in arrays) resolved
+    and any "@import" refused (it only ever appears in a context, and names a URL)."""
     if isinstance(node, dict):
-        return {k: _inline(v, source) if k == "@context" else _walk(v, source) for k, v in node.items()}
+        out = {}
+        for key, value in node.items():
+            if key == "@context":
+                out[key] = _context(value, source, f"{path}.@context")
+            elif key == "@import":
+                _refuse(f"the JSON-LD @import {str(value)[:200]!r}", source, f"{path}.@import")
+            else:
+                out[key] = _walk(value, source, f"{path}.{key}")
+        return out
     if isinstance(node, list):
-        return [_walk(v, source) for v in node]
+        return [_walk(v, source, f"{path}[{i}]") for i, v in enumerate(node)]
     return node
 
 
@@ -56,4 +75,12 @@ def inline_contexts(text: str, source: str) -> str:
     except json.JSONDecodeError as exc:
         raise BadInput(f"JSON syntax error: {exc.msg}", where=f"{source}:{exc.lineno}:{exc.colno}",
                        hint="fix the JSON at that place") from None
-    return json.dumps(_walk(doc, source), ensure_ascii=False)
+    except RecursionError:
+        doc = None
+    try:
+        if doc is not None:
+            return json.dumps(_walk(doc, source), ensure_ascii=False)
+    except RecursionError:
+        pass
+    raise BadInput("the JSON is nested too deeply to be read", where=source,
+                   hint="a blueprint needs only a few levels of nesting")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from ..boundary import reading
+from ..config import Limits
 from ..errors import BadInput, KgbpError
 from .model import AuthoredBlueprint
 from .rdf_reader import FORMATS as RDF_FORMATS
@@ -21,15 +23,23 @@ def supported_suffixes() -> tuple[str, ...]:
     return (*YAML_SUFFIXES, *SPREADSHEET_SUFFIXES, *RDF_FORMATS)
 
 
-def read_bytes(data: bytes, source: str, index: SharedIndex | None = None) -> list[AuthoredBlueprint]:
+def read_bytes(data: bytes, source: str, index: SharedIndex | None = None,
+               limits: Limits | None = None) -> list[AuthoredBlueprint]:
     """Read one file's content; `source` names it in errors and picks the format by suffix."""
+    with reading(source):  # a parser's RecursionError on deep nesting is the file's fault: 400, exit 2
+        return _read_bytes(data, source, index, limits or Limits())
+
+
+def _read_bytes(data: bytes, source: str, index: SharedIndex | None, limits: Limits) -> list[AuthoredBlueprint]:
     suffix = Path(source).suffix.lower()
     if suffix in YAML_SUFFIXES:
         return [read_yaml(data, source, index)]
     if suffix in SPREADSHEET_SUFFIXES:
         from ..spreadsheet.reader import read_csv, read_xlsx
 
-        return [(read_xlsx if suffix == ".xlsx" else read_csv)(data, source, index)]
+        if suffix == ".xlsx":
+            return [read_xlsx(data, source, index, limits.max_sheet_cells)]
+        return [read_csv(data, source, index)]
     if suffix in RDF_FORMATS:
         if not data.strip():
             raise BadInput("the file is empty", where=source, hint="write a blueprint in it")

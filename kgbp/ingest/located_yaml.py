@@ -51,6 +51,9 @@ def _at(node: Node) -> tuple[int, int]:
 
 
 MAX_EXPANDED_NODES = 100_000  # a large blueprint has a few thousand
+# text the aliases may stand for: a few times the document, or 1 MB (a 20 KB string aliased
+# 2,000 times is 40 MB to store from a 77 KB file)
+EXPANSION_RATIO, MIN_EXPANDED_CHARS = 4, 1_000_000
 
 
 # libyaml's parser (PyYAML's C extension) is ~15x faster than the pure-Python one and keeps
@@ -65,16 +68,30 @@ class _Loader(_Parser):  # type: ignore[valid-type,misc]
     def get_single_node(self) -> Node | None:
         node = super().get_single_node()
         if node is not None and "*" in self.text:  # an alias is written `*name`: walk only then
-            _check_expansion(node, self.source)
+            _check_expansion(node, self.source, self.text)
         return node  # type: ignore[no-any-return]
 
 
-def _check_expansion(root: Node, source: str) -> None:
+def _check_expansion(root: Node, source: str, text: str) -> None:
     """Aliases share one value under many keys: a few lines can stand for billions of
     values ("billion laughs") that every later walk over the document would visit.
     Refuse a document that expands past MAX_EXPANDED_NODES, or refers to itself."""
     sizes: dict[int, int] = {}
+    chars: dict[int, int] = {}
     open_: set[int] = set()
+    text_cap = max(MIN_EXPANDED_CHARS, EXPANSION_RATIO * len(text))
+
+    def length(node: Node) -> int:  # characters of scalars, aliases counted each time they are used
+        key = id(node)
+        if key not in chars:
+            if isinstance(node, SequenceNode):
+                total = sum(length(child) for child in node.value)
+            elif isinstance(node, MappingNode):
+                total = sum(length(k) + length(v) for k, v in node.value)
+            else:
+                total = len(str(node.value))
+            chars[key] = min(total, text_cap + 1)
+        return chars[key]
 
     def size(node: Node) -> int:
         key = id(node)
@@ -97,6 +114,9 @@ def _check_expansion(root: Node, source: str) -> None:
     if size(root) > MAX_EXPANDED_NODES:
         raise BadInput(f"the YAML aliases (*name) expand to more than {MAX_EXPANDED_NODES:,} values", where=source,
                        hint="write the values out instead of repeating aliases of aliases")
+    if length(root) > text_cap:  # size() ran first: no cycles left, every node sized
+        raise BadInput(f"the YAML aliases (*name) expand to more than {text_cap:,} characters of text", where=source,
+                       hint="write each long text once; aliases are for short repeated values")
 
 
 def _mapping(loader: _Loader, node: MappingNode) -> LocatedDict:

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 from rdflib import Graph, URIRef
 
+from .notes import Note
+
 
 @dataclass
 class AuthoredBlueprint:
@@ -22,3 +24,4 @@ class AuthoredBlueprint:
     draft: bool = False
     source: str = ""
     notes: list[str] = field(default_factory=list)
+    links: list[Note] = field(default_factory=list)  # names linked to known shared entities (save report)

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import re
 
-from rdflib import Dataset, Graph, URIRef
+from rdflib import BNode, Dataset, Graph, URIRef
 from rdflib.namespace import RDF
-from rdflib.term import Node
+from rdflib.term import Node, _is_valid_uri
 
-from ..errors import BadInput
+from ..errors import BadInput, PayloadTooLarge
 from ..model import iris
-from ..model.namespaces import ID, SB
+from ..model.namespaces import HISTORY_GRAPH, ID, REPOSITORY_GRAPH, SB
 from .model import AuthoredBlueprint
 from .yaml_reader import decode
 
@@ -43,6 +43,43 @@ def refuse_dtd(data: bytes, source: str) -> None:
                        hint="write the IRIs out in full instead of entities (or send Turtle), and remove the DOCTYPE")
 
 
+# rdflib's Turtle and N-Triples parsers take time growing with the square of the escapes
+# (\n, \", \uXXXX) in one string: 100,000 in one literal take 5 s, 400,000 a minute
+MAX_ESCAPES_PER_LINE, MAX_ESCAPES = 10_000, 100_000
+ESCAPED_FORMATS = {"turtle", "trig", "nt", "nquads"}
+
+
+def refuse_slow_escapes(text: str, source: str) -> None:
+    """Refuse text whose escapes would make parsing quadratic; linear, before the parser runs."""
+    total = text.count("\\")
+    if total <= MAX_ESCAPES_PER_LINE:
+        return
+    if total > MAX_ESCAPES:
+        raise PayloadTooLarge(f"{total:,} escape sequences (backslashes); at most {MAX_ESCAPES:,}", where=source,
+                              hint="write characters as themselves (UTF-8) instead of \\uXXXX escapes, "
+                                   "long texts in triple quotes, or split the file")
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.count("\\") > MAX_ESCAPES_PER_LINE:
+            raise PayloadTooLarge(f"{line.count(chr(92)):,} escape sequences on one line; at most {MAX_ESCAPES_PER_LINE:,}",
+                                  where=f"{source}:{number}",
+                                  hint="write characters as themselves (UTF-8) instead of \\uXXXX escapes, "
+                                       "or long texts in triple quotes")
+
+
+def refuse_unwritable_iris(graph: Graph, source: str) -> None:
+    """Refuse IRIs that RDF cannot write back (a '>' or space from an escape such as \\u003E):
+    the store, N-Triples and the history's kept states could not hold them."""
+    seen: set[URIRef] = set()
+    for triple in graph:
+        for term in triple:
+            if isinstance(term, URIRef) and term not in seen:
+                seen.add(term)
+                if not _is_valid_uri(term):
+                    raise BadInput(f"IRI <{term!s:.200}> holds a character IRIs cannot hold "
+                                   "(space, <, >, \", {, }, |, ^, ` or \\)", where=f"{source}: <{term!s:.200}>",
+                                   hint="percent-encode the character (e.g. %3E for >) or remove it")
+
+
 def _syntax_error(exc: Exception, source: str, fmt: str) -> BadInput:
     text = str(exc)
     line = re.search(r"line (\d+)", text) or re.search(r":(\d+):", text)
@@ -54,18 +91,84 @@ def _syntax_error(exc: Exception, source: str, fmt: str) -> BadInput:
                     hint=f"fix the {fmt} syntax at that place (a validator such as `riot --validate` shows more)")
 
 
-def _split(graph: Graph, bp: URIRef, source: str) -> AuthoredBlueprint:
+def _own(node: Node, bp: URIRef) -> bool:
+    """Whether a subject belongs to blueprint `bp`: the blueprint, a node minted under it, or a blank node."""
+    return isinstance(node, BNode) or node == bp or (isinstance(node, URIRef) and str(node).startswith(f"{bp}/"))
+
+
+def _shared_kind(node: Node) -> bool:
+    """Whether `node` is a department, system or service IRI as kgbp mints them."""
+    text = str(node)
+    if not isinstance(node, URIRef):
+        return False
+    for kind in ("department/", "system/", "service/"):
+        rest = text[len(f"{ID}{kind}"):] if text.startswith(f"{ID}{kind}") else None
+        if rest and "/" not in rest and "#" not in rest:
+            return True
+    return False
+
+
+def _shared_subjects(graph: Graph, source: str) -> set[Node]:
+    found = {s for t in SHARED_TYPES for s in graph.subjects(RDF.type, t)}
+    for subject in found:
+        if not _shared_kind(subject):
+            raise BadInput(f"<{subject}> is typed a service, department or system but is not named as kgbp names them",
+                           where=f"{source}: <{subject}>",
+                           hint=f"name it {ID}department/<id>, {ID}system/<id> or {ID}service/<id>")
+    return found
+
+
+def _split(graph: Graph, bp: URIRef, source: str, outside: Graph | None = None) -> AuthoredBlueprint:
+    """The blueprint's own graph and the shared entities it describes (departments, systems,
+    its service), refusing whatever else: a blueprint's graph describes only the blueprint
+    and its own nodes, and a shared entity is kept only when the blueprint names it.
+    `outside`: shared entities described outside any blueprint graph (checked by the caller);
+    the blueprint keeps those it names."""
     bid = iris.blueprint_id(str(bp))
+    canonical = iris.canonical_blueprint_iri(str(bp))
+    if canonical is not None:
+        raise BadInput(f"blueprint IRI <{bp}> is not written canonically: it names the blueprint <{canonical}>",
+                       where=f"{source}: <{bp}>", hint=f"write it <{canonical}> (no percent-escapes of allowed characters)")
     if bid is None:
         raise BadInput(f"blueprint IRI <{bp}> is outside kgbp's namespace", where=f"{source}: <{bp}>",
                        hint=f"name blueprints {ID}service/<service-id>/<version>")
-    shared_subjects = {s for t in SHARED_TYPES for s in graph.subjects(RDF.type, t)}
+    shared_subjects = _shared_subjects(graph, source)
     blueprint_graph, shared = Graph(), Graph()
     for triple in graph:
-        (shared if triple[0] in shared_subjects else blueprint_graph).add(triple)
+        subject = triple[0]
+        if subject in shared_subjects:
+            shared.add(triple)
+        elif _own(subject, bp):
+            blueprint_graph.add(triple)
+        else:
+            raise BadInput(f"<{subject}> is not part of blueprint <{bp}>: nothing is stored",
+                           where=f"{source}: <{subject}>",
+                           hint=f"a blueprint's graph describes only the blueprint and its own nodes (IRIs under {bp}/); "
+                                "departments, systems and services are typed as such and named by the blueprint")
+    service = iris.service_iri(bid.split("/")[0])
+    named = _reachable(blueprint_graph, shared + outside if outside is not None else shared, service)
+    stray = sorted(str(s) for s in shared_subjects - named)
+    if stray:
+        raise BadInput(f"<{stray[0]}> is described but the blueprint <{bp}> never names it: nothing is stored",
+                       where=f"{source}: <{stray[0]}>",
+                       hint="describe only the departments, systems and service that the blueprint uses; "
+                            "the repository keeps shared entities for the blueprints that name them")
+    if outside is not None:
+        shared += (t for t in outside if t[0] in named)
     status = blueprint_graph.value(bp, SB.versionStatus)
     return AuthoredBlueprint(iri=bp, id=bid, graph=blueprint_graph, shared=shared,
                              draft=status == SB.Draft, source=source)
+
+
+def _reachable(blueprint_graph: Graph, shared: Graph, service: URIRef) -> set[Node]:
+    """The shared subjects the blueprint names, directly or through them (a system's parent)."""
+    seen: set[Node] = {service}
+    todo: list[Node] = [service, *blueprint_graph.objects()]
+    while todo:
+        node = todo.pop()
+        seen.add(node)
+        todo.extend(o for o in shared.objects(node) if o not in seen and isinstance(o, URIRef))
+    return seen
 
 
 def read_rdf(data: bytes, source: str, suffix: str) -> list[AuthoredBlueprint]:
@@ -77,6 +180,8 @@ def read_rdf(data: bytes, source: str, suffix: str) -> list[AuthoredBlueprint]:
         from ..export.jsonld_context import inline_contexts
 
         text = inline_contexts(text, source)  # our context from the package; no remote fetch
+    if fmt in ESCAPED_FORMATS and text is not None:
+        refuse_slow_escapes(text, source)
     try:
         if fmt in QUAD_FORMATS:
             ds = Dataset()
@@ -89,25 +194,47 @@ def read_rdf(data: bytes, source: str, suffix: str) -> list[AuthoredBlueprint]:
     except BadInput:
         raise
     except Exception as exc:  # rdflib raises many types for syntax errors
+        if isinstance(exc, RecursionError):
+            raise  # the boundary names it: nested too deeply
         raise _syntax_error(exc, source, fmt) from None
-    found: list[AuthoredBlueprint] = []
+    return blueprints_in(graphs, source)
+
+
+def blueprints_in(graphs: list[tuple[Node | None, Graph]], source: str) -> list[AuthoredBlueprint]:
+    """The blueprints in parsed graphs (graph name, graph): each with its shared entities split off."""
+    for _, graph in graphs:
+        refuse_unwritable_iris(graph, source)
+    chosen: list[tuple[URIRef, Graph]] = []
     default_rest = Graph()
     for name, graph in graphs:
         blueprints = [s for s in graph.subjects(RDF.type, SB.Blueprint) if isinstance(s, URIRef)]
+        # the default graph, or the repository graph as kgbp's own TriG export names it
+        is_default = name is None or not isinstance(name, URIRef) or "default" in str(name) or name == REPOSITORY_GRAPH
+        if name == HISTORY_GRAPH:
+            continue  # kgbp's own record in a repository export: a save writes history anew
         if isinstance(name, URIRef) and name in blueprints:
-            found.append(_split(graph, name, source))
-        elif len(blueprints) == 1 and (name is None or not isinstance(name, URIRef) or "default" in str(name)):
-            found.append(_split(graph, blueprints[0], source))
+            chosen.append((name, graph))
+        elif len(blueprints) == 1 and is_default:
+            chosen.append((blueprints[0], graph))
         elif len(blueprints) > 1:
             raise BadInput(f"{len(blueprints)} blueprints in one graph", where=source,
                            hint="put each blueprint in its own named graph (TriG or N-Quads), named by its IRI")
-        else:
+        elif is_default or not len(graph):
             default_rest += graph
-    if not found:
+        else:
+            raise BadInput(f"graph <{name}> holds no blueprint: nothing is stored", where=f"{source}: <{name}>",
+                           hint="name each graph by the blueprint it holds; departments and systems go in the "
+                                f"blueprint's graph, the default graph or <{REPOSITORY_GRAPH}>")
+    if not chosen:
         raise BadInput("no blueprint found (nothing typed sb:Blueprint)", where=source,
                        hint=f"type the blueprint node <{ID}service/<service>/<version>> a <{SB.Blueprint}>")
-    # triples outside any blueprint graph (e.g. departments in the default graph) are shared
-    for bp in found:
-        for triple in default_rest:
-            bp.shared.add(triple)
+    # outside any blueprint graph: only departments, systems and services a blueprint names
+    outside_shared = _shared_subjects(default_rest, source)
+    found = [_split(graph, bp, source, default_rest if len(default_rest) else None) for bp, graph in chosen]
+    named = set().union(*(set(bp.shared.subjects()) for bp in found))
+    loose = sorted(str(s) for s in set(default_rest.subjects()) - (outside_shared & named))
+    if loose:
+        raise BadInput(f"<{loose[0]}> is outside every blueprint graph: nothing is stored", where=f"{source}: <{loose[0]}>",
+                       hint="put each triple in its blueprint's graph; only departments, systems and services "
+                            "that a blueprint names may stand outside")
     return found

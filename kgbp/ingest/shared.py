@@ -1,7 +1,9 @@
 """Shared entities (departments, systems, services): one IRI each across the repository.
 
-Authors name them by id or by a label in either language. The index knows what the
-repository already holds, so BOSS in a new file joins the BOSS already stored.
+Authors name them by id, by a label in either language, or by an alias (skos:altLabel).
+The index knows what the repository already holds, so BOSS in a new file joins the BOSS
+already stored; how a declaration is matched (linked, or a conflict) is decided by the
+reader (`yaml_reader.declare_shared`), never silently.
 """
 
 from __future__ import annotations
@@ -13,55 +15,91 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rdflib import Graph, URIRef
-from rdflib.namespace import DCTERMS, RDF, RDFS
+from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
-from ..model.namespaces import SB
+from ..model.namespaces import ORG, SB
 from ..store import Store
 
 _FROM_STORE: weakref.WeakKeyDictionary[Any, tuple[int, SharedIndex]] = weakref.WeakKeyDictionary()
 KINDS = {"department": SB.Department, "system": SB.System, "service": SB.Service}
+# a system's parts: sb:partOf; a department's units: org:unitOf (ORG)
+PARENT = {"department": ORG.unitOf, "system": SB.partOf}
 
+# one row per value (a row per label x alias would multiply)
 _SHARED_QUERY = """
 PREFIX sb: <https://w3id.org/kgbp/ontology#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?e ?type ?id ?label WHERE {
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX org: <http://www.w3.org/ns/org#>
+SELECT ?e ?type ?p ?v WHERE {
   GRAPH <https://w3id.org/kgbp/id/repository> {
     VALUES ?type { sb:Department sb:System sb:Service }
     ?e a ?type .
-    OPTIONAL { ?e dcterms:identifier ?id }
-    OPTIONAL { ?e rdfs:label ?label }
+    VALUES ?p { dcterms:identifier rdfs:label skos:altLabel sb:partOf org:unitOf }
+    ?e ?p ?v .
   }
 }"""
 
 
+def _tables() -> dict[str, MutableMapping[str, set[URIRef]]]:
+    return {k: {} for k in KINDS}
+
+
 @dataclass
 class SharedIndex:
-    """id / label -> IRI, per kind; ``labels`` keeps what each entity is called."""
+    """id / label / alias -> IRI, per kind, and what each entity is called.
 
-    keys: dict[str, MutableMapping[str, set[URIRef]]] = field(default_factory=lambda: {k: {} for k in KINDS})
+    `keys` finds an entity by any of its names (case-insensitive); `ids` by its id only;
+    `ident`, `shown` and `parents` answer what a report or a cycle check needs to say.
+    """
+
+    keys: dict[str, MutableMapping[str, set[URIRef]]] = field(default_factory=_tables)
     labelled: set[tuple[URIRef, str]] = field(default_factory=set)  # (entity, lang) with a label
     below: SharedIndex | None = None  # the index this one overlays: read, never changed
+    ids: dict[str, MutableMapping[str, URIRef]] = field(default_factory=lambda: {k: {} for k in KINDS})
+    ident: MutableMapping[URIRef, str] = field(default_factory=dict)
+    shown: MutableMapping[URIRef, str] = field(default_factory=dict)  # a label to show in reports
+    parents: MutableMapping[URIRef, URIRef] = field(default_factory=dict)
+    label_text: MutableMapping[tuple[URIRef, str], str] = field(default_factory=dict)  # (entity, lang) -> label
 
-    def add(self, kind: str, iri: URIRef, ident: str | None, labels: list[tuple[str, str]]) -> None:
+    def add(self, kind: str, iri: URIRef, ident: str | None, labels: list[tuple[str, str]],
+            aliases: list[str] = (), parent: URIRef | None = None) -> None:  # type: ignore[assignment]
         table = self.keys[kind]
-        for key in ([ident] if ident else []) + [text.strip() for text, _ in labels]:
+        for key in ([ident] if ident else []) + [text.strip() for text, _ in labels] + [a.strip() for a in aliases]:
             table[key.casefold()] = table.get(key.casefold(), set()) | {iri}  # new sets: `below`'s stay as they are
+        if ident:
+            self.ids[kind][ident.casefold()] = iri
+            self.ident.setdefault(iri, ident)
         self.labelled.update((iri, lang) for _, lang in labels)
+        for text, lang in labels:
+            self.label_text.setdefault((iri, lang), text)
+            if lang != "zh" or iri not in self.shown:
+                self.shown[iri] = text
+        if parent is not None:
+            self.parents[iri] = parent
 
     def merge(self, other: SharedIndex) -> None:
         for kind, table in other.keys.items():
             mine = self.keys[kind]
             for key, found in table.items():
                 mine[key] = mine.get(key, set()) | found
+            self.ids[kind].update(other.ids[kind])
         self.labelled |= other.labelled
+        for iri, ident in other.ident.items():
+            self.ident.setdefault(iri, ident)
+        self.shown.update(other.shown)
+        self.parents.update(other.parents)
+        for entity_lang, label in other.label_text.items():
+            self.label_text.setdefault(entity_lang, label)
 
     def is_labelled(self, entity: URIRef, lang: str) -> bool:
         return (entity, lang) in self.labelled or (self.below is not None and self.below.is_labelled(entity, lang))
 
-    def _flat(self) -> tuple[dict[str, dict[str, set[URIRef]]], set[tuple[URIRef, str]]]:
+    def _flat(self) -> tuple[Any, ...]:
         below = self.below._flat()[1] if self.below is not None else set()
-        return {kind: dict(table) for kind, table in self.keys.items()}, self.labelled | below
+        return ({kind: dict(table) for kind, table in self.keys.items()}, self.labelled | below,
+                {kind: dict(table) for kind, table in self.ids.items()}, dict(self.parents))
 
     def __eq__(self, other: object) -> bool:  # the same entities, however layered
         return isinstance(other, SharedIndex) and self._flat() == other._flat()
@@ -71,10 +109,32 @@ class SharedIndex:
     def overlay(self) -> SharedIndex:
         """A view to read and add to, this index staying as it is: a file's declarations, or
         a load's, go in a layer on top. (A copy would cost O(repository) each time.)"""
-        return SharedIndex({kind: ChainMap({}, table) for kind, table in self.keys.items()}, set(), self)
+        return SharedIndex({kind: ChainMap({}, table) for kind, table in self.keys.items()}, set(), self,
+                           {kind: ChainMap({}, table) for kind, table in self.ids.items()},
+                           ChainMap({}, self.ident), ChainMap({}, self.shown), ChainMap({}, self.parents),
+                           ChainMap({}, self.label_text))
 
     def find(self, kind: str, text: str) -> set[URIRef]:
+        """Every entity of `kind` that `text` names: id, label or alias, case ignored."""
         return set(self.keys[kind].get(text.strip().casefold(), set()))
+
+    def by_id(self, kind: str, text: str) -> URIRef | None:
+        return self.ids[kind].get(text.strip().casefold())
+
+    def names(self, iri: URIRef) -> str:
+        """How a report names an entity: `id (label)`."""
+        ident = self.ident.get(iri, str(iri).rsplit("/", 1)[-1])
+        label = self.shown.get(iri)
+        return f"{ident} ({label})" if label and label != ident else ident
+
+    def ancestors(self, iri: URIRef) -> list[URIRef]:
+        """The parents of `iri`, nearest first; stops at a repeat (the caller reports the cycle)."""
+        chain: list[URIRef] = []
+        node = self.parents.get(iri)
+        while node is not None and node not in chain:
+            chain.append(node)
+            node = self.parents.get(node)
+        return chain
 
     @classmethod
     def from_store(cls, store: Store) -> SharedIndex:
@@ -104,14 +164,27 @@ class SharedIndex:
 
     @classmethod
     def _read(cls, store: Store) -> SharedIndex:
-        index = cls()
         kind_of = {v: k for k, v in KINDS.items()}
-        for e, type_, ident, label in store.select(_SHARED_QUERY).rows:
+        found: dict[URIRef, tuple[str, dict[Any, list[Any]]]] = {}  # plain dicts: an rdflib graph costs 3x
+        for e, type_, p, v in store.select(_SHARED_QUERY).rows:
             assert isinstance(e, URIRef)
-            lang = getattr(label, "language", None) or ""
-            index.add(kind_of[type_], e, str(ident) if ident else None,  # type: ignore[index]
-                      [(str(label), lang)] if label is not None else [])
+            found.setdefault(e, (kind_of[type_], {}))[1].setdefault(p, []).append(v)  # type: ignore[index]
+        index = cls()
+        for e, (kind, values) in found.items():
+            ident = values.get(DCTERMS.identifier, [None])[0]
+            parent = values.get(PARENT.get(kind), [None])[0]
+            index.add(kind, e, str(ident) if ident is not None else None,
+                      [(str(lab), getattr(lab, "language", "") or "") for lab in values.get(RDFS.label, [])],
+                      [str(a) for a in values.get(SKOS.altLabel, [])], parent if isinstance(parent, URIRef) else None)
         return index
+
+    def _add_from(self, graph: Graph, kind: str, e: URIRef) -> None:
+        ident = graph.value(e, DCTERMS.identifier)
+        labels = [(str(lab), getattr(lab, "language", "") or "") for lab in graph.objects(e, RDFS.label)]
+        aliases = [str(a) for a in graph.objects(e, SKOS.altLabel)]
+        parent = graph.value(e, PARENT[kind]) if kind in PARENT else None
+        self.add(kind, e, str(ident) if ident else None, labels, aliases,
+                 parent if isinstance(parent, URIRef) else None)
 
     @classmethod
     def from_graph(cls, graph: Graph) -> SharedIndex:
@@ -119,7 +192,5 @@ class SharedIndex:
         for kind, cls_iri in KINDS.items():
             for e in graph.subjects(RDF.type, cls_iri):
                 assert isinstance(e, URIRef)
-                ident = graph.value(e, DCTERMS.identifier)
-                labels = [(str(lab), getattr(lab, "language", "") or "") for lab in graph.objects(e, RDFS.label)]
-                index.add(kind, e, str(ident) if ident else None, labels)
+                index._add_from(graph, kind, e)
         return index

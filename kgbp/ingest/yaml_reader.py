@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -18,7 +19,7 @@ from typing import Any
 import fastjsonschema
 from jsonschema import Draft202012Validator
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from ..errors import BadInput, Problem
 from ..i18n import guess_lang
@@ -28,7 +29,9 @@ from ..model.vocabulary import Scheme, vocabulary
 from . import located_yaml
 from .located_yaml import LocatedDict, LocatedList, Place
 from .model import AuthoredBlueprint
-from .shared import SharedIndex
+from .notes import Note
+from .schema_terms import lane_keys
+from .shared import PARENT, SharedIndex
 
 LANE_KEYS = ("customer", "frontstage", "backstage", "support")
 SCHEMA_FILE = "blueprint.schema.json"
@@ -78,6 +81,7 @@ class _Reader:
     graph: Graph = field(default_factory=Graph)
     shared: Graph = field(default_factory=Graph)
     local: dict[str, tuple[str, URIRef, Place]] = field(default_factory=dict)  # id -> (kind, iri, at)
+    links: list[Note] = field(default_factory=list)
 
     def where(self, at: Place) -> str:
         return located_yaml.where(self.source, at)
@@ -118,36 +122,124 @@ class _Reader:
 
     # -- shared entities -------------------------------------------------------
     def declare_shared(self, kind: str, entries: Iterable[LocatedDict]) -> None:
+        """Match each declaration to the registry: its id, else one entity one of its names
+        names (linked, with a note), else a new entity. A name of another entity is a
+        conflict that stops the read (never a silent merge)."""
         cls = {"department": SB.Department, "system": SB.System}[kind]
-        mint = {"department": iris.department_iri, "system": iris.system_iri}[kind]
         pending_parts = []
-        declared = SharedIndex()
+        here: dict[URIRef, str] = {}  # entities declared in this file -> the id they were declared with
         for entry in entries:
             ident = str(entry["id"])
             labels = self.texts(entry.get("label"))
-            known = self.index.find(kind, ident)
-            if not known:  # a new id may still name a known entity by its label
-                for lab in labels:
-                    known |= self.index.find(kind, str(lab))
-            iri = sorted(known)[0] if len(known) == 1 else mint(ident)
-            if declared.find(kind, ident):
-                self.problem(entry.at, f"duplicate {kind} id {ident!r}", "declare it once")
-            declared.add(kind, iri, ident, [(str(lab), lab.language or "") for lab in labels])
+            aliases = [str(a).strip() for a in self.refs_list(entry.get("aliases"))]
+            iri = self.match_shared(kind, entry, ident, labels, aliases, here)
+            if iri is None:
+                continue
+            here[iri] = ident
+            new = self.index.by_id(kind, ident) is None and not self.index.ident.get(iri)
             self.shared.add((iri, RDF.type, cls))
-            if not known:
+            if new:
                 self.shared.add((iri, DCTERMS.identifier, Literal(ident)))
+            added_aliases: list[str] = []
+            if not new and self.index.by_id(kind, ident) != iri:  # linked by a name: its id stays findable
+                added_aliases.append(ident)
             for lab in labels:
-                if not self.index.is_labelled(iri, lab.language or ""):
+                if iri in self.index.find(kind, str(lab)) and not new:
+                    continue  # already one of its names
+                if new or not self.index.is_labelled(iri, lab.language or ""):
                     self.shared.add((iri, RDFS.label, lab))
+                else:
+                    added_aliases.append(str(lab))
+                    target = self.index.names(iri)
+                    self.links.append(Note("alias-added", self.where(entry.at), {
+                        "text": str(lab), "target": target, "kind": kind, "kind_id": kind, "id": self.index.ident.get(iri, ident),
+                        "lang": lab.language or "", "label": self.label_of(iri, lab.language or "")}))
+            for alias in aliases:
+                if iri not in self.index.find(kind, alias):
+                    added_aliases.append(alias)
+            for alias in added_aliases:
+                self.shared.add((iri, SKOS.altLabel, Literal(alias, lang=guess_lang(alias))))
+            if new and entry.get("status") == "retired":  # a known entity's status is the registry's
+                self.shared.add((iri, OWL.deprecated, Literal(True)))
+            self.index.add(kind, iri, ident if new else None,
+                           [(str(lab), lab.language or "") for lab in labels if new or not self.index.is_labelled(iri, lab.language or "")],
+                           added_aliases)
             if entry.get("part_of") is not None:
                 pending_parts.append((iri, entry))
-        # declarations in this file take precedence over the repository's
-        for key, found in declared.keys[kind].items():
-            self.index.keys[kind][key] = found
         for iri, entry in pending_parts:
-            parent = self.shared_ref(kind, str(entry["part_of"]), self.ref_at(entry, "part_of", None))
-            if parent is not None:
-                self.shared.add((iri, SB.partOf, parent))
+            at = self.ref_at(entry, "part_of", None)
+            parent = self.shared_ref(kind, str(entry["part_of"]), at)
+            if parent is None:
+                continue
+            chain = [iri, parent, *self.index.ancestors(parent)]
+            if iri in chain[1:]:
+                path = chain[: chain.index(iri, 1) + 1]
+                self.problem(at, f"part_of makes a cycle: {' -> '.join(self.index.names(n) for n in path)}",
+                             f"a {kind} cannot be part of itself or of one of its own parts: remove one part_of")
+                continue
+            stored = self.index.parents.get(iri)
+            if stored is not None and stored != parent:
+                self.problem(at, f"{self.index.names(iri)} is already part of {self.index.names(stored)}, "
+                                 f"not of {self.index.names(parent)}",
+                             "keep the stored part_of, or rename/merge in the registry (docs/registry.md)")
+                continue
+            self.shared.add((iri, PARENT[kind], parent))
+            self.index.parents[iri] = parent
+
+    @staticmethod
+    def refs_list(value: Any) -> list[str]:
+        return [] if value is None else [str(v) for v in value] if isinstance(value, list) else [str(value)]
+
+    def label_of(self, iri: URIRef, lang: str) -> str:
+        return self.index.label_text.get((iri, lang)) or self.index.shown.get(iri, "")
+
+    def match_shared(self, kind: str, entry: LocatedDict, ident: str, labels: list[Literal], aliases: list[str],
+                     here: dict[URIRef, str]) -> URIRef | None:
+        """The entity a declaration names, or None after reporting a conflict."""
+        names = [str(lab) for lab in labels] + aliases
+        own = self.index.by_id(kind, ident)
+        if own is not None:
+            if own in here:
+                self.problem(entry.at, f"duplicate {kind} id {ident!r}", "declare it once")
+                return None
+            clash = {e: text for text in names for e in self.index.find(kind, text) if e != own}
+            if clash:
+                other, text = next(iter(clash.items()))
+                self.problem(entry.at, f"conflict: {kind} {ident!r} is declared with the name {text!r}, "
+                                       f"which names {self.index.names(other)}",
+                             f"use the id {self.index.ident.get(other, other)!r} where you mean that {kind}; "
+                             f"or give {ident!r} a name of its own; or merge them "
+                             f"(kgbp merge {kind} {ident} {self.index.ident.get(other, other)})")
+                return None
+            return own
+        hits: dict[URIRef, str] = {}
+        for text in [ident, *(str(lab) for lab in labels)]:
+            for e in self.index.find(kind, text):
+                hits.setdefault(e, text)
+        for alias in aliases:  # an alias adds a name; it never picks the entity
+            taken = self.index.find(kind, alias) - set(hits)
+            if taken:
+                other = next(iter(taken))
+                self.problem(entry.at, f"conflict: the alias {alias!r} of {kind} {ident!r} already names "
+                                       f"{self.index.names(other)}",
+                             f"an alias names one {kind}: drop it, or declare {ident!r} as "
+                             f"{self.index.ident.get(other, other)!r} if they are the same {kind}")
+                return None
+        if len(hits) > 1:
+            found = "; ".join(f"{text!r} names {self.index.names(e)}" for e, text in hits.items())
+            self.problem(entry.at, f"conflict: {kind} {ident!r} names {len(hits)} known {kind}s: {found}",
+                         f"declare it by the id of the one you mean, or rename the names so each names one {kind}")
+            return None
+        if not hits:
+            return {"department": iris.department_iri, "system": iris.system_iri}[kind](ident)
+        iri, text = next(iter(hits.items()))
+        if iri in here:
+            self.problem(entry.at, f"conflict: {kind} {ident!r} has the name {text!r} of {here[iri]!r} in this file",
+                         f"give each {kind} names of its own, or declare it once")
+            return None
+        self.links.append(Note("linked", self.where(entry.at), {
+            "text": text, "target": self.index.ident.get(iri, str(iri)), "kind": kind, "declared": ident}))
+        return iri
 
     def shared_ref(self, kind: str, text: str, at: Place) -> URIRef | None:
         found = self.index.find(kind, text)
@@ -192,7 +284,28 @@ class _Reader:
         return None
 
 
+def _non_finite(doc: Any, source: str) -> list[Problem]:
+    """YAML's .nan and .inf are floats JSON Schema's "number" accepts; no blueprint value is one."""
+    found: list[Problem] = []
+    stack: list[tuple[Any, list[Any]]] = [(doc, [])]
+    while stack:  # iterative: a deep document is not a reason for a RecursionError
+        node, path = stack.pop()
+        if isinstance(node, float) and not math.isfinite(node):
+            dotted = ".".join(str(p) for p in path)
+            found.append(Problem(f"{dotted}: {node} is not a number a blueprint can hold",
+                                 located_yaml.where(source, located_yaml.position(doc, path)),
+                                 "write a finite number, e.g. `share: 0.90`"))
+        elif isinstance(node, dict):
+            stack.extend((v, [*path, k]) for k, v in node.items())
+        elif isinstance(node, list):
+            stack.extend((v, [*path, i]) for i, v in enumerate(node))
+    return sorted(found, key=lambda p: p.where)
+
+
 def _schema_problems(doc: Any, source: str) -> list[Problem]:
+    non_finite = _non_finite(doc, source)
+    if non_finite:
+        return non_finite
     try:
         _quick_check()(doc)
         return []
@@ -212,7 +325,8 @@ def _schema_problems(doc: Any, source: str) -> list[Problem]:
             where = located_yaml.where(source, error.instance.key_pos[extra[0]])
         if error.validator == "additionalProperties" and path == ["steps"]:
             message = f"unknown lane {', '.join(map(repr, extra))}"
-            hint = "lanes are customer, frontstage, backstage, support (physical evidence goes under `evidence:`)"
+            hint = ("lanes are customer, frontstage, backstage, support, or their names in zh or en "
+                    "(客户行为, 前台服务, 后台支撑, 支撑系统); physical evidence goes under `evidence:`")
         elif error.validator == "additionalProperties":
             allowed = sorted(error.schema.get("properties", {}))
             hint = f"allowed keys here: {', '.join(allowed)}"
@@ -227,23 +341,45 @@ def _schema_problems(doc: Any, source: str) -> list[Problem]:
                       "array": "a list", "object": "a mapping"}
             expected = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
             hint = "write " + " or ".join(wanted.get(str(t), str(t)) for t in expected) + " here"
+        if error.schema.get("x-hint") and error.validator in ("oneOf", "anyOf", "type", "additionalProperties"):
+            hint = str(error.schema["x-hint"])
+        if not hint:
+            hint = _fallback_hint(error)
         problems.append(Problem(message, where, hint))
     return problems
 
 
-def _normalise_lanes(doc: LocatedDict) -> None:
-    """Accept lane names in Chinese or by label ('前台服务', 'Frontstage') as lane keys."""
+_BOUNDS = {"minimum": "at least {v}", "maximum": "at most {v}", "minLength": "at least {v} character(s)",
+           "maxLength": "at most {v} characters", "minProperties": "at least {v} entry", "const": "exactly {v!r}",
+           "format": "a {v} (e.g. 2024-05-31)", "minItems": "at least {v} item(s)"}
+
+
+def _fallback_hint(error: Any) -> str:
+    """Every schema error carries a hint: the key's own (x-hint), else what the rule asks, else its description."""
+    if error.validator in _BOUNDS:
+        return "write " + _BOUNDS[error.validator].format(v=error.validator_value) + " here"
+    if error.validator == "pattern":
+        return f"the text must match {error.validator_value} (see docs/authoring.md)"
+    if error.validator == "propertyNames":
+        return "language keys are tags such as en, zh, zh-Hans"
+    description = error.schema.get("description")
+    return f"{description} (see docs/authoring.md)" if description else "see docs/authoring.md for this key"
+
+
+def _normalise_lanes(doc: LocatedDict, source: str) -> None:
+    """Accept lane names in Chinese or by label ('前台服务', 'Frontstage') as lane keys: the
+    spellings of schema_terms.lane_keys, which the JSON Schema lists too."""
     steps = doc.get("steps")
     if not isinstance(steps, LocatedDict):
         return
-    lanes = vocabulary().scheme("lane")
+    keys = lane_keys()
     renamed = LocatedDict()
     renamed.at = steps.at
     for key, value in steps.items():
-        concept = lanes.lookup(str(key))
-        new_key = lanes.notation[concept] if concept is not None else key
+        new_key = keys.get(str(key), key)
         if new_key in renamed:
-            new_key = key  # both spellings given: let the schema report the unknown one
+            raise BadInput(f"lane {new_key!r} is given twice (as {key!r} too)", where=located_yaml.where(source, steps.key_pos[key]),
+                           hint="put all the steps of a lane under one key")
         renamed[new_key] = value
         renamed.key_at[new_key] = steps.key_at[key]
         renamed.key_pos[new_key] = steps.key_pos[key]
@@ -261,7 +397,7 @@ def read_yaml(data: bytes, source: str, index: SharedIndex | None = None) -> Aut
 
 def read_document(doc: LocatedDict, source: str, index: SharedIndex | None = None) -> AuthoredBlueprint:
     """A located document (from YAML or a spreadsheet) -> blueprint: schema, references, cycles."""
-    _normalise_lanes(doc)
+    _normalise_lanes(doc, source)
     problems = _schema_problems(doc, source)
     if problems:
         raise BadInput(f"{len(problems)} problem(s) in the structure of {source}", where=problems[0].where,
@@ -447,7 +583,7 @@ def _build(r: _Reader) -> AuthoredBlueprint:
 
     _check_cycles(r, arrows)
     return AuthoredBlueprint(iri=bp, id=f"{service}/{version}", graph=g, shared=r.shared,
-                             draft=status_text == "draft", source=r.source)
+                             draft=status == SB.Draft, source=r.source, links=r.links)
 
 
 def _check_cycles(r: _Reader, arrows: list[tuple[str, str, Place]]) -> None:

@@ -5,6 +5,9 @@
     step etc.    {ID}service/{service}/{version}/{kind}/{local id}
     department   {ID}department/{id}
     system       {ID}system/{id}
+    complaint category         {ID}complaint-category/{id}   (in the graph {ID}quality/categories)
+    evidence of one period     {ID}evidence/{kind}[/{source}]/{YYYY-MM}   (a graph; its observations below it)
+    improvement action         {ID}action/{id}               (also the name of its graph)
 
 Ids may hold Chinese characters (IRIs allow them); characters that IRIs forbid are
 percent-encoded so that any id gives a valid IRI.
@@ -62,15 +65,58 @@ def system_iri(system: str) -> URIRef:
     return URIRef(f"{ID}system/{_seg(system)}")
 
 
-def blueprint_id(iri: str) -> str | None:
-    """'service/version' for a blueprint IRI, None for anything else."""
+def complaint_category_iri(category: str) -> URIRef:
+    return URIRef(f"{ID}complaint-category/{_seg(category)}")
+
+
+def evidence_graph_iri(kind: str, period: str, source: str | None = None) -> URIRef:
+    """The graph holding one period of one kind of evidence from one source (re-imports replace it)."""
+    middle = f"{_seg(kind)}/{_seg(source)}" if source else _seg(kind)
+    return URIRef(f"{ID}evidence/{middle}/{_seg(period)}")
+
+
+def observation_iri(graph: URIRef, *parts: str) -> URIRef:
+    return URIRef(f"{graph}/" + "/".join(_seg(p) for p in parts))
+
+
+def action_iri(action: str) -> URIRef:
+    return URIRef(f"{ID}action/{_seg(action)}")
+
+
+def _blueprint_parts(iri: str) -> tuple[str, str] | None:
+    """(service, version) decoded from an IRI under the blueprint layout, whatever its escapes."""
     prefix = f"{ID}service/"
     if not iri.startswith(prefix):
         return None
     parts = iri[len(prefix):].split("/")
     if len(parts) != 2:
         return None
-    return "/".join(unquote(p) for p in parts)
+    service, version = (unquote(p) for p in parts)
+    if not service or not version or "/" in service or "/" in version:
+        return None
+    return service, version
+
+
+def blueprint_id(iri: str) -> str | None:
+    """'service/version' for a blueprint IRI, None for anything else.
+
+    Only the canonical spelling (as blueprint_iri writes it) is a blueprint IRI: `x-1` and
+    `x-%31` decode to the same id, and two graphs must never claim one blueprint.
+    """
+    parts = _blueprint_parts(iri)
+    if parts is None or str(blueprint_iri(*parts)) != str(iri):
+        return None
+    return "/".join(parts)
+
+
+def canonical_blueprint_iri(iri: str) -> URIRef | None:
+    """The canonical spelling of a blueprint IRI written with other escapes; None when `iri` is
+    canonical already or not laid out as a blueprint IRI."""
+    parts = _blueprint_parts(iri)
+    if parts is None:
+        return None
+    canonical = blueprint_iri(*parts)
+    return None if str(canonical) == str(iri) else canonical
 
 
 def parse_blueprint_ref(ref: str) -> tuple[str, str | None]:

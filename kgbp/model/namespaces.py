@@ -13,6 +13,8 @@ ID = Namespace("https://w3id.org/kgbp/id/")
 ONTOLOGY_GRAPH = URIRef("https://w3id.org/kgbp/ontology")
 REPOSITORY_GRAPH = ID["repository"]
 HISTORY_GRAPH = ID["history"]
+CATEGORIES_GRAPH = ID["quality/categories"]  # the team's complaint categories and where they arise
+QB = Namespace("http://purl.org/linked-data/cube#")
 
 PREFIXES: dict[str, str] = {
     "sb": str(SB),
@@ -29,6 +31,21 @@ PREFIXES: dict[str, str] = {
 }
 
 __all__ = [
-    "DCTERMS", "HISTORY_GRAPH", "ID", "ONTOLOGY_GRAPH", "ORG", "OWL", "PREFIXES", "PROV",
-    "RDF", "RDFS", "REPOSITORY_GRAPH", "SB", "SCHEMA", "SKOS", "XSD",
+    "CATEGORIES_GRAPH",
+    "DCTERMS",
+    "HISTORY_GRAPH",
+    "ID",
+    "ONTOLOGY_GRAPH",
+    "ORG",
+    "OWL",
+    "PREFIXES",
+    "PROV",
+    "QB",
+    "RDF",
+    "RDFS",
+    "REPOSITORY_GRAPH",
+    "SB",
+    "SCHEMA",
+    "SKOS",
+    "XSD",
 ]

@@ -57,6 +57,7 @@ SCHEMES = {
     "performer": SB.PerformerKindScheme,
     "status": SB.StatusScheme,
     "metric": SB.MetricScheme,
+    "action_status": SB.ActionStatusScheme,
 }
 
 

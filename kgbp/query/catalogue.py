@@ -8,7 +8,7 @@ several: Ambiguous). Every parameter is projected by its query, so that pyoxigra
 it before evaluation (SEP-0007) and a trailing VALUES clause gives the same answer.
 
 Header keys: title and description ({en, zh}, required), summary, tags, params (name,
-kind iri|label|literal|int|lang, required, entity for label params, values, default,
+kind iri|label|literal|int|lang|period|date, required, entity for label params, values, default,
 example, description {en, zh}), columns (name: {en, zh}, in projection order).
 """
 
@@ -26,21 +26,19 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Identifier
 
-from ..errors import Ambiguous, BadInput, NotFound, QueryError, QueryFileError
+from ..errors import BadInput, NotFound, QueryFileError
 from ..i18n import LANGS, normalise_lang
-from ..model import iris
-from ..model.namespaces import SB
-from ..repository import save as repository
+from ..registry import names
+from ..registry.names import ENTITIES
 from ..resources import data_dir
 from ..store import Rows, Store
 from ..store.sparql_text import syntax_only
 
-KINDS = ("iri", "label", "literal", "int", "lang")
-ENTITIES: dict[str, URIRef] = {"system": SB.System, "department": SB.Department,
-                               "service": SB.Service, "blueprint": SB.Blueprint}
+KINDS = ("iri", "label", "literal", "int", "lang", "period", "date")
+_PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")  # a month of evidence, YYYY-MM
+_DATE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _VAR = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|\\^`\x00-\x1f\x7f]*$")
 
 
 @dataclass(frozen=True)
@@ -246,86 +244,15 @@ def get(name: str, catalogue: Mapping[str, NamedQuery] | None = None) -> NamedQu
     return catalogue[name]
 
 
-# -- resolving what people type -------------------------------------------------------
+# -- resolving what people type: one resolver for every caller (kgbp/registry/names.py) ----
 
-# exact matches, one query per form of the text: an id (tier 1), or a label, plain or tagged
-# en or zh (tier 2); each starts from the bound text (a UNION of them would be planned over
-# every identifier and label in the store first: tens of ms at 1,000 blueprints)
-_BY_ID = """
-PREFIX dcterms: <http://purl.org/dc/terms/>
-SELECT DISTINCT ?entity WHERE { ?entity dcterms:identifier ?text . ?entity a ?class . }"""
-_BY_NAME = """
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-SELECT DISTINCT ?entity WHERE { ?entity rdfs:label|skos:prefLabel|dcterms:title ?text . ?entity a ?class . }"""
-# the fallback scans the entities of one class: ignore case, any language tag
-_LOOSE = """
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-SELECT DISTINCT ?entity ?class ?text WHERE {
-  ?entity a ?class ; rdfs:label|skos:prefLabel|dcterms:title ?name .
-  FILTER(LCASE(STR(?name)) = LCASE(STR(?text)))
-}"""
-_IDS = """
-PREFIX dcterms: <http://purl.org/dc/terms/>
-SELECT DISTINCT ?entity ?id ?class WHERE { ?entity a ?class ; dcterms:identifier ?id } ORDER BY ?id LIMIT 30"""
+def resolve_entity(store: Store, entity: str, text: str, lang: str = "en") -> URIRef:
+    """The IRI of the `entity` a person named (see `kgbp.registry.names.resolve`)."""
+    return names.resolve(store, entity, text, lang)
 
 
 def is_iri(text: str) -> bool:
-    return bool(_IRI.match(text))
-
-
-def _describe(store: Store, entity: str, nodes: list[URIRef], lang: str) -> list[str]:
-    labels = repository.labels_of(store, nodes, lang)
-    out = []
-    for node in sorted(nodes):
-        ref = iris.blueprint_id(str(node)) if entity == "blueprint" else str(node).rsplit("/", 1)[-1]
-        out.append(f"{ref} ({labels[node]})" if node in labels else str(ref or node))
-    return out
-
-
-def resolve_entity(store: Store, entity: str, text: str, lang: str = "en") -> URIRef:
-    """The IRI of the `entity` (system, department, service, blueprint) a person named."""
-    cls = ENTITIES[entity]
-    text = text.strip()
-    try:
-        if is_iri(text) and store.ask("ASK { ?e a ?class }", {"e": URIRef(text), "class": cls}):
-            return URIRef(text)
-    except QueryError:
-        pass  # looked like an IRI, but is none: may still be a label
-    if entity == "blueprint" and (not text.startswith("http") or is_iri(text)):
-        try:
-            return repository.resolve_blueprint(store, text)
-        except (NotFound, QueryError):
-            pass  # may still be a title (or made an IRI no store takes)
-    found: dict[URIRef, int] = {}
-    if text:
-        forms = [] if entity == "blueprint" else [(_BY_ID, Literal(text), 1)]  # a blueprint's id is service/version
-        forms += [(_BY_NAME, Literal(text, lang=tag), 2) for tag in (None, "en", "zh")]
-        for sparql, literal, tier in forms:
-            if found and tier > min(found.values()):
-                break  # an id matched: labels cannot beat it
-            for node, *_ in store.select(sparql, {"class": cls, "text": literal}).rows:
-                if isinstance(node, URIRef):
-                    found[node] = min(found.get(node, 9), tier)
-        if not found:
-            for node, *_ in store.select(_LOOSE, {"class": cls, "text": Literal(text)}).rows:
-                if isinstance(node, URIRef):
-                    found[node] = 3
-    if found:
-        best = min(found.values())
-        candidates = [n for n, t in found.items() if t == best]
-        if len(candidates) == 1:
-            return candidates[0]
-        names = _describe(store, entity, candidates, lang)
-        raise Ambiguous(f"{text!r} names {len(candidates)} {entity}s: {', '.join(names)}", where=text,
-                        hint=f"give the id or IRI of the {entity} you mean")
-    known = [str(r[1]) for r in store.select(_IDS, {"class": cls}).rows] if entity != "blueprint" else \
-        [b.id for b in repository.list_blueprints(store, lang)][:30]
-    raise NotFound(f"no {entity} {text!r}", where=text,
-                   hint=f"give its id, IRI or label in en or zh; known: {', '.join(known) or 'none'}")
+    return names.is_iri(text)
 
 
 # -- binding and running ----------------------------------------------------------------
@@ -368,6 +295,14 @@ def _term(store: Store, query: NamedQuery, p: Param, raw: str, lang: str) -> Ide
             return Literal(int(raw.strip()), datatype=XSD.integer)
         except ValueError:
             raise BadInput(f"{p.name} must be a whole number, not {raw!r}", where=p.name, hint="e.g. 10") from None
+    if p.kind == "period":
+        if not _PERIOD.match(raw.strip()):
+            raise BadInput(f"{p.name} must be a month written YYYY-MM, not {raw!r}", where=p.name, hint="e.g. 2026-03")
+        return Literal(raw.strip())
+    if p.kind == "date":
+        if not _DATE.match(raw.strip()):
+            raise BadInput(f"{p.name} must be a date written YYYY-MM-DD, not {raw!r}", where=p.name, hint="e.g. 2026-06-30")
+        return Literal(raw.strip(), datatype=XSD.date)
     if p.kind == "label":
         assert p.entity is not None
         return resolve_entity(store, p.entity, raw, lang)

@@ -12,6 +12,8 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 
 from ..i18n import normalise_lang
+from ..model.literals import as_number
+from ..spreadsheet.cell_text import guard
 from ..store.protocol import Term
 from .catalogue import NamedQuery, Param, QueryResult
 
@@ -24,11 +26,12 @@ def json_value(term: Term | None) -> Any:
     if term is None:
         return None
     if isinstance(term, Literal):
+        # a stored literal may be ill-typed ("high"^^xsd:integer) or NaN: then its text, never an error
+        number = as_number(term) if term.datatype in _INTEGERS | _NUMBERS else None
         if term.datatype in _INTEGERS:
-            return int(term)
+            return int(number) if isinstance(number, int) else str(term)
         if term.datatype in _NUMBERS:
-            value = term.toPython()
-            return float(value) if isinstance(value, Decimal | float) else str(term)
+            return float(number) if number is not None else str(term)
         if term.datatype == XSD.boolean:
             return term.toPython() if isinstance(term.toPython(), bool) else str(term)
         return str(term)
@@ -51,8 +54,17 @@ def result_csv(result: QueryResult) -> str:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(result.rows.variables)
     for row in result.rows.rows:
-        writer.writerow(["" if t is None else str(t) for t in row])
+        writer.writerow([_csv_cell(t) for t in row])
     return out.getvalue()
+
+
+def _csv_cell(term: object) -> str:
+    """A CSV cell that no spreadsheet runs as a formula; numbers stay numbers."""
+    if term is None:
+        return ""
+    if isinstance(term, Literal) and isinstance(term.toPython(), int | float | Decimal):
+        return str(term)
+    return guard(str(term))
 
 
 def text_columns(result: QueryResult) -> list[str]:

@@ -12,6 +12,7 @@ from rdflib.term import Node
 
 from ..i18n import pick
 from ..model import iris
+from ..model.literals import as_int
 from ..model.namespaces import SB
 from ..model.vocabulary import vocabulary
 from ..store import Store
@@ -88,8 +89,7 @@ def literals(nodes: Iterable[Node]) -> list[Literal]:
 
 
 def _int(graph: Graph, node: Node, prop: URIRef, default: int) -> int:
-    value = graph.value(node, prop)
-    return int(value) if isinstance(value, Literal) else default
+    return as_int(graph.value(node, prop), default)  # never raises on a stored literal
 
 
 def build_view(graph: Graph, bp: URIRef, lang: str, shared_labels: dict[URIRef, str]) -> BlueprintView:

@@ -37,7 +37,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 
 from ..errors import BadInput, NotFound
 from ..model import iris
-from ..model.namespaces import HISTORY_GRAPH, ID, SB
+from ..model.namespaces import HISTORY_GRAPH, ID, REPOSITORY_GRAPH, SB
 from ..store import Store
 
 if TYPE_CHECKING:
@@ -46,7 +46,7 @@ if TYPE_CHECKING:
     from .save import Saved
 
 STATE_FORMAT = "application/n-triples"
-ACTIONS = ("save", "restore", "remove")
+ACTIONS = ("save", "restore", "remove", "merge", "rename", "alias")
 _MIN_PREFIX = 4
 
 
@@ -131,6 +131,8 @@ class Activity:
 
     @property
     def blueprint_id(self) -> str:
+        if self.blueprint == REPOSITORY_GRAPH:
+            return "(registry)"  # a merge, rename or alias: the repository graph changed
         return iris.blueprint_id(str(self.blueprint)) or str(self.blueprint)
 
     def as_dict(self) -> dict[str, Any]:
@@ -191,7 +193,7 @@ def resolve(store: Store, ref: str) -> URIRef:
     that has been removed since (its states can still be viewed and restored)."""
     from .save import resolve_blueprint
 
-    try:
+    try:  # what registry.names.resolve does first for a blueprint (it imports this package, not back)
         return resolve_blueprint(store, ref)
     except NotFound:
         service, version = iris.parse_blueprint_ref(ref)

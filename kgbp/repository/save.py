@@ -8,23 +8,27 @@ transaction. A rejected or failed write changes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
 
 from rdflib import Graph, Literal, URIRef
 
-from ..errors import NotConformant, NotFound
+from ..config import Limits
+from ..errors import Conflict, NotConformant, NotFound, Problem
 from ..i18n import pick
 from ..ingest import AuthoredBlueprint, SharedIndex
+from ..ingest.notes import Note
 from ..model import iris
 from ..model.derive import derive
+from ..model.literals import as_int
 from ..model.namespaces import HISTORY_GRAPH, ONTOLOGY_GRAPH, REPOSITORY_GRAPH, SB
 from ..model.vocabulary import ontology_graph, vocabulary
 from ..store import Store
 from ..validation.engine import ValidationReport, Validator
 from . import history
+from .caps import check_blueprint
 from .concurrency import Expected, check, version, write_lock
 
 
@@ -42,9 +46,22 @@ class Saved:
 
 
 @dataclass
+class GraphWritten:
+    """A user-owned graph replaced or removed (not a blueprint: not validated, but recorded)."""
+
+    iri: URIRef
+    triples: int
+    added: int
+    removed: int
+    activity: URIRef | None = None
+
+
+@dataclass
 class SaveResult:
     saved: list[Saved] = field(default_factory=list)
     report: ValidationReport = field(default_factory=ValidationReport)
+    links: list[Note] = field(default_factory=list)  # names the readers linked to known entities
+    graphs: list[GraphWritten] = field(default_factory=list)
 
 
 def init(store: Store) -> None:
@@ -74,16 +91,21 @@ def save(
     agent: str = "kgbp",
     restores: URIRef | None = None,
     expect: Mapping[URIRef, Expected] | None = None,
+    user_graphs: Mapping[URIRef, Graph | None] | None = None,
+    limits: Limits | None = None,
 ) -> SaveResult:
     """Validate and store blueprints in one transaction; raise NotConformant to reject all.
 
     `restores` (an activity) records the write as a restore of that activity's state.
     `expect`: the versions the writer read (optimistic concurrency); PreconditionFailed,
     and nothing stored, when a blueprint's stored version is not as expected.
+    `user_graphs`: user-owned graphs (see write_user_graphs) replaced in the same transaction.
+    `limits`: the caps of Settings.limits (PayloadTooLarge, nothing stored); defaults otherwise.
     """
     kinds = _channel_kinds()
     shared = Graph()
     for bp in blueprints:
+        check_blueprint(bp, limits or Limits())  # before derive: its closure grows with the chain's square
         derive(bp.graph, kinds)
         if draft or bp.draft:
             bp.draft = True
@@ -105,9 +127,12 @@ def save(
         for bp in blueprints:
             if expect and bp.iri in expect:
                 check(store, bp.iri, expect[bp.iri])
+        written = {bp.iri for bp in blueprints}
+        for bp in blueprints:  # a save that drops a step a stored slice refines would orphan the slice
+            refuse_orphaning(store, bp.iri, set(bp.graph.subjects()), written)
         now = datetime.now(UTC)
         records = Graph()
-        result = SaveResult(report=report)
+        result = SaveResult(report=report, links=[note for bp in blueprints for note in bp.links])
         for bp in blueprints:
             old, new = set(store.graph(bp.iri)), set(bp.graph)  # sets: rdflib's graph difference copies graphs
             added, removed = len(new - old), len(old - new)
@@ -117,8 +142,10 @@ def save(
             result.saved.append(Saved(bp.id, bp.iri, len(bp.graph), added, removed, bp.draft,
                                       sum(1 for r in report.results if r.blueprint == bp.iri and r.severity != "Violation"),
                                       act))
+        user_records, result.graphs = _user_graph_records(store, user_graphs or {}, agent, now)
+        records += user_records
         generation = getattr(store, "generation", None)
-        store.replace_graphs({bp.iri: bp.graph for bp in blueprints},
+        store.replace_graphs({**{bp.iri: bp.graph for bp in blueprints}, **(user_graphs or {})},
                              add={REPOSITORY_GRAPH: shared, HISTORY_GRAPH: records})
         SharedIndex.written(store, generation, shared)
         for saved in result.saved:
@@ -126,8 +153,39 @@ def save(
     return result
 
 
-def remove(store: Store, blueprint: URIRef, agent: str = "kgbp", expect: Expected | None = None) -> int:
-    """Drop a blueprint's graph (recorded); `expect`: the version the remover read."""
+def _user_graph_records(store: Store, graphs: Mapping[URIRef, Graph | None], agent: str,
+                        now: datetime) -> tuple[Graph, list[GraphWritten]]:
+    records, written = Graph(), []
+    for name, graph in graphs.items():
+        old, new = set(store.graph(name)), set(graph if graph is not None else ())
+        action = "save" if new else "remove"
+        act, record = history.record(name, action, agent, len(new - old), len(old - new), now,
+                                     state=graph if new else None)
+        records += record
+        written.append(GraphWritten(name, len(new), len(new - old), len(old - new), act))
+    return records, written
+
+
+def write_user_graphs(store: Store, graphs: Mapping[URIRef, Graph | None], *, agent: str) -> list[GraphWritten]:
+    """Replace (None or empty: remove) user-owned graphs in one transaction, with history.
+
+    User-owned graphs (annotations, mappings to other systems' ids) hold no blueprint, so
+    nothing is derived or validated; who changed what, and each state, is recorded like a
+    blueprint's. Which graphs are user-owned is the endpoint's update profile (docs/sparql.md).
+    """
+    with write_lock():
+        records, written = _user_graph_records(store, graphs, agent, datetime.now(UTC))
+        store.replace_graphs(dict(graphs), add={HISTORY_GRAPH: records})
+    return written
+
+
+def remove(store: Store, blueprint: URIRef, agent: str = "kgbp", expect: Expected | None = None,
+           together: Collection[URIRef] = ()) -> int:
+    """Drop a blueprint's graph (recorded); `expect`: the version the remover read.
+
+    Validated like a save: refused (Conflict) while a slice stored elsewhere refines one of
+    its steps, unless that slice is among `together`, the blueprints removed in the same request.
+    """
     with write_lock():
         old = store.graph(blueprint)
         if not len(old) and (expect is None or not expect.versions):
@@ -135,9 +193,35 @@ def remove(store: Store, blueprint: URIRef, agent: str = "kgbp", expect: Expecte
                            hint="`kgbp list` shows the stored blueprints")
         if expect is not None:
             check(store, blueprint, expect)
+        refuse_orphaning(store, blueprint, set(), {blueprint, *together})
         _, record = history.record(blueprint, "remove", agent, 0, len(old), datetime.now(UTC))
         store.replace_graphs({blueprint: None}, add={HISTORY_GRAPH: record})
     return len(old)
+
+
+_SLICES_OF = """
+PREFIX sb: <https://w3id.org/kgbp/ontology#>
+SELECT DISTINCT ?slice ?step WHERE {
+  GRAPH ?parent { ?step sb:inBlueprint ?parent }
+  GRAPH ?slice { ?slice sb:refinesStep ?step }
+  FILTER (?slice != ?parent)
+}
+"""
+
+
+def refuse_orphaning(store: Store, parent: URIRef, kept: set[object], leaving: set[URIRef]) -> None:
+    """Conflict when a stored slice outside `leaving` refines a step of `parent` not in `kept`."""
+    orphaned = [(r["slice"], r["step"]) for r in store.select(_SLICES_OF, {"parent": parent}).dicts()
+                if r["slice"] not in leaving and r["step"] not in kept]
+    if orphaned:
+        slices = sorted({iris.blueprint_id(str(s)) or str(s) for s, _ in orphaned})
+        step = orphaned[0][1]
+        raise Conflict(
+            f"{', '.join(slices)} refine(s) step <{step}> of {iris.blueprint_id(str(parent)) or parent}; "
+            "removing it would leave the slice refining nothing: nothing was changed",
+            where=str(step), problems=[Problem(f"slice {iris.blueprint_id(str(s)) or s} refines <{st}>", str(st),
+                                               "remove or re-point the slice first") for s, st in orphaned],
+            hint=f"remove the slice(s) {', '.join(slices)} first (or in the same request), or keep the step")
 
 
 # -- listings ----------------------------------------------------------------------
@@ -213,7 +297,7 @@ def list_blueprints(store: Store, lang: str = "en") -> list[BlueprintSummary]:
             service_label=labels.get(service, str(r["serviceId"] or service)),
             title=labels.get(bp, ""), version=str(r["version"]),
             status=statuses.name_of(r["status"]),
-            level=int(r["level"]) if r["level"] is not None else 1,  # type: ignore[call-overload]
+            level=as_int(r["level"], 1),  # tolerant: a draft may hold any literal
             steps=int(r["steps"]), fail_points=int(r["failPoints"]), wait_points=int(r["waitPoints"]),  # type: ignore[call-overload]
         ))
     return out

@@ -39,6 +39,7 @@ from ..diagram.layout import (
     BOX_PAD,
     LABEL_LH,
     SYSTEM_LH,
+    Highlight,
     Layout,
     LegendEntry,
     StepBox,
@@ -291,7 +292,7 @@ class _Painter:
         for e in entries:
             mid = e.swatch.y + e.swatch.h / 2
             name = f"Legend {e.kind}"
-            if e.kind in ("department", "customer", "evidence"):
+            if e.kind in ("department", "customer", "evidence", "heat"):
                 sw = self.shape(MSO_SHAPE.ROUNDED_RECTANGLE, e.swatch, name, e.fill, e.stroke, 1.4, tree=tree)
                 sw.adjustments[0] = 0.2
             elif e.kind in ("fail", "wait"):
@@ -350,11 +351,13 @@ def draw_slide(prs: PresentationT, lay: Layout, scale: float) -> Slide:
     return slide
 
 
-def deck(views: Sequence[BlueprintView]) -> bytes:
-    """A presentation with one slide per blueprint view, in the views' order."""
+def deck(views: Sequence[BlueprintView], highlights: Sequence[Highlight | None] = ()) -> bytes:
+    """A presentation with one slide per blueprint view, in the views' order (each with its
+    highlight, e.g. the evidence heat, when `highlights` gives one)."""
     if not views:
         raise BadInput("no blueprint to draw", hint="name at least one blueprint")
-    layouts = [layout(v) for v in views]
+    marks = list(highlights) + [None] * (len(views) - len(highlights))
+    layouts = [layout(v, h) for v, h in zip(views, marks, strict=True)]
     width = max(lay.width for lay in layouts)
     height = max(lay.height for lay in layouts)
     scale = min(EMU_PER_PX, MAX_SLIDE_EMU / width, MAX_SLIDE_EMU / height)

@@ -4,26 +4,36 @@ SPARQL Update and Graph Store writes never touch the store directly: an update i
 run on a scratch copy (`SparqlRunner.preview_update`) to learn which graphs it changes
 and how; each changed blueprint graph is then read like an uploaded RDF file and stored
 through `repository.save` (derived facts recomputed, rules checked, history recorded).
-Only blueprint graphs are writable; the ontology, repository and history graphs are kept
-by kgbp itself.
+
+The update profile (docs/sparql.md): blueprint graphs are writable and validated;
+user-owned graphs (IRIs under the `user_graphs` setting's prefixes) are writable, not
+validated, and recorded in history like blueprints; the ontology, repository and history
+graphs and the default graph are kept by kgbp itself. CLEAR/DROP ALL and NAMED reach the
+user-owned graphs only.
 """
 
 from __future__ import annotations
 
-import re
+import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from rdflib import Graph, URIRef
+from rdflib.namespace import RDF
 
+from ..boundary import reading
 from ..errors import BadInput, Conflict, Forbidden, NotFound, UnsupportedMediaType
 from ..ingest import AuthoredBlueprint
-from ..ingest.rdf_reader import read_rdf
+from ..ingest.rdf_reader import blueprints_in, read_rdf
 from ..model import iris
+from ..model.namespaces import HISTORY_GRAPH, ID, ONTOLOGY_GRAPH, REPOSITORY_GRAPH, SB
 from ..repository import save as repository
 from ..store import Store
+from ..store.embedded import check_update_syntax
 from ..store.protocol import SparqlRunner
-from ..store.sparql_text import syntax_only
+from ..store.sparql_guard import refuse_engine_extensions, refuse_remote_query, refuse_remote_update
+from ..store.update_text import confine_all, with_using
 from ..validation.engine import ValidationReport, Validator
 
 # media type -> (suffix the RDF reader knows, rdflib format for writing)
@@ -33,47 +43,75 @@ RDF_MEDIA_TYPES: dict[str, tuple[str, str]] = {
     "application/rdf+xml": (".rdf", "xml"),
     "application/ld+json": (".jsonld", "json-ld"),
 }
-_SERVICE = re.compile(r"(?<![\w:?$])SERVICE(?![\w:-])", re.IGNORECASE)
-_LOAD = re.compile(r"(?<![\w:?$])LOAD(?![\w:-])", re.IGNORECASE)
 
 
-def check_query(query: str) -> None:
-    """Refuse federated queries: SERVICE would let anyone make this server fetch URLs."""
-    if _SERVICE.search(syntax_only(query)):
-        raise Forbidden("SERVICE (federated query) is not allowed on this endpoint", where="query",
-                        hint="query the other endpoint yourself and combine the answers")
+def check_query(query: str, store_is_remote: bool = False, parse: bool = False) -> None:
+    """Refuse federated queries: SERVICE would let anyone make this server fetch URLs. A query
+    sent on to a store over HTTP must also be plain SPARQL 1.1 (see sparql_guard). `parse`:
+    also read it with rdflib's grammar here (the query workers do so before running it)."""
+    if store_is_remote:
+        refuse_engine_extensions(query)
+    else:
+        refuse_remote_query(query, parse=parse)
 
 
 def check_update(update: str) -> None:
-    check_query(update)
-    if _LOAD.search(syntax_only(update)):
-        raise Forbidden("LOAD is not allowed on this endpoint", where="update",
-                        hint="send the data itself: PUT or POST it to /rdf-graphs/service, or upload the blueprint")
+    """Refuse LOAD and SERVICE in an update (the runner reads it with rdflib's grammar too)."""
+    refuse_remote_update(update, parse=False)
 
 
 def is_blueprint_graph(name: URIRef) -> bool:
     return iris.blueprint_id(str(name)) is not None
 
 
-def _writable(name: URIRef | None) -> URIRef:
+def is_user_graph(name: URIRef, user_graphs: Sequence[str]) -> bool:
+    """Under a configured user-graph prefix, and not a graph kgbp keeps itself."""
+    text = str(name)
+    if name in (ONTOLOGY_GRAPH, REPOSITORY_GRAPH, HISTORY_GRAPH) or text.startswith(f"{ID}service/"):
+        return False
+    return any(text.startswith(prefix) and len(text) > len(prefix) for prefix in user_graphs)
+
+
+def graph_kind(name: URIRef | None, user_graphs: Sequence[str]) -> Literal["blueprint", "user"]:
+    """Whether a write may change graph `name`, and how (the update profile); Forbidden if not."""
     if name is None:
-        raise Forbidden("the default graph is not writable: it is the union of all blueprints",
-                        where="default graph", hint="name the blueprint graph (GRAPH <...> or WITH <...>)")
-    if not is_blueprint_graph(name):
-        raise Forbidden(f"only blueprint graphs are writable, not <{name}>", where=str(name),
-                        hint="blueprint graphs are named https://w3id.org/kgbp/id/service/<service>/<version>; "
-                             "departments and systems are written with the blueprints that name them")
-    return name
+        raise Forbidden("the default graph is not writable: it is the union of all graphs",
+                        where="default graph", hint="name the graph you write (GRAPH <...> or WITH <...>)")
+    canonical = iris.canonical_blueprint_iri(str(name))
+    if canonical is not None:
+        raise BadInput(f"graph <{name}> is not written canonically: it names the blueprint <{canonical}>",
+                       where=str(name), hint=f"write <{canonical}> (no percent-escapes of allowed characters)")
+    if is_blueprint_graph(name):
+        return "blueprint"
+    if is_user_graph(name, user_graphs):
+        return "user"
+    spaces = ", ".join(f"{p}<name>" for p in user_graphs) or "none configured (setting user_graphs)"
+    raise Forbidden(f"<{name}> is not writable: only blueprint graphs and user-owned graphs are", where=str(name),
+                    hint=f"blueprint graphs are named {ID}service/<service>/<version>; user-owned graphs {spaces}")
 
 
-def _as_blueprint(name: URIRef, graph: Graph, source: str) -> AuthoredBlueprint:
+def _as_blueprint(store: Store, name: URIRef, graph: Graph, source: str) -> AuthoredBlueprint:
     """A blueprint graph read as if uploaded as an RDF file (shared entities split off)."""
-    found = read_rdf(graph.serialize(format="nt", encoding="utf-8"), source, ".nt")
+    found = blueprints_in([(None, graph)], source)  # no text round trip: rdflib's N-Triples parser is quadratic
     if len(found) != 1 or found[0].iri != name:
         other = found[0].iri if found else "none"
         raise BadInput(f"graph <{name}> must hold the blueprint <{name}> (found {other})", where=str(name),
                        hint="a blueprint's graph is named by the blueprint's IRI")
-    return found[0]
+    return _unchanged_shared(store, found[0])
+
+
+def _unchanged_shared(store: Store, bp: AuthoredBlueprint) -> AuthoredBlueprint:
+    """Refuse a Graph Store or Update write that would change the repository graph: such a
+    write names one blueprint graph and changes only it. Departments, systems and services
+    it describes must be as stored already."""
+    new = bp.shared - store.graph(REPOSITORY_GRAPH)
+    if len(new):
+        subject = sorted(str(s) for s in new.subjects())[0]
+        raise Forbidden(f"writing <{bp.iri}> would change the shared description of <{subject}>: nothing is stored",
+                        where=subject,
+                        hint="a SPARQL or Graph Store write changes only the blueprint graph it names; describe the "
+                             "department, system or service as stored, or upload the blueprint file that defines it")
+    return bp
 
 
 @dataclass
@@ -81,36 +119,65 @@ class WriteOutcome:
     saved: list[repository.Saved] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     report: ValidationReport = field(default_factory=ValidationReport)
+    graphs: list[repository.GraphWritten] = field(default_factory=list)
     created: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         return {"saved": [{"id": s.id, "iri": str(s.iri), "triples": s.triples, "added": s.added,
                            "removed": s.removed, "draft": s.draft, "warnings": s.warnings} for s in self.saved],
-                "removed": self.removed, "report": self.report.as_dict()}
+                "removed": self.removed,
+                "graphs": [{"iri": str(g.iri), "triples": g.triples, "added": g.added, "removed": g.removed}
+                           for g in self.graphs],
+                "report": self.report.as_dict()}
 
 
-def _store_graphs(store: Store, new: dict[URIRef, Graph | None], validator: Validator, agent: str) -> WriteOutcome:
-    saves = [_as_blueprint(name, graph, f"<{name}>") for name, graph in new.items() if graph is not None]
+def _store_graphs(store: Store, new: dict[URIRef, Graph | None], validator: Validator, agent: str,
+                  user: dict[URIRef, Graph | None] | None = None) -> WriteOutcome:
+    """Blueprints through repository.save (validated), user-owned graphs in the same
+    transaction; then the blueprints an update emptied are removed."""
+    saves = [_as_blueprint(store, name, graph, f"<{name}>") for name, graph in new.items() if graph is not None]
     outcome = WriteOutcome()
     if saves:
-        result = repository.save(store, saves, validator=validator, agent=agent)
-        outcome.saved, outcome.report = result.saved, result.report
+        result = repository.save(store, saves, validator=validator, agent=agent, user_graphs=user)
+        outcome.saved, outcome.report, outcome.graphs = result.saved, result.report, result.graphs
+    elif user:
+        outcome.graphs = repository.write_user_graphs(store, user, agent=agent)
+    leaving = {name for name, graph in new.items() if graph is None}
+    for name in leaving:  # checked before any is removed: a refused removal leaves every graph
+        repository.refuse_orphaning(store, name, set(), leaving)
     for name, graph in new.items():
         if graph is None:
-            repository.remove(store, name, agent=agent)
+            repository.remove(store, name, agent=agent, together=leaving)
             outcome.removed.append(iris.blueprint_id(str(name)) or str(name))
     return outcome
 
 
-def apply_update(store: Store, runner: SparqlRunner, update: str, *, validator: Validator, agent: str) -> WriteOutcome:
-    """Run a SPARQL Update through the one write path: preview, validate, save."""
+def user_graph_names(store: Store, user_graphs: Sequence[str]) -> list[URIRef]:
+    return sorted(g for g in store.graph_names() if is_user_graph(g, user_graphs))
+
+
+def apply_update(store: Store, runner: SparqlRunner, update: str, *, validator: Validator, agent: str,
+                 user_graphs: Sequence[str] = (), using: Sequence[URIRef] = (),
+                 using_named: Sequence[URIRef] = ()) -> WriteOutcome:
+    """Run a SPARQL Update through the one write path: preview, validate, save.
+
+    `using` / `using_named`: the protocol's using-graph-uri / using-named-graph-uri.
+    """
     check_update(update)
-    preview = runner.preview_update(update)
-    new = {_writable(name): graph for name, graph in preview.changes.items()}
+    text = confine_all(with_using(update, using, using_named), user_graph_names(store, user_graphs))
+    if text != update:
+        check_update_syntax(update)  # errors at their place in the text as sent, not as rewritten
+    preview = runner.preview_update(text)
+    blueprints: dict[URIRef, Graph | None] = {}
+    user: dict[URIRef, Graph | None] = {}
+    for name, graph in preview.changes.items():
+        kind = graph_kind(name, user_graphs)
+        assert name is not None
+        (blueprints if kind == "blueprint" else user)[name] = graph
     if getattr(store, "generation", preview.generation) != preview.generation:
         raise Conflict("the store changed while the update was being checked", where="update",
                        hint="send the update again")
-    return _store_graphs(store, new, validator, agent)
+    return _store_graphs(store, blueprints, validator, agent, user)
 
 
 # -- Graph Store HTTP Protocol ----------------------------------------------------------
@@ -123,22 +190,35 @@ def rdf_suffix(media_type: str) -> str:
 
 
 def parse_graph(data: bytes, media_type: str, source: str) -> Graph:
+    with reading(source):  # deep JSON-LD nesting: 400 with a place, not a RecursionError
+        return _parse_graph(data, media_type, source)
+
+
+def _parse_graph(data: bytes, media_type: str, source: str) -> Graph:
     from ..export.jsonld_context import inline_contexts
-    from ..ingest.rdf_reader import refuse_dtd
+    from ..ingest.rdf_reader import _syntax_error, refuse_dtd, refuse_slow_escapes, refuse_unwritable_iris
 
     rdf_suffix(media_type)
     fmt = RDF_MEDIA_TYPES[media_type][1]
     body: bytes | str = data
     if fmt == "xml":
         refuse_dtd(data, source)  # no entity expansion, no external entities
-    elif fmt == "json-ld":
-        body = inline_contexts(_utf8(data, source), source)  # no remote @context fetch
+    else:
+        body = _utf8(data, source)
+        if fmt == "json-ld":
+            body = inline_contexts(body, source)  # no remote @context fetch
+        else:
+            refuse_slow_escapes(body, source)  # rdflib's parsers are quadratic in escapes
     graph = Graph()
     try:
         graph.parse(data=body, format=fmt)
+    except BadInput:
+        raise
     except Exception as exc:  # rdflib raises many types for syntax errors
-        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-        raise BadInput(f"{media_type} syntax error: {first[:300]}", where=source, hint="fix the RDF syntax") from None
+        if isinstance(exc, RecursionError):
+            raise  # the boundary names it: nested too deeply
+        raise _syntax_error(exc, source, media_type) from None
+    refuse_unwritable_iris(graph, source)
     return graph
 
 
@@ -154,41 +234,70 @@ def graph_exists(store: Store, name: URIRef) -> bool:
 
 
 def put_graph(store: Store, name: URIRef, data: bytes, media_type: str, *, validator: Validator,
-              agent: str) -> WriteOutcome:
-    """Replace (or create) a blueprint graph with the RDF payload."""
-    _writable(name)
+              agent: str, user_graphs: Sequence[str] = ()) -> WriteOutcome:
+    """Replace (or create) a blueprint graph or a user-owned graph with the RDF payload."""
+    kind = graph_kind(name, user_graphs)
     existed = graph_exists(store, name)
-    bp = _as_blueprint(name, parse_graph(data, media_type, f"PUT <{name}>"), f"PUT <{name}>")
+    graph = parse_graph(data, media_type, f"PUT <{name}>")
+    if kind == "user":
+        return WriteOutcome(graphs=repository.write_user_graphs(store, {name: graph}, agent=agent), created=not existed)
+    bp = _as_blueprint(store, name, graph, f"PUT <{name}>")
     result = repository.save(store, [bp], validator=validator, agent=agent)
     return WriteOutcome(saved=result.saved, report=result.report, created=not existed)
 
 
-def post_graph(store: Store, name: URIRef, data: bytes, media_type: str, *, validator: Validator,
-               agent: str) -> WriteOutcome:
-    """Merge the RDF payload into a blueprint graph (creating it if new)."""
-    _writable(name)
+def post_graph(store: Store, name: URIRef, data: bytes | Sequence[tuple[bytes, str]], media_type: str = "", *,
+               validator: Validator, agent: str, user_graphs: Sequence[str] = ()) -> WriteOutcome:
+    """Merge the RDF payload (or the parts of a multipart/form-data body: (bytes, media
+    type) each) into a blueprint or user-owned graph, creating it if new."""
+    kind = graph_kind(name, user_graphs)
     existed = graph_exists(store, name)
-    merged = store.graph(name) + parse_graph(data, media_type, f"POST <{name}>")
-    outcome = _store_graphs(store, {name: merged}, validator, agent)
+    merged = store.graph(name)
+    for part, part_type in ([(data, media_type)] if isinstance(data, bytes) else data):
+        merged += parse_graph(part, part_type, f"POST <{name}>")
+    if kind == "user":
+        outcome = WriteOutcome(graphs=repository.write_user_graphs(store, {name: merged}, agent=agent))
+    else:
+        outcome = _store_graphs(store, {name: merged}, validator, agent)
     outcome.created = not existed
     return outcome
 
 
-def post_new_graph(store: Store, data: bytes, media_type: str, *, validator: Validator, agent: str) -> WriteOutcome:
-    """POST to the graph store itself: the payload is a new blueprint, named by its IRI."""
-    found = read_rdf(data, "POST", rdf_suffix(media_type)) if data.strip() else []
+def post_new_graph(store: Store, data: bytes, media_type: str, *, validator: Validator, agent: str,
+                   user_graphs: Sequence[str] = ()) -> tuple[URIRef, WriteOutcome]:
+    """POST to the graph store itself: a new graph, whose IRI is returned (for Location).
+
+    A payload holding one blueprint is stored as that blueprint (named by its IRI);
+    anything else becomes a new user-owned graph under the first user-graph prefix.
+    """
+    suffix = rdf_suffix(media_type)
+    if not data.strip():
+        raise BadInput("the payload is empty: there is no graph to create", where="POST",
+                       hint="send the RDF of the new graph (one blueprint, or your own triples)")
+    graph = parse_graph(data, media_type, "POST")
+    if not any(graph.subjects(RDF.type, SB.Blueprint)):
+        if not user_graphs:
+            raise Forbidden("the payload holds no blueprint, and no user-owned graphs are configured", where="POST",
+                            hint="send one blueprint, or set user_graphs")
+        name = URIRef(f"{user_graphs[0]}{uuid.uuid4()}")
+        return name, WriteOutcome(graphs=repository.write_user_graphs(store, {name: graph}, agent=agent), created=True)
+    found = read_rdf(data, "POST", suffix)
     if len(found) != 1:
         raise BadInput(f"the payload must hold exactly one blueprint (found {len(found)})", where="POST",
                        hint="send one blueprint; its IRI names the new graph")
+    _unchanged_shared(store, found[0])
     if graph_exists(store, found[0].iri):
         raise Conflict(f"blueprint <{found[0].iri}> exists already", where=str(found[0].iri),
                        hint="PUT to ?graph=<iri> to replace it, or POST to ?graph=<iri> to add to it")
     result = repository.save(store, found, validator=validator, agent=agent)
-    return WriteOutcome(saved=result.saved, report=result.report, created=True)
+    return found[0].iri, WriteOutcome(saved=result.saved, report=result.report, created=True)
 
 
-def delete_graph(store: Store, name: URIRef, *, agent: str) -> None:
-    _writable(name)
+def delete_graph(store: Store, name: URIRef, *, agent: str, user_graphs: Sequence[str] = ()) -> WriteOutcome:
+    kind = graph_kind(name, user_graphs)
     if not graph_exists(store, name):
         raise NotFound(f"no graph <{name}>", where=str(name), hint="GET /sparql lists the named graphs")
+    if kind == "user":
+        return WriteOutcome(graphs=repository.write_user_graphs(store, {name: None}, agent=agent))
     repository.remove(store, name, agent=agent)
+    return WriteOutcome(removed=[iris.blueprint_id(str(name)) or str(name)])

@@ -26,6 +26,7 @@ from typing import Any
 
 from defusedxml import DefusedXmlException
 
+from ..config import Limits
 from ..errors import BadInput, Problem
 from ..ingest.located_yaml import LocatedDict, LocatedList
 from ..ingest.model import AuthoredBlueprint
@@ -34,6 +35,7 @@ from ..ingest.yaml_reader import read_document
 from ..model import iris
 from ..model.vocabulary import vocabulary
 from . import layout as layout
+from .cell_text import unguard
 
 MAX_UNPACKED_BYTES = 200_000_000  # an XLSX is a zip: refuse zip bombs before unpacking
 MAX_ROWS, MAX_COLUMNS = 20_000, 200  # far beyond one blueprint; bounds the cells read
@@ -487,7 +489,35 @@ def _chain(exc: BaseException) -> Iterable[BaseException]:
     return seen
 
 
-def _open_workbook(data: bytes, source: str) -> Any:
+def _count_cells(archive: zipfile.ZipFile, source: str, cap: int) -> None:
+    """Refuse a workbook of more than `cap` cells, counted while streaming each sheet's XML
+    (SAX, constant memory): openpyxl would load every cell before the row cap is checked."""
+    import xml.sax.handler
+
+    from defusedxml.sax import parse
+
+    cells = 0
+    for info in archive.infolist():
+        if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
+            continue
+
+        class Counter(xml.sax.handler.ContentHandler):
+            part = info.filename
+
+            def startElement(self, name: str, attrs: Any) -> None:
+                nonlocal cells
+                if name.rsplit(":", 1)[-1] == "c":  # a cell, whatever the namespace prefix
+                    cells += 1
+                    if cells > cap:
+                        raise BadInput(f"the workbook holds more than {cap:,} cells", where=f"{source}: {self.part}",
+                                       hint="one blueprint needs far fewer: delete the unused rows and columns "
+                                            "(or raise max_sheet_cells)")
+
+        with archive.open(info) as stream:
+            parse(stream, Counter(), forbid_dtd=True)
+
+
+def _open_workbook(data: bytes, source: str, max_cells: int = Limits().max_sheet_cells) -> Any:
     import openpyxl
 
     if not getattr(openpyxl, "DEFUSEDXML", False):
@@ -503,6 +533,17 @@ def _open_workbook(data: bytes, source: str) -> Any:
         raise BadInput(f"the workbook unpacks to {unpacked} bytes (more than {MAX_UNPACKED_BYTES})", where=source,
                        hint="one blueprint fits in far less: check it is the right file")
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            _count_cells(archive, source, max_cells)
+    except BadInput:
+        raise
+    except Exception as exc:
+        if any(isinstance(e, DefusedXmlException) for e in _chain(exc)):
+            raise BadInput("the workbook's XML declares entities or a DTD: refused, nothing was expanded",
+                           where=source, hint="save the workbook again from Excel or WPS") from None
+        raise BadInput(f"cannot read the workbook: {type(exc).__name__}: {str(exc)[:200]}", where=source,
+                       hint="save it from Excel or WPS as 'Excel Workbook (*.xlsx)'") from None
+    try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about extensions it drops
             return openpyxl.load_workbook(io.BytesIO(data), data_only=True)
@@ -515,8 +556,9 @@ def _open_workbook(data: bytes, source: str) -> Any:
                        hint="save it from Excel or WPS as 'Excel Workbook (*.xlsx)'") from None
 
 
-def read_xlsx(data: bytes, source: str, index: SharedIndex | None = None) -> AuthoredBlueprint:
-    workbook = _open_workbook(data, source)
+def read_xlsx(data: bytes, source: str, index: SharedIndex | None = None,
+              max_cells: int = Limits().max_sheet_cells) -> AuthoredBlueprint:
+    workbook = _open_workbook(data, source, max_cells)
     book = _Workbook(source, is_csv=False)
     sheets = {}
     for ws in workbook.worksheets:
@@ -565,7 +607,8 @@ def read_csv(data: bytes, source: str, index: SharedIndex | None = None) -> Auth
     service_rows: list[list[Cell]] = []
     steps: list[list[Cell]] = []
     for r, row in enumerate(table, start=1):
-        cells = [Cell(value, f"{layout.column_letter(c)}{r}") for c, value in enumerate(row)]
+        # a cell kgbp wrote with the text mark (cell_text.guard) reads back without it
+        cells = [Cell(unguard(value), f"{layout.column_letter(c)}{r}") for c, value in enumerate(row)]
         first = (row[0].strip() if row else "")
         if first.startswith("#"):
             sheet = layout.sheet_named(first[1:])

@@ -15,6 +15,7 @@ from ..i18n import guess_lang
 from ..model.namespaces import SKOS
 from ..model.vocabulary import vocabulary
 from . import layout as layout
+from .cell_text import guard
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
@@ -162,6 +163,7 @@ def workbook_bytes(doc: dict[str, Any] | None = None) -> bytes:
     for row, column in enumerate(layout.SERVICE.columns, start=2):
         service.append([column.title, values.get(column.key), column.help])
         choose(service, column, f"B{row}")
+    _text_cells(service)
     service.column_dimensions["A"].width = 34
     service.column_dimensions["B"].width = 40
     service.column_dimensions["C"].width = 70
@@ -174,6 +176,7 @@ def workbook_bytes(doc: dict[str, Any] | None = None) -> bytes:
         ws.append([c.title for c in sheet.columns])
         for values in sheet_rows(doc, sheet):
             ws.append([values.get(c.key) for c in sheet.columns])
+        _text_cells(ws)
         for i, column in enumerate(sheet.columns):
             letter = layout.column_letter(i)
             ws.column_dimensions[letter].width = column.width
@@ -213,4 +216,15 @@ def csv_bytes(doc: dict[str, Any] | None = None) -> bytes:
 
 
 def _cell(value: Any) -> str:
-    return "" if value is None else str(value)
+    if value is None:
+        return ""
+    return str(value) if isinstance(value, int | float) else guard(str(value))  # numbers stay numbers
+
+
+def _text_cells(ws: Any) -> None:
+    """Every text cell stored as a string, never as a formula (openpyxl makes any text
+    starting with "=" a formula)."""
+    for row in ws.iter_rows(min_row=2):
+        for cell in row:
+            if cell.data_type == "f":
+                cell.data_type = "s"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
+import os
 from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 
@@ -11,8 +13,8 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Identifier, Node
 
 from ..errors import NotAcceptable, QueryError, StoreUnavailable
-from .protocol import Rows, SerializedResult, Term, UpdatePreview
-from .sparql_text import bind, error_position, has_dataset_clause, replace_graphs_update
+from .protocol import BASE_IRI, Rows, SerializedResult, Term, UpdatePreview
+from .sparql_text import bind, has_dataset_clause, replace_graphs_update, syntax_error
 
 RESULT_FORMATS = {
     "application/sparql-results+json": ox.QueryResultsFormat.JSON,
@@ -67,14 +69,19 @@ class EmbeddedStore:
         self.read_only = read_only
         # bumped after every write, so readers of a checkpoint know when it is stale
         self.generation = 0
+        # why the last write failed in storage (disk full, I/O error); None when writes work.
+        # RocksDB refuses every write after such an error until it is reopened (see recover)
+        self.fault: str | None = None
+        self._ox = self._open()
+
+    def _open(self) -> ox.Store:
         try:
             if self.path is None:
-                self._ox = ox.Store()
-            elif read_only:
-                self._ox = ox.Store.read_only(str(self.path))
-            else:
-                self.path.mkdir(parents=True, exist_ok=True)
-                self._ox = ox.Store(str(self.path))
+                return ox.Store()
+            if self.read_only:
+                return ox.Store.read_only(str(self.path))
+            self.path.mkdir(parents=True, exist_ok=True)
+            return ox.Store(str(self.path))
         except OSError as exc:
             if "lock" in str(exc).lower():
                 raise StoreUnavailable(
@@ -85,6 +92,64 @@ class EmbeddedStore:
                 ) from None
             raise StoreUnavailable(f"cannot open the store: {exc}", where=str(self.path),
                                    hint="check the folder exists and is a kgbp store") from None
+
+    # -- storage faults --------------------------------------------------------
+    def _storage_fault(self, exc: OSError) -> StoreUnavailable:
+        self.fault = str(exc)
+        return StoreUnavailable(f"the store could not write: {exc}; nothing was stored", where=str(self.path),
+                                hint="free disk space (or fix the disk); the store is reopened on the next write, "
+                                     "no restart needed; /api/health says when writes work again")
+
+    def recover(self) -> None:
+        """After a storage fault: reopen the store, so writes work again once the cause is gone.
+        While the disk still cannot be written, the open store keeps serving reads and this
+        raises StoreUnavailable saying why."""
+        if self.fault is None or self.path is None or self.read_only:
+            return
+        reason = self._probe()
+        if reason is not None:
+            raise StoreUnavailable(f"the store cannot write ({self.fault}): {reason}", where=str(self.path),
+                                   hint="free disk space (or fix the disk) and try again; no restart needed")
+        old, self._ox = self._ox, _Reopening(self.fault)  # type: ignore[assignment]  # readers meanwhile: a 503
+        del old  # the last reference: RocksDB releases its lock
+        try:
+            self._ox = self._open()
+        except StoreUnavailable as exc:
+            with contextlib.suppress(OSError):
+                self._ox = ox.Store.read_only(str(self.path))  # reads go on; the next write tries again
+            raise StoreUnavailable(f"the store could not be reopened after a storage fault ({self.fault}): "
+                                   f"{exc.message}", where=str(self.path), hint="try again shortly") from None
+        self.fault = None
+        self.generation += 1
+
+    def health(self) -> str | None:
+        """Why writes would fail now, or None: writes and syncs a small file in the store's
+        folder (disk full, read-only, over quota all show), and reopens after a fault."""
+        if self.path is None or self.read_only:
+            return None
+        reason = self._probe()
+        if reason is not None:
+            return reason
+        try:
+            self.recover()
+        except StoreUnavailable as exc:
+            return exc.message
+        return None
+
+    def _probe(self) -> str | None:
+        assert self.path is not None
+        probe = self.path / ".health-probe"
+        try:
+            with open(probe, "wb") as out:
+                out.write(b"\0" * 4096)
+                out.flush()
+                os.fsync(out.fileno())
+        except OSError as exc:
+            return f"the store's folder cannot be written: {exc}"
+        finally:
+            with contextlib.suppress(OSError):
+                probe.unlink()
+        return None
 
     # -- queries ---------------------------------------------------------------
     def _run(self, query: str, bindings: Mapping[str, Identifier] | None = None,
@@ -108,11 +173,11 @@ class EmbeddedStore:
             kwargs["named_graphs"] = [ox.NamedNode(str(g)) for g in named_graphs]
         try:
             # parameters as a VALUES at the start of the WHERE group (see sparql_text.bind)
-            return self._ox.query(bind(query, bindings), **kwargs)  # type: ignore[arg-type]
+            return self._ox.query(bind(query, bindings), base_iri=BASE_IRI, **kwargs)  # type: ignore[arg-type]
         except RuntimeError as exc:
             raise QueryError(f"query failed: {exc}", hint="check the query") from None
         except SyntaxError as exc:
-            raise malformed("SPARQL query", exc) from None
+            raise malformed("SPARQL query", exc, query) from None
         except OSError as exc:
             raise QueryError(f"query failed: {exc}", hint="check the query") from None
 
@@ -154,11 +219,14 @@ class EmbeddedStore:
 
     # -- writes ----------------------------------------------------------------
     def update(self, update: str) -> None:
+        self.recover()
         try:
-            self._ox.update(update)
+            self._ox.update(update, base_iri=BASE_IRI)
         except SyntaxError as exc:
-            raise malformed("SPARQL Update", exc) from None
-        except (OSError, RuntimeError) as exc:
+            raise malformed("SPARQL Update", exc, update) from None
+        except OSError as exc:
+            raise self._storage_fault(exc) from None
+        except RuntimeError as exc:
             raise QueryError(f"update failed: {exc}", hint="check the update") from None
         finally:
             # after the write: a checkpoint taken meanwhile is then seen as stale
@@ -180,8 +248,11 @@ class EmbeddedStore:
         # pyoxigraph has no transaction object, but one update() call is one transaction
         text = replace_graphs_update(replace, add, lambda g: self._ox.contains_named_graph(ox.NamedNode(str(g))))
         if text:
+            self.recover()
             try:
                 self._ox.update(text)
+            except OSError as exc:
+                raise self._storage_fault(exc) from None
             finally:
                 self.generation += 1
 
@@ -201,21 +272,47 @@ class EmbeddedStore:
         return out.getvalue()
 
     def backup(self, target: str) -> None:
-        self._ox.flush()
-        self._ox.backup(target)
+        self.recover()
+        try:
+            self._ox.flush()
+            self._ox.backup(target)
+        except OSError as exc:
+            raise self._storage_fault(exc) from None
 
     def close(self) -> None:
-        if not self.read_only:
-            self._ox.flush()
+        if not self.read_only and isinstance(self._ox, ox.Store):
+            with contextlib.suppress(OSError):  # after a storage fault, what is stored stays; nothing to flush
+                self._ox.flush()
         del self._ox
 
 
-def malformed(what: str, exc: SyntaxError) -> QueryError:
+class _Reopening:
+    """Stands in for the pyoxigraph store while it is reopened: every use is a 503 that says why."""
+
+    def __init__(self, fault: str) -> None:
+        self._fault = fault
+
+    def __getattr__(self, name: str) -> object:
+        raise StoreUnavailable(f"the store is being reopened after a storage fault ({self._fault})",
+                               hint="free disk space (or fix the disk) and try again shortly")
+
+
+def malformed(what: str, exc: SyntaxError, text: str) -> QueryError:
     """A parser error as a QueryError that says where (line:column) the query is wrong."""
-    message = str(exc)
-    position = error_position(message)
-    where = f"line {position[0]}, column {position[1]}" if position else ""
-    return QueryError(f"malformed {what}: {message}", where=where, hint="fix the syntax at that place")
+    message, where = syntax_error(what, text, str(exc))
+    return QueryError(message, where=where, hint="fix the syntax at that place")
+
+
+def check_update_syntax(update: str) -> None:
+    """QueryError (with the place) if `update` is not well-formed: parsed by running it on an
+    empty in-memory store. For text about to be rewritten, so that a syntax error is reported
+    at its place in what the user wrote. Call only after SERVICE and LOAD were refused."""
+    try:
+        ox.Store().update(update, base_iri=BASE_IRI)
+    except SyntaxError as exc:
+        raise malformed("SPARQL Update", exc, update) from None
+    except (OSError, RuntimeError):
+        pass  # well-formed; what it does is the preview's business
 
 
 def _graph_key(name: ox.NamedNode | ox.BlankNode | ox.DefaultGraph) -> str | None:
@@ -230,9 +327,9 @@ def changed_graphs(before: ox.Store, scratch: ox.Store, update: str,
     Only `candidates` are compared (None key: the default graph); None compares all.
     """
     try:
-        scratch.update(update)
+        scratch.update(update, base_iri=BASE_IRI)
     except SyntaxError as exc:
-        raise malformed("SPARQL Update", exc) from None
+        raise malformed("SPARQL Update", exc, update) from None
     except OSError as exc:
         raise QueryError(f"update failed: {exc}", hint="check the update") from None
     if candidates is None:

@@ -16,6 +16,11 @@ from rdflib.term import Identifier, Node
 
 Term = Node
 
+# Relative IRIs in a query or update resolve against kgbp's id namespace (namespaces.ID), so
+# `<service/x/as-is>` names a blueprint and `<user/notes>` a user-owned graph. Documented in
+# docs/sparql.md and the service description.
+BASE_IRI = "https://w3id.org/kgbp/id/"
+
 
 @dataclass
 class Rows:
@@ -66,9 +71,11 @@ class SparqlRunner(Protocol):
         graph_media_type: str | None,
         default_graphs: Sequence[URIRef] = (),
         named_graphs: Sequence[URIRef] = (),
+        client: str = "",
     ) -> SerializedResult:
         """Answer SELECT/ASK in `media_type`, CONSTRUCT/DESCRIBE in `graph_media_type`;
-        a form whose type is None raises NotAcceptable. QueryTimeout when it overruns."""
+        a form whose type is None raises NotAcceptable. QueryTimeout when it overruns.
+        `client` (a token name or an address) is who asks: no client may hold every worker."""
         ...
 
     def preview_update(self, update: str) -> UpdatePreview: ...

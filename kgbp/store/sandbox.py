@@ -17,27 +17,29 @@ import itertools
 import logging
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
 import threading
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rdflib import URIRef
 
-from ..errors import KgbpError, NotAcceptable, QueryError, QueryTimeout, StoreUnavailable
-from .protocol import SerializedResult, SparqlRunner, Store, UpdatePreview
+from ..errors import Forbidden, KgbpError, NotAcceptable, QueryError, QueryTimeout, QueryTooLarge, StoreUnavailable
+from .protocol import BASE_IRI, SerializedResult, SparqlRunner, Store, UpdatePreview
 from .update_targets import update_targets
 
 if TYPE_CHECKING:
     from .embedded import EmbeddedStore
 
 log = logging.getLogger("kgbp.sparql")
-_ERRORS: dict[str, type[KgbpError]] = {c.__name__: c for c in (QueryError, NotAcceptable, StoreUnavailable)}
+_ERRORS: dict[str, type[KgbpError]] = {c.__name__: c for c in (QueryError, NotAcceptable, StoreUnavailable, Forbidden,
+                                                                 QueryTooLarge)}
 
 
 # -- the worker process ------------------------------------------------------------------
@@ -45,6 +47,7 @@ _ERRORS: dict[str, type[KgbpError]] = {c.__name__: c for c in (QueryError, NotAc
 def _worker_main(jobs: Connection, replies: Connection) -> None:
     """Answer jobs until the pipe closes. Keeps one checkpoint open."""
     from .embedded import EmbeddedStore, changed_graphs
+    from .sparql_guard import refuse_remote_query, refuse_remote_update
 
     opened: tuple[str, EmbeddedStore] | None = None
 
@@ -73,12 +76,14 @@ def _worker_main(jobs: Connection, replies: Connection) -> None:
         try:
             if kind == "query":
                 _, path, query, media, graph_media, defaults, named = job
+                refuse_remote_query(query)  # the grammar's reading, here where a runaway parse is killed
                 result = store_at(path).query_serialized(
                     query, media or "", [URIRef(g) for g in defaults], [URIRef(g) for g in named],
                     graph_media_type=graph_media)
                 replies.send(("ok", result.body, result.media_type))
             elif kind == "preview":
                 _, path, scratch_path, update, candidates = job
+                refuse_remote_update(update)
                 before = store_at(path)
                 scratch = EmbeddedStore(scratch_path)
                 try:
@@ -89,6 +94,9 @@ def _worker_main(jobs: Connection, replies: Connection) -> None:
                 replies.send(("ok", changes))
         except KgbpError as exc:
             replies.send(("error", type(exc).__name__, exc.message, exc.where, exc.hint))
+        except MemoryError:  # the answer outgrew this worker's memory cap; what it built is freed now
+            replies.send(("error", "QueryTooLarge", "the query needed more memory than a query may use, and was stopped",
+                          "query", "narrow it (more patterns, a LIMIT), or raise the query_memory_mb setting"))
         except Exception as exc:  # a worker answers every job; the server decides what to show
             replies.send(("error", "QueryError", f"query failed: {exc}", "", "check the query"))
 
@@ -101,14 +109,14 @@ class _Worker:
     threaded server holding the store's RocksDB handles.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, memory_mb: int = 0) -> None:
         child_reads, to_child = os.pipe()
         parent_reads, child_writes = os.pipe()
         root = str(Path(__file__).resolve().parents[2])  # so the child finds this kgbp
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
         try:
             self.process = subprocess.Popen(  # noqa: S603 - our own module, no shell
-                [sys.executable, "-m", "kgbp.store.sandbox", str(child_reads), str(child_writes)],
+                [sys.executable, "-m", "kgbp.store.sandbox", str(child_reads), str(child_writes), str(memory_mb)],
                 pass_fds=(child_reads, child_writes), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                 env=env, start_new_session=True)
         finally:
@@ -164,15 +172,19 @@ def _link_or_copy(src: str, dst: str) -> None:
 class QuerySandbox:
     """Evaluates SPARQL in killable worker processes over a checkpoint of an on-disk store."""
 
-    def __init__(self, store: EmbeddedStore, timeout: float, workers: int = 2) -> None:
+    def __init__(self, store: EmbeddedStore, timeout: float, workers: int = 2, per_client: int = 1,
+                 memory_mb: int = 0) -> None:
         self._store = store
         self.timeout = timeout
         self._lock = threading.Lock()
-        self._size = workers
-        self._slots = threading.BoundedSemaphore(workers)
+        self._size = workers + 1  # one more process: an update's trial run never waits behind queries
+        self._reads = FairQueue(workers, per_client, timeout)
+        self._updates = FairQueue(1, 1, timeout)
+        self._memory_mb = memory_mb
         self._idle: list[_Worker] = []
         self._busy: set[_Worker] = set()
         self._root: Path | None = None
+        self._root_lock = threading.Lock()
         self._seq = itertools.count()
         self._checkpoint: Path | None = None
         self._checkpoint_generation = -1
@@ -182,8 +194,9 @@ class QuerySandbox:
 
     # -- public ---------------------------------------------------------------------
     def query(self, query: str, media_type: str | None, graph_media_type: str | None,
-              default_graphs: Sequence[URIRef] = (), named_graphs: Sequence[URIRef] = ()) -> SerializedResult:
-        with self._slot():
+              default_graphs: Sequence[URIRef] = (), named_graphs: Sequence[URIRef] = (),
+              client: str = "") -> SerializedResult:
+        with self._reads.turn(client):
             checkpoint, _ = self._acquire_checkpoint()
             try:
                 reply = self._call(("query", str(checkpoint), query, media_type, graph_media_type,
@@ -195,9 +208,9 @@ class QuerySandbox:
     def preview_update(self, update: str) -> UpdatePreview:
         from .embedded import graphs_from_nquads
 
-        targets = update_targets(update)
+        targets = update_targets(update, BASE_IRI)
         candidates = None if targets is None else [None if t is None else str(t) for t in targets]
-        with self._slot():
+        with self._updates.turn("update"):  # its own lane: never queued behind read queries
             checkpoint, generation = self._acquire_checkpoint()
             scratch = self._new_dir("scratch")
             try:
@@ -220,19 +233,22 @@ class QuerySandbox:
                 self._root = None
 
     # -- workers --------------------------------------------------------------------
-    def _slot(self) -> _Slot:
-        return _Slot(self._slots, self.timeout)
+    def _spawn(self) -> _Worker:
+        worker = _Worker(self._memory_mb)
+        # a record for clean_orphans: if this server is killed, the next one stops the worker
+        (self._root_dir() / f"worker-{worker.process.pid}").touch()
+        return worker
 
     def _call(self, job: tuple[Any, ...], checkpoint: Path) -> Any:
         with self._lock:
             if self._closed:
                 raise StoreUnavailable("the server is shutting down", where="query", hint="try again shortly")
             if not self._idle and not self._busy:  # first use: boot the whole pool at once
-                self._idle.extend(_Worker() for _ in range(self._size))
-            worker = self._idle.pop() if self._idle else _Worker()
+                self._idle.extend(self._spawn() for _ in range(self._size))
+            worker = self._idle.pop() if self._idle else self._spawn()
             if not worker.alive():
                 worker.kill()
-                worker = _Worker()
+                worker = self._spawn()
             self._busy.add(worker)
         try:
             worker.wait_ready()
@@ -245,6 +261,10 @@ class QuerySandbox:
                                hint="narrow it (more patterns, a LIMIT), or raise the query_timeout setting") from None
         except (EOFError, OSError):
             self._discard(worker, replace=False)
+            if self._memory_mb:
+                raise QueryTooLarge(f"the query needed more than the {self._memory_mb} MB a query may use, "
+                                    "and was stopped", where="query",
+                                    hint="narrow it (more patterns, a LIMIT), or raise the query_memory_mb setting") from None
             raise StoreUnavailable("the query worker stopped unexpectedly (out of memory?)", where="query",
                                    hint="narrow the query and try again") from None
         with self._lock:
@@ -259,24 +279,35 @@ class QuerySandbox:
 
     def _discard(self, worker: _Worker, replace: bool) -> None:
         worker.kill()
+        if self._root is not None:
+            with contextlib.suppress(OSError):
+                (self._root / f"worker-{worker.process.pid}").unlink()
         with self._lock:
             self._busy.discard(worker)
             if replace and not self._closed:
-                self._idle.append(_Worker())  # warm up the next one now
+                self._idle.append(self._spawn())  # warm up the next one now
             self._sweep()
 
     # -- checkpoints ----------------------------------------------------------------
+    def _root_dir(self) -> Path:
+        with self._root_lock:
+            if self._root is None:
+                self._root = Path(tempfile.mkdtemp(prefix=f"{ROOT_PREFIX}{os.getpid()}-"))
+            return self._root
+
     def _new_dir(self, prefix: str) -> Path:
-        if self._root is None:
-            self._root = Path(tempfile.mkdtemp(prefix="kgbp-sparql-"))
-        return self._root / f"{prefix}-{next(self._seq)}"
+        return self._root_dir() / f"{prefix}-{next(self._seq)}"
 
     def _acquire_checkpoint(self) -> tuple[Path, int]:
         with self._lock:
             generation = self._store.generation  # read before the backup, see EmbeddedStore.update
             if self._checkpoint is None or generation != self._checkpoint_generation:
                 target = self._new_dir("checkpoint")
-                self._store.backup(str(target))
+                try:
+                    self._store.backup(str(target))  # StoreUnavailable saying why, after a storage fault
+                except BaseException:
+                    shutil.rmtree(target, ignore_errors=True)
+                    raise
                 if self._checkpoint is not None:
                     self._stale.add(self._checkpoint)
                 self._checkpoint, self._checkpoint_generation = target, generation
@@ -301,19 +332,88 @@ class QuerySandbox:
                 del self._readers[path]
 
 
-class _Slot:
-    """At most `workers` jobs at once; waiting for a slot is bounded by the time limit too."""
+ROOT_PREFIX = "kgbp-sparql-"  # + the server's pid + "-": a server's checkpoints and worker records
 
-    def __init__(self, semaphore: threading.BoundedSemaphore, timeout: float) -> None:
-        self._semaphore, self._timeout = semaphore, timeout
 
-    def __enter__(self) -> None:
-        if not self._semaphore.acquire(timeout=self._timeout):
-            raise QueryTimeout("every query worker is busy", where="query",
-                               hint="try again shortly; long queries hold the workers")
+def clean_orphans(folder: str | None = None) -> list[int]:
+    """Stop the query workers and delete the checkpoints of servers that were killed (kill -9
+    leaves both: the workers run in their own session). Only folders whose server process is
+    gone are touched, and only processes that are kgbp query workers are stopped. Returns
+    the pids stopped. Called when a server starts."""
+    stopped = []
+    for root in Path(folder or tempfile.gettempdir()).glob(f"{ROOT_PREFIX}*-*"):
+        owner = root.name[len(ROOT_PREFIX):].split("-", 1)[0]
+        if not owner.isdigit() or _alive(int(owner)) or not root.is_dir():
+            continue
+        for record in root.glob("worker-*"):
+            pid = record.name.removeprefix("worker-")
+            if pid.isdigit() and _is_worker(int(pid)):
+                with contextlib.suppress(OSError):
+                    os.kill(int(pid), signal.SIGKILL)
+                    stopped.append(int(pid))
+        shutil.rmtree(root, ignore_errors=True)
+        log.warning("removed what a stopped server left: %s (%d query worker(s) stopped)", root, len(stopped))
+    return stopped
 
-    def __exit__(self, *exc: object) -> None:
-        self._semaphore.release()
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _is_worker(pid: int) -> bool:
+    try:
+        return b"kgbp.store.sandbox" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
+
+
+class FairQueue:
+    """Who runs next: at most `size` jobs at once, at most `per_client` of them for one client,
+    the others waiting in arrival order. A client's tenth runaway query waits behind its
+    first; another client's query takes the next free worker. Waiting is bounded by `timeout`."""
+
+    def __init__(self, size: int, per_client: int, timeout: float) -> None:
+        self._size, self._per_client, self._timeout = size, max(1, per_client), timeout
+        self._cond = threading.Condition()
+        self._running: Counter[str] = Counter()
+        self._waiting: list[tuple[int, str]] = []
+        self._tickets = itertools.count()
+
+    def _eligible(self, client: str) -> bool:
+        return sum(self._running.values()) < self._size and self._running[client] < self._per_client
+
+    @contextlib.contextmanager
+    def turn(self, client: str) -> Iterator[None]:
+        ticket = (next(self._tickets), client)
+        with self._cond:
+            self._waiting.append(ticket)
+            try:
+                # my turn: a worker is free for me, and no one who came earlier could take it
+                if not self._cond.wait_for(lambda: self._eligible(client) and next(
+                        t for t in self._waiting if self._eligible(t[1])) == ticket, self._timeout):
+                    busy = self._running[client] >= self._per_client
+                    raise QueryTimeout(
+                        "your earlier queries hold every query worker you may use" if busy
+                        else "every query worker is busy", where="query",
+                        hint="wait for your running queries, or narrow them" if busy
+                        else "try again shortly; long queries hold the workers")
+            finally:
+                self._waiting.remove(ticket)
+            self._running[client] += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._running[client] -= 1
+                if not self._running[client]:
+                    del self._running[client]
+                self._cond.notify_all()
 
 
 class InProcessRunner:
@@ -324,28 +424,68 @@ class InProcessRunner:
         self._store = store
 
     def query(self, query: str, media_type: str | None, graph_media_type: str | None,
-              default_graphs: Sequence[URIRef] = (), named_graphs: Sequence[URIRef] = ()) -> SerializedResult:
+              default_graphs: Sequence[URIRef] = (), named_graphs: Sequence[URIRef] = (),
+              client: str = "") -> SerializedResult:
+        from .sparql_guard import refuse_remote_query
+
+        refuse_remote_query(query)
         return self._store.query_serialized(query, media_type or "", default_graphs, named_graphs,
                                             graph_media_type=graph_media_type)
 
     def preview_update(self, update: str) -> UpdatePreview:
+        from .sparql_guard import refuse_remote_update
+
+        refuse_remote_update(update)
         preview = getattr(self._store, "preview_update", None)
         if preview is None:
             raise QueryError("this store cannot check an update before running it",
                              hint="send updates to a kgbp server with an embedded store")
-        return preview(update, update_targets(update))  # type: ignore[no-any-return]
+        return preview(update, update_targets(update, BASE_IRI))  # type: ignore[no-any-return]
 
     def close(self) -> None:
         pass
 
 
-def open_sparql_runner(store: Store, timeout: float, workers: int = 2) -> SparqlRunner:
+def open_sparql_runner(store: Store, timeout: float, workers: int = 2, per_client: int = 1,
+                       memory_mb: int = 0) -> SparqlRunner:
     from .embedded import EmbeddedStore
 
     if isinstance(store, EmbeddedStore) and store.path is not None:
-        return QuerySandbox(store, timeout, workers)
+        return QuerySandbox(store, timeout, workers, per_client, memory_mb)
     return InProcessRunner(store)
 
 
-if __name__ == "__main__":  # a worker: python -m kgbp.store.sandbox READ_FD WRITE_FD
+def _limit_memory(megabytes: int) -> None:
+    """Cap this worker's heap (data segment): a query building a huge result fails to allocate
+    and the process ends, instead of the machine swapping. RLIMIT_DATA rather than RLIMIT_AS:
+    RocksDB maps files and reserves address space it never touches."""
+    import resource
+
+    if megabytes > 0:
+        limit = megabytes * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
+
+
+def _exit_with_parent() -> None:
+    """End this worker soon after its server ends, however the server ended (its own session
+    keeps it from the server's signals). A query holding the interpreter delays it; the next
+    server's clean_orphans stops such a worker."""
+    import time
+
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True, name="parent-watch").start()
+
+
+if __name__ == "__main__":  # a worker: python -m kgbp.store.sandbox READ_FD WRITE_FD [MEMORY_MB]
+    from .offline import cut_network
+
+    cut_network()  # before any thread starts: a query that got past the checks still cannot connect
+    _limit_memory(int(sys.argv[3]) if len(sys.argv) > 3 else 0)
+    _exit_with_parent()
     _worker_main(Connection(int(sys.argv[1]), writable=False), Connection(int(sys.argv[2]), readable=False))

@@ -78,6 +78,39 @@ def has_dataset_clause(query: str) -> bool:
     return bool(_DATASET_CLAUSE.search(syntax_only(query)))
 
 
+_EXPECTED_ITEM = re.compile(r'"((?:[^"\\]|\\.)*)"|\[[^\]]*\]|([A-Za-z]\w*)')
+
+
+def syntax_error(what: str, text: str, message: str) -> tuple[str, str]:
+    """One line for a parser message: (message, where). Says what was found at the place
+    and the tokens expected there, not the parser's character classes."""
+    position = error_position(message)
+    if position is None:
+        return f"malformed {what}: {message.splitlines()[0][:200] if message else 'syntax error'}", ""
+    line, column = position
+    lines = text.splitlines() or [""]
+    rest = lines[line - 1][column - 1:] if line <= len(lines) else ""
+    found = rest.split()[0][:20] if rest.split() else "the end of the text"
+    expected: list[str] = []
+    if not text.strip():
+        return f"the {what} is empty", "line 1, column 1"
+    for m in _EXPECTED_ITEM.finditer(message.partition("expected")[2]):
+        item = m.group(1) if m.group(1) is not None else (m.group(2) or "").strip()
+        if m.group(0).startswith("["):  # a character class: say what it stands for
+            item = "a number" if "'0'" in m.group(0) else "a name" if "'A'" in m.group(0) else ""
+        if item and item not in expected and item not in ("one", "of", "parsing", "failed", "IRI", "_"):
+            expected.append(f"'{item}'" if m.group(1) is not None else item)
+    if "IRI parsing failed" in message:
+        hint = "an IRI that is not valid here"
+    elif expected:
+        hint = "expected " + ", ".join(expected[:6]) + (" …" if len(expected) > 6 else "")
+    else:
+        hint = "not expected here"
+    where = f"line {line}, column {column}"
+    found_text = f"'{found}'" if rest.split() else found
+    return f"malformed {what} at {where}: found {found_text}; {hint}", where
+
+
 def error_position(message: str) -> tuple[int, int] | None:
     """(line, column) of a parser message such as 'error at 1:25: expected ...'."""
     m = _POSITION.search(message)

@@ -19,6 +19,12 @@ class _Unknown(Exception):
     """The update can change graphs its syntax doesn't name."""
 
 
+def _field(value: Any, name: str) -> Any:
+    """A part of a parsed operation, None when absent (rdflib's CompValue.get answers the
+    key itself for a missing part: `WITH <g> DELETE {…} WHERE {…}` has no "insert")."""
+    return value[name] if isinstance(value, dict) and name in value else None
+
+
 def _graph_ref(ref: Any) -> URIRef | None:
     if isinstance(ref, URIRef):
         return ref
@@ -30,21 +36,22 @@ def _graph_ref(ref: Any) -> URIRef | None:
 def _template(clause: Any, default: URIRef | None) -> Iterable[URIRef | None]:
     if clause is None:
         return
-    if clause.get("triples"):
+    if _field(clause, "triples"):
         yield default
-    for graph in (clause.get("quads") or {}):
+    for graph in (_field(clause, "quads") or {}):
         if isinstance(graph, Variable) or not isinstance(graph, URIRef):
             raise _Unknown
         yield graph
 
 
-def update_targets(update: str) -> set[URIRef | None] | None:
-    """The graphs (None = the default graph) `update` can change; None when unknown."""
+def update_targets(update: str, base: str | None = None) -> set[URIRef | None] | None:
+    """The graphs (None = the default graph) `update` can change; None when unknown.
+    `base` resolves relative IRIs, as the store does."""
     from rdflib.plugins.sparql.algebra import translateUpdate
     from rdflib.plugins.sparql.parser import parseUpdate
 
     try:
-        operations = translateUpdate(parseUpdate(update)).algebra
+        operations = translateUpdate(parseUpdate(update), base=base).algebra
     except Exception:  # rdflib's grammar differs from the store's in corners: compare all
         return None
     targets: set[URIRef | None] = set()
@@ -54,13 +61,13 @@ def update_targets(update: str) -> set[URIRef | None] | None:
             if name in ("InsertData", "DeleteData", "DeleteWhere"):
                 targets.update(_template(op, DEFAULT))
             elif name == "Modify":
-                default = op.get("withClause")
+                default = _field(op, "withClause")
                 if default is not None and not isinstance(default, URIRef):
                     raise _Unknown
-                targets.update(_template(op.get("delete"), default))
-                targets.update(_template(op.get("insert"), default))
+                targets.update(_template(_field(op, "delete"), default))
+                targets.update(_template(_field(op, "insert"), default))
             elif name in ("Clear", "Drop", "Create"):
-                targets.add(_graph_ref(op.get("graphiri")))
+                targets.add(_graph_ref(_field(op, "graphiri")))
             elif name in ("Add", "Copy"):
                 targets.add(_graph_ref(op["graph"][1]))
             elif name == "Move":

@@ -17,6 +17,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -222,6 +223,28 @@ def rules(shapes: Graph | None = None) -> list[Rule]:
     return list(_engine(shapes if shapes is not None else shapes_graph()).ordered)
 
 
+INCOMPARABLE = URIRef("https://w3id.org/kgbp/shapes#incomparable")
+
+
+def _comparable(data: Graph) -> Graph:
+    """`data`, or a copy in which numbers pySHACL cannot compare are typed as unknown.
+
+    A "NaN"^^xsd:decimal (rdflib reads it as Decimal('NaN')) makes pySHACL's range checks
+    raise decimal.InvalidOperation; typed kgbpsh:incomparable it fails sh:datatype instead,
+    and the report names it like any other wrong value. Stored drafts may hold such values.
+    """
+    bad = [(s, p, o) for s, p, o in data if isinstance(o, Literal) and isinstance(o.value, Decimal)
+           and not o.value.is_finite()]
+    if not bad:
+        return data
+    copy = Graph()
+    copy += data
+    for s, p, o in bad:
+        copy.remove((s, p, o))
+        copy.add((s, p, Literal(str(o), datatype=INCOMPARABLE)))
+    return copy
+
+
 class _Engine:
     """One parsed shapes graph: pySHACL's harvested shapes, the rule table, a lock."""
 
@@ -243,8 +266,10 @@ class _Engine:
         self._predicates: frozenset[URIRef] | None = None
 
     def run(self, data: Graph) -> Graph:
-        """pySHACL over `data` (not copied, not changed); returns its sh:ValidationReport graph."""
+        """pySHACL over `data` (not changed); returns its sh:ValidationReport graph."""
         from pyshacl import Validator as ShaclValidator
+
+        data = _comparable(data)
 
         try:  # pySHACL >= 0.40 wraps data graphs
             from pyshacl.graph_abstraction import DataGraph
@@ -352,10 +377,18 @@ def _entail(graph: Graph, into: Graph) -> None:
         for sup in supers.get(cls, ()):
             if (node, RDF.type, sup) not in graph:
                 into.add((node, RDF.type, sup))  # type: ignore[arg-type]
+    kinds = _channel_kinds()
     for concept, classes in concepts.items():  # ~80 index lookups: cheaper than scanning every object
         if (None, None, concept) in graph:
             for cls in classes:
                 into.add((concept, RDF.type, cls))  # type: ignore[arg-type]
+            if concept in kinds:  # a channel's kind: TouchpointKindMatchesChannel compares it
+                into.add((concept, SB.channelKind, kinds[concept]))  # type: ignore[arg-type]
+
+
+@cache
+def _channel_kinds() -> dict[Node, Node]:
+    return dict(ontology_graph().subject_objects(SB.channelKind))  # type: ignore[arg-type]
 
 
 def _shared_types(store: Store, entities: Iterable[URIRef]) -> Graph:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -13,11 +14,13 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
+from ..boundary import as_kgbp_error
 from ..config import Settings
 from ..errors import KgbpError, Problem, error_body
 from ..query import catalogue as named_queries
 from ..repository import save as repository
 from ..store import open_store
+from .cross_site import cross_site_refusal
 from .deps import require_token_to_read
 from .limits import BodyLimit
 from .routers import (
@@ -27,22 +30,68 @@ from .routers import (
     downloads,
     entities,
     exports,
+    health,
     lifecycle,
     ontology,
     pages,
+    quality,
     queries,
+    registry,
     slides,
     sparql,
     validation,
 )
 
 HERE = Path(__file__).parent
-SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY", "Referrer-Policy": "same-origin"}
+# uvicorn's HTTP parser. httptools drops the body of a request that carries `Upgrade: h2c`,
+# which Java 11+'s HttpClient (Apache Jena, RDFConnection) sends on every request; h11 ignores
+# the upgrade offer and reads the body. Every place that starts the server passes this.
+HTTP_PARSER = "h11"
+# Pages run only the scripts and styles served from /static: no inline script, no inline
+# style, no framing, nothing fetched from elsewhere. Stored text cannot become code even if
+# a template forgot to escape it.
+CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                           "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+                           "form-action 'self'; frame-ancestors 'none'")
+# FastAPI's API documentation pages (/docs, /redoc) load Swagger UI and ReDoc from their CDN
+# with an inline starter script; they show no stored data.
+API_DOCS_POLICY = ("default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
+                   "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net https://fonts.googleapis.com; "
+                   "font-src 'self' https://fonts.gstatic.com; img-src 'self' data: https://fastapi.tiangolo.com; "
+                   "worker-src blob:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
+API_DOCS_PATHS = ("/docs", "/redoc")
+# YASGUI's result views set inline styles as they draw: the SPARQL editor's page allows
+# inline styles (never inline scripts); a style cannot run code.
+EDITOR_POLICY = CONTENT_SECURITY_POLICY.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+EDITOR_PATHS = ("/sparql-editor",)
+SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY", "Referrer-Policy": "same-origin",
+                    "Content-Security-Policy": CONTENT_SECURITY_POLICY}
+
+
+def allowed_methods(app: FastAPI, path: str) -> list[str]:
+    """Every method some route answers on `path` (HEAD wherever GET is)."""
+    try:  # FastAPI 0.16x resolves included routers lazily; this walks them
+        from fastapi.routing import iter_route_contexts  # type: ignore[attr-defined]
+
+        routes: list[Any] = list(iter_route_contexts(app.routes))
+    except ImportError:
+        routes = list(app.routes)
+    methods: set[str] = set()
+    for route in routes:
+        regex, route_methods = getattr(route, "path_regex", None), getattr(route, "methods", None)
+        if regex is not None and route_methods and regex.match(path):
+            methods |= set(route_methods)
+    if "GET" in methods:
+        methods.add("HEAD")
+    return sorted(methods)
 
 
 def create_app(settings: Settings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        from ..store.sandbox import clean_orphans
+
+        clean_orphans()  # query workers and checkpoints of a server that was killed
         store = open_store(settings)
         repository.ensure_initialised(store)
         app.state.store = store
@@ -73,11 +122,19 @@ def create_app(settings: Settings) -> FastAPI:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return JSONResponse(error_body("http", str(exc.detail), str(request.url.path)), status_code=exc.status_code,
-                            headers=getattr(exc, "headers", None))
+        headers = dict(getattr(exc, "headers", None) or {})
+        hint = ""
+        if exc.status_code == 405:  # Starlette's Allow names the first route on the path only
+            headers["Allow"] = ", ".join(allowed_methods(app, request.url.path))
+            hint = f"use {headers['Allow']}"
+        return JSONResponse(error_body("http", str(exc.detail), str(request.url.path), hint),
+                            status_code=exc.status_code, headers=headers or None)
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        mapped = as_kgbp_error(exc, str(request.url.path))  # a library's exception on a client's input
+        if mapped is not None:
+            return JSONResponse(mapped.as_dict(), status_code=mapped.http_status, headers=SECURITY_HEADERS)
         # never a traceback in a response; the server log has it
         import logging
 
@@ -90,14 +147,28 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(BodyLimit, limit=settings.max_upload_bytes)
 
     @app.middleware("http")
+    async def refuse_cross_site_writes(request: Request, call_next):  # type: ignore[no-untyped-def]
+        why = cross_site_refusal(request.method, request.headers, settings.cors_origins)
+        if why is not None:
+            return JSONResponse(error_body("forbidden", f"cross-site write refused: {why}", str(request.url.path),
+                                           "send writes from kgbp's own pages, or from a script with a bearer token; "
+                                           "a separate front end must be listed in cors_origins"), status_code=403)
+        return await call_next(request)
+
+    @app.middleware("http")
     async def security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
         response = await call_next(request)
+        if request.url.path in API_DOCS_PATHS:
+            response.headers.setdefault("Content-Security-Policy", API_DOCS_POLICY)
+        elif request.url.path in EDITOR_PATHS:
+            response.headers.setdefault("Content-Security-Policy", EDITOR_POLICY)
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
         return response
 
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(blueprints.router)
+    app.include_router(registry.router)
     app.include_router(diagrams.router)
     app.include_router(pages.router)
     app.include_router(entities.router)
@@ -111,6 +182,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(downloads.router)
     app.include_router(validation.router)
     app.include_router(admin.router)
+    app.include_router(health.router)
+    app.include_router(quality.router)
     if settings.cors_origins:
         from fastapi.middleware.cors import CORSMiddleware
 

@@ -1,4 +1,4 @@
-"""FastAPI dependencies: the store, settings, language, and the write token."""
+"""FastAPI dependencies: the store, settings, language, and the read and write tokens."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ from typing import Annotated
 
 from fastapi import Depends, Header, Query, Request
 
-from ..auth import check, load_tokens
+from ..auth import Holder, check_holder, load_holders
 from ..config import Settings
-from ..errors import Unauthorized
+from ..errors import Forbidden, Unauthorized
 from ..i18n import from_accept_language, normalise_lang
 from ..store import Store
 
@@ -36,13 +36,20 @@ def _bearer(authorization: str | None) -> str | None:
     return None
 
 
-def require_writer(request: Request, authorization: Annotated[str | None, Header()] = None) -> str:
-    """The token's name; 401 without a valid bearer token."""
-    name = check(load_tokens(get_settings(request)), _bearer(authorization))
-    if name is None:
+def writer_of(request: Request, holder: Holder | None) -> str:
+    """The name of a write token's holder: 401 without a valid token, 403 for a read token."""
+    if holder is None:
         raise Unauthorized("a valid bearer token is required to write", where=str(request.url.path),
                            hint="send 'Authorization: Bearer <token>'; create one with `kgbp token create NAME`")
-    return name
+    if not holder.can_write:
+        raise Forbidden(f"the token of {holder.name!r} is a read token: it cannot write", where=str(request.url.path),
+                        hint="ask the administrator for a write token (`kgbp token create NAME`)")
+    return holder.name
+
+
+def require_writer(request: Request, authorization: Annotated[str | None, Header()] = None) -> str:
+    """The write token's name; 401 without a valid bearer token, 403 with a read token."""
+    return writer_of(request, check_holder(load_holders(get_settings(request)), _bearer(authorization)))
 
 
 def require_token_to_read(request: Request, authorization: Annotated[str | None, Header()] = None) -> str | None:
@@ -53,11 +60,22 @@ def require_token_to_read(request: Request, authorization: Annotated[str | None,
     settings = get_settings(request)
     if not settings.read_token_required:
         return None
-    name = check(load_tokens(settings), _bearer(authorization))
-    if name is None:
+    holder = check_holder(load_holders(settings), _bearer(authorization))
+    if holder is None:
         raise Unauthorized("a valid bearer token is required to read", where=str(request.url.path),
                            hint="send 'Authorization: Bearer <token>'; ask the administrator for one")
-    return name
+    return holder.name
+
+
+def client_key(request: Request) -> str:
+    """Who is asking, for fair shares of the query workers: a valid token's name, else the address.
+
+    An invalid token counts as no token: a client cannot make up identities to get more shares.
+    Behind a proxy every client has the proxy's address; give clients tokens there."""
+    holder = check_holder(load_holders(get_settings(request)), _bearer(request.headers.get("authorization")))
+    if holder is not None:
+        return f"token:{holder.name}"
+    return f"address:{request.client.host if request.client else ''}"
 
 
 StoreDep = Annotated[Store, Depends(get_store)]

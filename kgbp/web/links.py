@@ -1,18 +1,37 @@
-"""Where a node is shown in the web UI: our IRIs map to pages, other IRIs stay as they are."""
+"""Where a node is shown in the web UI: our IRIs map to pages, other http(s) IRIs stay as
+they are, and anything else (javascript:, data:, file:, a relative reference) is no link
+at all: an IRI is data anyone with a write token chose, and an href runs in the reader's
+browser."""
 
 from __future__ import annotations
 
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from ..model.iris import blueprint_id
 from ..model.namespaces import ID
 
+SAFE_SCHEMES = ("http", "https")
+
 
 def link(iri: object) -> str:
+    """The page for `iri`, or "" when it must not become a link."""
     text = str(iri)
-    if not text.startswith(str(ID)):
+    if text.startswith(str(ID)):
+        bid = blueprint_id(text)
+        if bid is not None:
+            return "/blueprints/" + "/".join(quote(p) for p in bid.split("/"))
+        return "/id/" + quote(text[len(str(ID)):], safe="/#-._~")
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return ""
+    if parts.scheme.lower() in SAFE_SCHEMES and parts.netloc and text.isprintable():
         return text
-    bid = blueprint_id(text)
-    if bid is not None:
-        return "/blueprints/" + "/".join(quote(p) for p in bid.split("/"))
-    return "/id/" + text[len(str(ID)):]
+    return ""
+
+
+def page_of_blueprint(iri: object) -> str | None:
+    """The page of a blueprint kgbp minted, or None for any other IRI (never a redirect off-site)."""
+    text = str(iri)
+    bid = blueprint_id(text) if text.startswith(str(ID)) else None
+    return link(text) if bid is not None else None

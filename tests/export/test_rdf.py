@@ -167,7 +167,7 @@ def test_a_remote_context_is_never_fetched() -> None:
     doc = json.dumps({"@context": "http://127.0.0.1:9/context.jsonld", "@id": "http://a", "http://b": "c"})
     with pytest.raises(BadInput) as caught:
         read_bytes(doc.encode(), "evil.jsonld")
-    assert caught.value.message == "remote JSON-LD context 'http://127.0.0.1:9/context.jsonld' is not fetched"
+    assert caught.value.message.startswith("the JSON-LD context 'http://127.0.0.1:9/context.jsonld' is not fetched")
     assert json.loads(inline_contexts(json.dumps({"@context": [CONTEXT_IRI, {"x": "http://x/"}]}), "a"))["@context"][0] \
         == context()
 

@@ -27,6 +27,7 @@ SB = Namespace("https://w3id.org/kgbp/ontology#")
 # a plain Namespace: pytest probes module globals, and rdflib's closed XSD namespace warns on that
 XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
 VANN = Namespace("http://purl.org/vocab/vann/")
+QB = Namespace("http://purl.org/linked-data/cube#")
 EX = Namespace("http://example.org/kgbp-test#")
 ONTOLOGY_IRI = URIRef("https://w3id.org/kgbp/ontology")
 
@@ -34,7 +35,7 @@ Triple = tuple[Node, Node, Node]
 
 TERM_TYPES = {
     OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty,
-    SKOS.Concept, SKOS.ConceptScheme,
+    SKOS.Concept, SKOS.ConceptScheme, QB.DataSet, QB.DataStructureDefinition,
 }
 LABEL_PREDICATES = (RDFS.label, SKOS.prefLabel, SKOS.definition)
 
@@ -65,6 +66,8 @@ EXPECTED_NOTATIONS: dict[URIRef, dict[URIRef, str]] = {
     SB.MarkerScheme: {SB.FailMarker: "F", SB.WaitMarker: "W"},
     SB.PerformerKindScheme: {SB.HumanPerformer: "human", SB.SystemPerformer: "system"},
     SB.StatusScheme: {SB.AsIs: "as-is", SB.ToBe: "to-be", SB.Draft: "draft", SB.Retired: "retired"},
+    SB.ActionStatusScheme: {SB.ActionProposed: "proposed", SB.ActionAgreed: "agreed",
+                            SB.ActionInProgress: "in-progress", SB.ActionDone: "done", SB.ActionDropped: "dropped"},
     SB.MetricScheme: {
         SB.AnswerTime: "answer-time", SB.Availability: "availability",
         SB.EffectiveTime: "effective-time", SB.ReplyTime: "reply-time",

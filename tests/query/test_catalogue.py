@@ -22,6 +22,7 @@ from kgbp.errors import Ambiguous, BadInput, NotFound
 from kgbp.query import catalogue as query
 from kgbp.query.catalogue import QueryFileError, load_catalogue, parse_query_file
 from kgbp.query.output import catalogue_markdown, result_csv, result_json
+from kgbp.registry import names
 from kgbp.repository import save as repository
 from kgbp.store.embedded import EmbeddedStore
 from kgbp.store.sparql_text import values_clause
@@ -201,18 +202,27 @@ def test_impact_of_system_failure_boss(examples_store: EmbeddedStore) -> None:
 
 def test_fail_points_by_department(examples_store: EmbeddedStore) -> None:
     got = rows(examples_store, "fail_points_by_department", "department_id", "blueprint_id", "fail_points")
+    # zeros count: a blueprint where the department answers for steps but for no fail point
     assert got == [
-        ("business-support", "arrears-reconnect/as-is", "2"), ("business-support", "mobile-tv-subscription/as-is", "1"),
+        ("business-support", "arrears-reconnect/as-is", "2"), ("business-support", "customer-lifecycle/as-is", "0"),
+        ("business-support", "mobile-tv-subscription/as-is", "1"), ("business-support", "mobile-tv-subscription/to-be", "0"),
+        ("customer-service-centre", "customer-lifecycle/as-is", "0"),
         ("customer-service-centre", "mobile-tv-subscription/as-is", "1"),
         ("customer-service-centre", "mobile-tv-subscription/to-be", "1"),
-        ("data", "mobile-tv-subscription/as-is", "3"),
+        ("data", "mobile-tv-subscription/as-is", "3"), ("data", "mobile-tv-subscription/to-be", "0"),
+        ("facilities", "restaurant-checkout/as-is", "0"),
         ("front-of-house", "restaurant-checkout/as-is", "3"), ("housekeeping", "restaurant-checkout/as-is", "1"),
         ("it-support", "restaurant-checkout/as-is", "1"), ("marketing", "arrears-reconnect/as-is", "1"),
+        ("marketing", "customer-lifecycle/as-is", "0"), ("marketing", "mobile-tv-subscription/as-is", "0"),
+        ("marketing", "mobile-tv-subscription/to-be", "0"), ("network", "customer-lifecycle/as-is", "0"),
         ("partner", "mobile-tv-subscription/as-is", "1"), ("partner", "mobile-tv-subscription/to-be", "1"),
-        ("valet-parking", "restaurant-checkout/as-is", "1"),
+        ("purchasing", "restaurant-checkout/as-is", "0"), ("valet-parking", "restaurant-checkout/as-is", "1"),
     ]
     assert rows(examples_store, "fail_points_by_department", "department_label", "blueprint_id", "fail_points",
-                lang="zh", department="市场部") == [("市场部", "arrears-reconnect/as-is", "1")]
+                lang="zh", department="市场部") == [("市场部", "arrears-reconnect/as-is", "1"),
+                                                    ("市场部", "customer-lifecycle/as-is", "0"),
+                                                    ("市场部", "mobile-tv-subscription/as-is", "0"),
+                                                    ("市场部", "mobile-tv-subscription/to-be", "0")]
 
 
 def test_no_dead_backstage_work_and_no_unbounded_wait_in_the_examples(examples_store: EmbeddedStore) -> None:
@@ -311,8 +321,8 @@ def test_shared_system_across_services(fixture_store: EmbeddedStore) -> None:
 
 
 def test_shared_department_across_services(fixture_store: EmbeddedStore) -> None:
-    assert rows(fixture_store, "fail_points_by_department", "blueprint_id", "fail_points", department="运维部") == [
-        ("prepaid-top-up/as-is", "2"), ("roaming-activation/as-is", "1")]
+    assert [r for r in rows(fixture_store, "fail_points_by_department", "blueprint_id", "fail_points", department="运维部")
+            if r[1] != "0"] == [("prepaid-top-up/as-is", "2"), ("roaming-activation/as-is", "1")]
 
 
 def test_impact_of_shared_system(fixture_store: EmbeddedStore) -> None:
@@ -378,7 +388,7 @@ class RecordingStore:
 
 
 # every text a named query run may send: the query itself, and the constant lookups
-OUR_TEXTS = {query._BY_ID, query._BY_NAME, query._LOOSE, query._IDS, "ASK { ?e a ?class }", repository._LIST,
+OUR_TEXTS = {names._BY_ID, names._BY_NAME, names._LOOSE, names._IDS, "ASK { ?e a ?class }", repository._LIST,
              "ASK { GRAPH ?g { ?g a <https://w3id.org/kgbp/ontology#Blueprint> } }"}
 
 
@@ -487,3 +497,62 @@ def test_cli_sparql(store_folder: str, tmp_path: Path) -> None:
     refused = runner.invoke(cli, ["sparql", "--update", "INSERT DATA { <http://a> <http://b> <http://c> }",
                                   "--store", store_folder])
     assert refused.exit_code == 2 and "default graph is not writable" in refused.output
+
+
+# -- impact from anything (issue 20) ----------------------------------------------------
+
+def test_step_impact_on_the_examples_hand_computed(examples_store: EmbeddedStore) -> None:
+    """examples/arrears-reconnect.yaml: make-credit-rules supports execute-credit-rules (F), which
+    supports send-low-balance-sms (F, at the sms touchpoint), suspend-service and reconnect-service;
+    those support the customer actions balance-runs-low, suspended-for-arrears and reconnected."""
+    got = rows(examples_store, "step_impact", "blueprint_id", "kind_label", "item_id", step="make-credit-rules")
+    assert got == [
+        ("arrears-reconnect/as-is", "customer action", "balance-runs-low"),
+        ("arrears-reconnect/as-is", "customer action", "reconnected"),
+        ("arrears-reconnect/as-is", "customer action", "suspended-for-arrears"),
+        ("arrears-reconnect/as-is", "fail point", "execute-credit-rules"),
+        ("arrears-reconnect/as-is", "fail point", "send-low-balance-sms"),
+        ("arrears-reconnect/as-is", "touchpoint", "sms"),
+    ]
+    # execute-credit-rules reaches the same, less itself; a customer action underlies nothing
+    assert [r[2] for r in rows(examples_store, "step_impact", "blueprint_id", "kind_label", "item_id",
+                               step="execute-credit-rules", blueprint="arrears-reconnect/as-is")] == [
+        "balance-runs-low", "reconnected", "suspended-for-arrears", "send-low-balance-sms", "sms"]
+    assert rows(examples_store, "step_impact", "item_id", step="reconnected") == []
+
+
+def test_department_responsibilities_own_steps_and_down_the_support_chain(examples_store: EmbeddedStore) -> None:
+    got = [r for r in rows(examples_store, "department_responsibilities", "blueprint_id", "reach", "via_step_id",
+                           "item_id", "fail_point", department="市场部") if r[0] == "arrears-reconnect/as-is"]
+    # marketing answers for make-credit-rules (F), which underlies the two fail points above it
+    assert got == [("arrears-reconnect/as-is", "own step", "make-credit-rules", "make-credit-rules", "true"),
+                   ("arrears-reconnect/as-is", "underlies", "make-credit-rules", "execute-credit-rules", "true"),
+                   ("arrears-reconnect/as-is", "underlies", "make-credit-rules", "send-low-balance-sms", "true")]
+
+
+def test_wait_points_with_their_standards(examples_store: EmbeddedStore) -> None:
+    got = rows(examples_store, "wait_points", "step_id", "standard_id", "max", "unit",
+               blueprint="restaurant-checkout/as-is")
+    assert got == [("collect-coat", "coat-within-2min", "2", "MIN"), ("get-car-and-leave", "car-within-5min", "5", "MIN"),
+                   ("look-at-bill", "bill-within-3min", "3", "MIN")]
+
+
+def test_a_department_no_blueprint_names_counts_zero(examples_store: EmbeddedStore, tmp_path: Path) -> None:
+    path = tmp_path / "store"
+    examples_store.backup(str(path))
+    store = EmbeddedStore(path)
+    try:
+        data = """service: {id: quiet, label: {en: Quiet, zh: Quiet}}
+departments:
+  - {id: legal, label: {en: Legal department, zh: 法务部}}
+steps:
+  customer:
+    - {id: c, label: {en: C, zh: C}}
+""".encode()
+        from kgbp.ingest import SharedIndex, read_bytes
+
+        repository.save(store, read_bytes(data, "quiet.yaml", SharedIndex.from_store(store)))
+        assert rows(store, "fail_points_by_department", "department_id", "blueprint_id", "fail_points",
+                    department="legal") == [("legal", None, "0")]
+    finally:
+        store.close()

@@ -128,7 +128,7 @@ def test_tokens_are_kept_hashed_and_can_be_rotated_and_revoked(tmp_path: Path, f
     assert cli("token", "create", "alice").exit_code == 2  # one token per name: rotate instead
     assert cli("token", "create", "bad name:x").exit_code == 2
     assert cli("token", "create", "bob").exit_code == 0
-    assert cli("token", "list").stdout.split() == ["alice", "bob"]
+    assert cli("token", "list").stdout.split() == ["alice", "write", "bob", "write"]
     with running_server(Settings(store=str(path))) as base:
         def can_write(secret: str) -> int:
             return httpx.delete(f"{base}/api/blueprints/no-such/as-is", headers={"Authorization": f"Bearer {secret}"},
@@ -141,7 +141,7 @@ def test_tokens_are_kept_hashed_and_can_be_rotated_and_revoked(tmp_path: Path, f
         assert new != token and can_write(token) == 401 and can_write(new) == 404
         assert cli("token", "revoke", "alice").exit_code == 0
         assert can_write(new) == 401
-    assert cli("token", "list").stdout.split() == ["bob"]
+    assert cli("token", "list").stdout.split() == ["bob", "write"]
     assert cli("token", "revoke", "alice").exit_code == 2
     assert cli("token", "rotate", "alice").exit_code == 2
 

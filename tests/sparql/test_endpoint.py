@@ -30,7 +30,7 @@ from kgbp.config import Settings
 from kgbp.query.catalogue import load_catalogue
 from kgbp.store.embedded import EmbeddedStore
 from kgbp.store.sparql_text import values_clause
-from kgbp.web.app import create_app
+from kgbp.web.app import HTTP_PARSER, create_app
 
 from ..conftest import DATA, load_files
 
@@ -52,7 +52,7 @@ class LiveServer:
             sock.bind(("127.0.0.1", 0))
             port = sock.getsockname()[1]
         self.url = f"http://127.0.0.1:{port}"
-        config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+        config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning", http=HTTP_PARSER)
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.thread.start()
@@ -483,6 +483,6 @@ def test_graph_store_writes(writer: tuple[LiveServer, str]) -> None:
     copy = original.replace("card-payment", "card-payment-2")
     new = HTTP.post(gsp(url), content=copy, headers=turtle)
     assert new.status_code == 201
-    assert new.headers["location"] == f"/rdf-graphs/service?graph={quote(CARD.replace('card-payment', 'card-payment-2'), safe='')}"
-    assert HTTP.get(f"{url}{new.headers['location']}").status_code == 200
+    assert new.headers["location"] == CARD.replace("card-payment", "card-payment-2")  # the new graph's IRI
+    assert HTTP.get(gsp(url, new.headers["location"])).status_code == 200
     assert HTTP.post(gsp(url), content=copy, headers=turtle).status_code == 409

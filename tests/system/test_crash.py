@@ -14,6 +14,7 @@ import random
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -35,6 +36,8 @@ pytestmark = pytest.mark.slow
 RUNS = 4
 SEED = 9
 FIRST_ACK_WITHIN = 60.0  # seconds: the first write of a run warms the validator up
+ENOUGH_WITHIN = 300.0  # seconds a run may take to have the writes it needs acknowledged
+IN_FLIGHT_WITHIN = 10.0  # seconds to wait for a request in flight before killing anyway
 
 
 class Writers:
@@ -50,6 +53,23 @@ class Writers:
         self.rnd = random.Random(seed)
         self.threads = [threading.Thread(target=self._add, daemon=True),
                         threading.Thread(target=self._revise, daemon=True)]
+
+    def blueprints(self) -> int:
+        with self.lock:
+            return sum(1 for r in self.acknowledged.values() if r >= 0)
+
+    def revisions(self) -> int:
+        with self.lock:
+            return sum(self.acknowledged.values())
+
+    def wait_until(self, condition: Callable[[], bool], limit: float) -> bool:
+        """Poll `condition` until it holds (True) or `limit` seconds pass (False)."""
+        deadline = time.monotonic() + limit
+        while not condition():
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.01)
+        return True
 
     def start(self) -> None:
         for thread in self.threads:
@@ -127,7 +147,16 @@ def test_sigkill_during_a_bulk_import_leaves_every_blueprint_whole(tmp_path: Pat
         writers = Writers(served.url, tokens, pool, sent, acknowledged, seed=SEED + run)
         writers.start()
         assert writers.first_ack.wait(FIRST_ACK_WITHIN), f"run {run}: no write acknowledged; see server.log"
-        time.sleep(rnd.uniform(0.05, 2.5))
+        # count what the checks below need instead of guessing how fast this machine writes:
+        # two more blueprints each run, a revision by the last, and a request in flight at the kill
+        needed = 2 * (run + 1)
+        last = run == RUNS - 1
+        enough = writers.wait_until(lambda w=writers, n=needed, last=last: w.blueprints() >= n and  # type: ignore[misc]
+                                    (not last or w.revisions() >= 1), ENOUGH_WITHIN)
+        assert enough, f"run {run}: {writers.blueprints()} blueprints acknowledged in {ENOUGH_WITHIN:g} s, {needed} needed"
+        time.sleep(rnd.uniform(0, 0.5))  # a seeded moment within the next writes
+        writers.wait_until(lambda old=unacknowledged: bool(  # type: ignore[misc]
+            {i for i, r in sent.items() if acknowledged.get(i, -1) < r} - old), IN_FLIGHT_WITHIN)
         in_flight = {i for i, r in sent.items() if acknowledged.get(i, -1) < r} - unacknowledged
         served.kill()
         killed_during.append(len(in_flight))

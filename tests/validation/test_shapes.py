@@ -53,6 +53,9 @@ FAILING: dict[str, set[tuple[str, str, str, str]]] = {
     "LabelBothLanguages.fail.yaml": {("step/answer", "LabelBothLanguages", "Warning", ""),
                                      ("touchpoint/hotline", "LabelBothLanguages", "Warning", "")},
     "TouchpointChannelKind.fail.yaml": {("touchpoint/hotline", "TouchpointChannelKind", "Violation", "")},
+    "TouchpointKindMatchesChannel.fail.yaml": {  # sh:equals: one finding per value in one set only
+        ("touchpoint/hotline", "TouchpointKindMatchesChannel", "Violation", "Phone"),
+        ("touchpoint/hotline", "TouchpointKindMatchesChannel", "Violation", "FaceToFace")},
     "StandardMetric.fail.yaml": {("standard/answer-20s", "StandardMetric", "Violation", "")},
     "StandardThreshold.fail.yaml": {("standard/answer-20s", "StandardThreshold", "Violation", "")},
     "ThresholdUnit.fail.yaml": {("standard/answer-20s", "ThresholdUnit", "Violation", "")},
@@ -64,6 +67,8 @@ FAILING: dict[str, set[tuple[str, str, str, str]]] = {
     "TouchpointUsed.fail.yaml": {("touchpoint/store", "TouchpointUsed", "Warning", "")},
     "SliceRefinesExistingStep.fail.yaml": {("", "SliceRefinesExistingStep", "Violation", "../../shape-test/as-is/step/no-such-step")},
     "SliceLanesLineUp.fail.yaml": {("", "SliceLanesLineUp", "Warning", "")},
+    "PositionWholeNumber.fail.ttl": {("step/call", "PositionWholeNumber", "Violation", "one"),
+                                     ("evidence/bill", "PositionWholeNumber", "Violation", "0")},
     "BlueprintIdentity.fail.ttl": {("", "BlueprintIdentity", "Violation", ""), ("", "BlueprintIdentity", "Violation", "-1")},
 }
 # a passing example of each rule: the base blueprint, unless the rule needs something it lacks

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Header, Request, UploadFile
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
+from ...config import Limits
 from ...errors import BadInput, PayloadTooLarge
 from ...export.rdf import FORMATS, export_blueprint
 from ...ingest import SharedIndex, read_bytes
@@ -97,22 +98,23 @@ async def upload(request: Request, file: UploadFile, store: StoreDep, lang: Lang
         raise PayloadTooLarge(
             f"upload larger than {settings.max_upload_bytes} bytes", where=name, hint="split it, or raise max_upload_bytes")
     # reading, validating and storing take a while: off the event loop, so reads go on meanwhile
-    result = await run_in_threadpool(_read_and_save, store, data, name, lang, draft, writer, expected)
+    result = await run_in_threadpool(_read_and_save, store, data, name, lang, draft, writer, expected, settings.limits)
     if len(result.saved) == 1 and result.saved[0].version:
         response.headers["ETag"] = concurrency.etag(result.saved[0].version) or ""
     return {"stored": [{"id": s.id, "iri": str(s.iri), "triples": s.triples, "draft": s.draft,
                         "warnings": s.warnings, "etag": concurrency.etag(s.version)} for s in result.saved],
-            "report": result.report.as_dict()}
+            "links": [note.as_dict(lang) for note in result.links], "report": result.report.as_dict()}
 
 
 def _read_and_save(store: Store, data: bytes, name: str, lang: str, draft: bool, writer: str,
-                   expected: concurrency.Expected | None) -> repository.SaveResult:
-    blueprints = read_bytes(data, name, SharedIndex.from_store(store))
+                   expected: concurrency.Expected | None, limits: Limits | None = None) -> repository.SaveResult:
+    blueprints = read_bytes(data, name, SharedIndex.from_store(store), limits)
     if expected is not None and len(blueprints) != 1:
         raise BadInput(f"If-Match/If-None-Match guard one blueprint; {name} holds {len(blueprints)}", where=name,
                        hint="upload the blueprints one by one, each with its own version")
     expect = {blueprints[0].iri: expected} if expected is not None else None
-    return repository.save(store, blueprints, validator=Validator(lang=lang), draft=draft, agent=writer, expect=expect)
+    return repository.save(store, blueprints, validator=Validator(lang=lang), draft=draft, agent=writer, expect=expect,
+                           limits=limits)
 
 
 @router.delete("/blueprints/{service}/{version}", summary="Remove a blueprint (bearer token; If-Match honoured)")

@@ -7,6 +7,7 @@ to this server's /id/... paths, which answer here.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
@@ -17,7 +18,7 @@ from ...export.rdf import FORMATS, describe
 from ...model import iris
 from ...model.namespaces import ID
 from ..deps import LangDep, StoreDep
-from ..links import link
+from ..links import link, page_of_blueprint
 
 router = APIRouter(include_in_schema=False)
 
@@ -64,9 +65,10 @@ def dereference(path: str, request: Request, store: StoreDep, lang: LangDep) -> 
     # a step, touchpoint, evidence or standard: its blueprint page, at its row
     bp = store.select("SELECT ?bp WHERE { GRAPH ?g { ?s <https://w3id.org/kgbp/ontology#inBlueprint> ?bp } }",
                       {"s": node}).rows
-    if bp:
-        anchor = "#step-" + path.rsplit("/", 1)[-1]
-        return RedirectResponse(link(bp[0][0]) + anchor, status_code=303)
+    page = page_of_blueprint(bp[0][0]) if bp else None
+    if page is not None:  # only to a blueprint kgbp minted: sb:inBlueprint is data, never a redirect off-site
+        anchor = "#step-" + quote(path.rsplit("/", 1)[-1], safe="-._~")
+        return RedirectResponse(page + anchor, status_code=303)
     if kind == "service":
         return RedirectResponse("/?q=" + path.split("/", 1)[-1], status_code=303)
     raise NotFound(f"nothing is known about <{node}>", where=str(node), hint="check the IRI")

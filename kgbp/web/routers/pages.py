@@ -9,10 +9,10 @@ from fastapi import APIRouter, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from rdflib import URIRef
+from starlette.concurrency import run_in_threadpool
 
-from ...auth import check, load_tokens
+from ...auth import check_holder, load_holders
 from ...errors import KgbpError, NotConformant
-from ...ingest import SharedIndex, read_bytes
 from ...repository import save as repository
 from ...repository.blueprint_view import LANE_ORDER, load_view
 from ...validation.engine import Validator
@@ -48,7 +48,7 @@ def home(request: Request, store: StoreDep, lang: LangDep, q: str = "") -> HTMLR
 
 @router.get("/blueprints/{service}/{version}", response_class=HTMLResponse)
 def blueprint_page(request: Request, service: str, version: str, store: StoreDep, lang: LangDep,
-                   highlight_system: str = "") -> HTMLResponse:
+                   highlight_system: str = "", heat: str = "", period: str = "") -> HTMLResponse:
     from ...diagram import draw_svg
 
     iri = repository.resolve_blueprint(store, f"{service}/{version}")
@@ -58,6 +58,10 @@ def blueprint_page(request: Request, service: str, version: str, store: StoreDep
         from ...diagram.impact import impact_highlight
 
         highlight = impact_highlight(store, view, highlight_system)
+    elif heat and period:  # the evidence heat view (docs/quality-loop.md)
+        from ...quality.heat import heat_for
+
+        highlight = heat_for(store, iri, heat, period, lang)
     svg = draw_svg(view, highlight).decode("utf-8")
     svg = svg[svg.index("<svg"):] if "<svg" in svg else svg  # inline: drop the XML declaration
     report = validate_stored(store, [iri], Validator(lang=lang))
@@ -78,7 +82,8 @@ def blueprint_page(request: Request, service: str, version: str, store: StoreDep
         parent = str(view.refines).rsplit("/step/", 1)[0]
         labels[view.refines] = f"{blueprint_id(parent)} · {labels.get(view.refines, '')}"
     return render(request, "blueprint.html", lang, view=view, svg=svg, report=report, lanes=LANE_ORDER,
-                  systems=systems, highlight=highlight_system, downloads=downloads, labels=labels)
+                  systems=systems, highlight=highlight_system, downloads=downloads, labels=labels,
+                  heat=heat, period=period)
 
 
 @router.get("/upload", response_class=HTMLResponse)
@@ -91,27 +96,25 @@ async def upload(request: Request, store: StoreDep, lang: LangDep, settings: Set
                  file: UploadFile, token: Annotated[str, Form()] = "",
                  draft: Annotated[bool, Form()] = False) -> HTMLResponse:
     from ...errors import PayloadTooLarge
-    from .blueprints import safe_name
+    from ..deps import writer_of
+    from .blueprints import _read_and_save, safe_name
 
-    writer = check(load_tokens(settings), token)
     name = safe_name(file.filename)
     try:
-        if writer is None:
-            from ..deps import Unauthorized
-
-            raise Unauthorized("a valid write token is required", where="token",
-                               hint="ask your administrator for a token (`kgbp token create NAME`)")
+        writer = writer_of(request, check_holder(load_holders(settings), token))
         data = await file.read(settings.max_upload_bytes + 1)
         if len(data) > settings.max_upload_bytes:
             raise PayloadTooLarge(f"file larger than {settings.max_upload_bytes} bytes", where=name,
                                   hint="split it into one file per blueprint")
-        blueprints = read_bytes(data, name, SharedIndex.from_store(store))
-        result = repository.save(store, blueprints, validator=Validator(lang=lang), draft=draft, agent=writer)
+        # parsing and validating take seconds on a big file: off the event loop, so other requests go on
+        result = await run_in_threadpool(_read_and_save, store, data, name, lang, draft, writer, None,
+                                         settings.limits)
     except NotConformant as exc:
         return render(request, "upload.html", lang, status_code=422, error=exc, report=exc.report)
     except KgbpError as exc:
         return render(request, "upload.html", lang, status_code=exc.http_status, error=exc)
-    return render(request, "upload.html", lang, status_code=201, stored=result.saved, report=result.report)
+    return render(request, "upload.html", lang, status_code=201, stored=result.saved, report=result.report,
+                  links=[note.text(lang) for note in result.links])
 
 
 @router.get("/sparql-editor", response_class=HTMLResponse)
@@ -173,19 +176,49 @@ def question(request: Request, name: str, store: StoreDep, lang: LangDep) -> HTM
 
 
 def entity_page(request: Request, store: StoreDep, lang: str, node: URIRef, kind: str) -> HTMLResponse:
-    """A department or a system: what it is responsible for or underlies, across services."""
+    """A department, system or channel: its registry entry (labels, aliases, parent, parts,
+    status), every blueprint step that names it, and what it answers for or underlies."""
     from ...query.catalogue import run
-    from ...repository.entities import entity_label
+    from ...registry.listing import find_entry, mentions
     from ..table import result_table
 
     t = messages(lang)
+    entry = find_entry(store, kind, str(node) if kind != "channel" else node_id(node), lang)
     if kind == "department":
-        sections = [(t["responsible_for"], "fail_points_by_department", "department")]
-    else:
+        sections = [(t["responsible_for"], "fail_points_by_department", "department"),
+                    (t["answers_for"], "department_responsibilities", "department")]
+    elif kind == "system":
         sections = [(t["underlies"], "fail_points_by_system", "system"), (t["impact"], "impact_of_system_failure", "system")]
+    else:
+        sections = []
     tables = []
     for title, name, param in sections:
         table = result_table(run(store, name, {param: str(node)}, lang), lang)
         tables.append({"title": title, "columns": table.titles, "rows": table.rows})
-    return render(request, "entity.html", lang, title=entity_label(store, node, lang), iri=str(node),
-                  kind_label=t[kind], sections=tables, rdf_link=f"{link(node)}?format=ttl")
+    return render(request, "entity.html", lang, title=entry.label(lang), iri=str(node), entry=entry,
+                  kind_label=t[kind], sections=tables, mentions=mentions(store, entry, lang),
+                  rdf_link=f"{link(node)}?format=ttl" if kind != "channel" else "")
+
+
+def node_id(node: URIRef) -> str:
+    from ...model.vocabulary import vocabulary
+
+    return vocabulary().scheme("channel").name_of(node)
+
+
+@router.get("/registry/{plural}", response_class=HTMLResponse)
+def registry_page(request: Request, plural: str, store: StoreDep, lang: LangDep, q: str = "") -> HTMLResponse:
+    """Every department, system or channel, searchable by id, label (zh or en) or alias."""
+    from ...registry.listing import list_entries
+    from ..routers.registry import _kind
+
+    kind = _kind(plural)
+    return render(request, "registry.html", lang, kind=kind, plural=plural, q=q,
+                  entries=list_entries(store, kind, q, lang))
+
+
+@router.get("/registry/channels/{ref}", response_class=HTMLResponse)
+def channel_page(request: Request, ref: str, store: StoreDep, lang: LangDep) -> HTMLResponse:
+    from ...registry.listing import find_entry
+
+    return entity_page(request, store, lang, find_entry(store, "channel", ref, lang).iri, "channel")

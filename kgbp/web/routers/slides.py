@@ -7,6 +7,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Query, UploadFile
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
 from ...errors import PayloadTooLarge
 from ...ingest import SharedIndex
@@ -44,11 +45,13 @@ async def upload_slide(
     if len(data) > settings.max_upload_bytes:
         raise PayloadTooLarge(f"upload larger than {settings.max_upload_bytes} bytes", where=name,
                               hint="keep only the blueprint's slide, or raise max_upload_bytes")
-    imported = import_slide(data, name, slide, SharedIndex.from_store(store), service, version)
+    # reading a slide of thousands of shapes takes seconds: off the event loop, so other requests go on
+    imported = await run_in_threadpool(lambda: import_slide(data, name, slide, SharedIndex.from_store(store),
+                                                            service, version))
     body: dict[str, Any] = {"id": imported.id, "slide": imported.slide, "yaml": imported.yaml_text,
                             "guesses": [g.as_dict() for g in imported.guesses], "stored": None}
     if save:
-        result = store_draft(store, imported, agent=writer, lang=lang)
+        result = await run_in_threadpool(store_draft, store, imported, agent=writer, lang=lang)
         saved = result.saved[0]
         body["stored"] = {"id": saved.id, "iri": str(saved.iri), "triples": saved.triples, "draft": saved.draft,
                           "warnings": saved.warnings}

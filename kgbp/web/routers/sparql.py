@@ -2,7 +2,7 @@
 
 Reads are open unless the read_token_required setting says otherwise; writes (Update,
 PUT/POST/DELETE) need a bearer token and reach the store only through the one write path
-(see kgbp/sparql_endpoint.py). User queries run in killable worker processes with a time
+(see kgbp/sparql/endpoint.py). User queries run in killable worker processes with a time
 limit (kgbp/store/sandbox.py). Without a dataset in the request, the default graph is the
 union of all named graphs; each blueprint is a named graph named by its IRI.
 
@@ -12,8 +12,9 @@ Specs: https://www.w3.org/TR/sparql11-protocol/ and https://www.w3.org/TR/sparql
 from __future__ import annotations
 
 import threading
+from functools import partial
 from typing import Annotated
-from urllib.parse import parse_qs, quote
+from urllib.parse import parse_qs
 
 from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.responses import JSONResponse, Response
@@ -21,12 +22,13 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF
 from starlette.concurrency import run_in_threadpool
 
-from ...errors import BadInput, NotAcceptable, NotFound, PayloadTooLarge, Problem, error_body
+from ...errors import BadInput, NotAcceptable, NotFound, PayloadTooLarge, Problem, UnsupportedMediaType, error_body
 from ...query.catalogue import is_iri
 from ...sparql import endpoint as endpoint
-from ...store.protocol import SparqlRunner
+from ...store.protocol import BASE_IRI, SparqlRunner
+from ...store.sparql_text import query_form
 from ...validation.engine import Validator
-from ..deps import get_lang, get_settings, get_store, require_writer
+from ..deps import client_key, get_lang, get_settings, get_store, require_writer
 
 router = APIRouter(tags=["sparql"])
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
@@ -70,7 +72,9 @@ def get_runner(request: Request) -> SparqlRunner:
     state = request.app.state
     with _runner_lock:
         if getattr(state, "sparql_runner", None) is None:
-            state.sparql_runner = open_sparql_runner(get_store(request), get_settings(request).query_timeout)
+            settings = get_settings(request)
+            state.sparql_runner = open_sparql_runner(get_store(request), settings.query_timeout, settings.query_workers,
+                                                     settings.query_workers_per_client, settings.query_memory_mb)
     return state.sparql_runner  # type: ignore[no-any-return]
 
 
@@ -108,6 +112,15 @@ def _media_type(request: Request) -> str:
     return request.headers.get("content-type", "").split(";")[0].strip().lower()
 
 
+def _check_charset(request: Request) -> None:
+    """SPARQL text is UTF-8 (Protocol §2.1.2); another declared charset is refused, not guessed."""
+    for param in request.headers.get("content-type", "").split(";")[1:]:
+        key, _, value = param.partition("=")
+        if key.strip().lower() == "charset" and value.strip().strip('"').lower() not in ("utf-8", "utf8"):
+            raise UnsupportedMediaType(f"charset {value.strip()} is not accepted", where="Content-Type",
+                                       hint="send the text as UTF-8 (charset=UTF-8)")
+
+
 def _one(values: list[str], name: str, required: bool = True) -> str | None:
     if len(values) > 1:
         raise BadInput(f"{len(values)} {name} parameters; the protocol allows one", where=name,
@@ -132,29 +145,44 @@ def _negotiate(request: Request, offers: dict[str, str]) -> str | None:
 
 # -- SPARQL 1.1 Protocol ------------------------------------------------------------------
 
+def _not_acceptable(builds_graph: bool) -> NotAcceptable:
+    if builds_graph:
+        return NotAcceptable("the query builds a graph, and you accept no RDF format this endpoint writes",
+                             where="Accept", hint="accept one of: " + ", ".join(RDFLIB_FORMATS))
+    return NotAcceptable("the query gives solutions, and you accept no results format this endpoint writes",
+                         where="Accept", hint="accept one of: " + ", ".join(list(RESULT_TYPES)[:4]))
+
+
 async def _query(request: Request, text: str, default_graphs: list[str], named_graphs: list[str]) -> Response:
-    endpoint.check_query(text)
+    # parsing can take a second on a long query: off the event loop
+    await run_in_threadpool(endpoint.check_query, text, get_settings(request).is_remote)
     results = _negotiate(request, RESULT_TYPES)
     graphs = _negotiate(request, GRAPH_TYPES)
-    if results is None and graphs is None:
-        raise NotAcceptable("no result format you accept", where="Accept",
-                            hint="accept one of: " + ", ".join([*RESULT_TYPES, *GRAPH_TYPES]))
+    builds_graph = query_form(text) in ("CONSTRUCT", "DESCRIBE")
+    if (graphs if builds_graph else results) is None:
+        raise _not_acceptable(builds_graph)
     runner = get_runner(request)
-    answer = await run_in_threadpool(
-        runner.query, text, RESULT_TYPES[results] if results else None, GRAPH_TYPES[graphs] if graphs else None,
-        _graphs(default_graphs, "default-graph-uri"), _graphs(named_graphs, "named-graph-uri"))
+    try:
+        answer = await run_in_threadpool(
+            runner.query, text, RESULT_TYPES[results] if results else None, GRAPH_TYPES[graphs] if graphs else None,
+            _graphs(default_graphs, "default-graph-uri"), _graphs(named_graphs, "named-graph-uri"),
+            client=client_key(request))
+    except NotAcceptable:  # the form was misread (a keyword in an odd place): the store knows
+        raise _not_acceptable(not builds_graph) from None
     chosen = results if results and RESULT_TYPES[results] == answer.media_type else graphs
     return Response(answer.body, media_type=chosen or answer.media_type)
 
 
-async def _update(request: Request, text: str, using: list[str]) -> JSONResponse:
+async def _update(request: Request, text: str, using: list[str], using_named: list[str]) -> JSONResponse:
     writer = require_writer(request, request.headers.get("authorization"))
-    if using:
-        raise BadInput("using-graph-uri and using-named-graph-uri are not supported", where="using-graph-uri",
-                       hint="name the graphs in the update itself (USING, WITH or GRAPH)")
+    if not text.strip():
+        raise BadInput("the SPARQL Update is empty", where="update", hint="send at least one operation")
     lang = get_lang(request, None)
-    outcome = await run_in_threadpool(endpoint.apply_update, get_store(request), get_runner(request), text,
-                                      validator=Validator(lang=lang), agent=writer)
+    outcome = await run_in_threadpool(
+        partial(endpoint.apply_update, validator=Validator(lang=lang), agent=writer,
+                user_graphs=get_settings(request).user_graphs, using=_graphs(using, "using-graph-uri"),
+                using_named=_graphs(using_named, "using-named-graph-uri")),
+        get_store(request), get_runner(request), text)
     return JSONResponse(outcome.as_dict())
 
 
@@ -178,10 +206,17 @@ def _service_description(request: Request) -> Response:
     graph.add((dataset, RDF.type, SD.Dataset))
     graph.add((dataset, SD.defaultGraph, default))
     graph.add((default, RDF.type, SD.Graph))
+    user_graphs = get_settings(request).user_graphs
+    spaces = ", ".join(f"<{p}…>" for p in user_graphs) or "none"
     graph.add((service, URIRef("http://purl.org/dc/terms/description"), Literal(
-        "kgbp service blueprints. The default graph is the union of all named graphs; each blueprint is a "
-        "named graph named by its IRI. Updates must name the blueprint graphs they write (GRAPH or WITH); "
-        "they are validated like any other write and need a bearer token. SERVICE and LOAD are refused.", lang="en")))
+        f"kgbp service blueprints. Queries: without a dataset in the request the default graph is the union of "
+        f"all named graphs; each blueprint is a named graph named by its IRI. Relative IRIs resolve against "
+        f"<{BASE_IRI}>. Updates (bearer token): the default graph seen by an update's WHERE is the store's own "
+        f"default graph, which is empty, so name the graphs read (GRAPH, USING, WITH or using-graph-uri). "
+        f"Writable graphs: blueprint graphs (validated, with history) and user-owned graphs under {spaces} "
+        f"(not validated, with history); the ontology, repository and history graphs and the default graph are "
+        f"read-only. CLEAR/DROP ALL and NAMED clear the user-owned graphs only. SERVICE and LOAD are refused.",
+        lang="en")))
     for name in sorted(get_store(request).graph_names()):
         node = BNode()
         graph.add((dataset, SD.namedGraph, node))
@@ -207,29 +242,40 @@ async def sparql_get(
     return await _query(request, text, params.getlist("default-graph-uri"), params.getlist("named-graph-uri"))
 
 
+@router.head("/sparql", include_in_schema=False)
+async def sparql_head(request: Request) -> Response:
+    """As GET, without the body (Content-Length says how long the answer is)."""
+    answer = await sparql_get(request)
+    return Response(b"", status_code=answer.status_code, media_type=answer.media_type,
+                    headers={"Content-Length": str(len(answer.body))})
+
+
 @router.post("/sparql", summary="SPARQL 1.1 query or update (POST: form, sparql-query or sparql-update body)",
              responses={200: {"content": {t: {} for t in [*RESULT_TYPES, *GRAPH_TYPES]}}})
 async def sparql_post(request: Request) -> Response:
     media = _media_type(request)
+    _check_charset(request)
     if media == "application/x-www-form-urlencoded":
         form = parse_qs(_text(await _body(request), "form"), keep_blank_values=True)
         queries, updates = form.get("query", []), form.get("update", [])
         if queries and updates:
             raise BadInput("a request carries a query or an update, not both", where="form", hint="send one")
+        params = request.query_params  # dataset parameters may come in the URL too
+
+        def both(name: str) -> list[str]:
+            return [*params.getlist(name), *form.get(name, [])]
+
         if updates:
-            return await _update(request, _one(updates, "update") or "",
-                                 form.get("using-graph-uri", []) + form.get("using-named-graph-uri", []))
-        return await _query(request, _one(queries, "query") or "", form.get("default-graph-uri", []),
-                            form.get("named-graph-uri", []))
+            return await _update(request, _one(updates, "update") or "", both("using-graph-uri"),
+                                 both("using-named-graph-uri"))
+        return await _query(request, _one(queries, "query") or "", both("default-graph-uri"), both("named-graph-uri"))
     params = request.query_params
     if media == "application/sparql-query":
         return await _query(request, _text(await _body(request), "query"), params.getlist("default-graph-uri"),
                             params.getlist("named-graph-uri"))
     if media == "application/sparql-update":
-        return await _update(request, _text(await _body(request), "update"),
-                             params.getlist("using-graph-uri") + params.getlist("using-named-graph-uri"))
-    from ...errors import UnsupportedMediaType
-
+        return await _update(request, _text(await _body(request), "update"), params.getlist("using-graph-uri"),
+                             params.getlist("using-named-graph-uri"))
     raise UnsupportedMediaType(f"cannot take a {media or 'body without Content-Type'}", where="Content-Type",
                                hint="send application/sparql-query, application/sparql-update "
                                     "or application/x-www-form-urlencoded")
@@ -293,30 +339,62 @@ async def graph_head(request: Request) -> Response:
     return Response(b"", media_type=media, headers={"Content-Length": str(len(body))})
 
 
+async def _multipart(request: Request, data: bytes) -> list[tuple[bytes, str]]:
+    """The RDF parts of a multipart/form-data body (Graph Store §5.5: merged, like one POST)."""
+    from email.parser import BytesParser
+    from email.policy import HTTP
+
+    message = BytesParser(policy=HTTP).parsebytes(
+        b"Content-Type: " + request.headers.get("content-type", "").encode("latin-1") + b"\r\n\r\n" + data)
+    if not message.is_multipart():
+        raise BadInput("the multipart/form-data body has no parts (or no boundary)", where="body",
+                       hint="send one part per RDF document, each with its Content-Type")
+    parts = []
+    for number, part in enumerate(message.iter_parts(), 1):
+        media = part.get_content_type()
+        payload = part.get_payload(decode=True)
+        if not isinstance(payload, bytes):
+            raise BadInput(f"part {number} of the multipart body is not a document", where=f"body part {number}",
+                           hint="send one part per RDF document")
+        if media == "text/plain" and not part.get("content-type"):
+            raise UnsupportedMediaType(f"part {number} has no Content-Type", where=f"body part {number}",
+                                       hint="give each part the media type of its RDF (text/turtle, ...)")
+        parts.append((payload, media))
+    return parts
+
+
 async def _write(request: Request, method: str) -> Response:
     writer = require_writer(request, request.headers.get("authorization"))
     target = _target(request)
     if target is None:
         return _default_not_writable(method)
     store = get_store(request)
+    user_graphs = get_settings(request).user_graphs
     validator = Validator(lang=get_lang(request, None))
     if method == "DELETE":
         if target == "":
             raise BadInput("name the graph to delete: ?graph=<IRI>", where="graph", hint="")
         assert isinstance(target, URIRef)
-        await run_in_threadpool(endpoint.delete_graph, store, target, agent=writer)
+        await run_in_threadpool(partial(endpoint.delete_graph, agent=writer, user_graphs=user_graphs), store, target)
         return Response(status_code=204)
     data, media = await _body(request), _media_type(request)
     if target == "":
         if method != "POST":
-            raise BadInput(f"{method} needs ?graph=<IRI>", where="graph", hint="POST to the store itself to add a new blueprint")
-        outcome = await run_in_threadpool(endpoint.post_new_graph, store, data, media, validator=validator, agent=writer)
-        iri = outcome.saved[0].iri
-        return JSONResponse(outcome.as_dict(), status_code=201,
-                            headers={"Location": f"{request.url.path}?graph={quote(str(iri), safe='')}"})
+            raise BadInput(f"{method} needs ?graph=<IRI>", where="graph", hint="POST to the store itself to add a new graph")
+        iri, outcome = await run_in_threadpool(
+            partial(endpoint.post_new_graph, validator=validator, agent=writer, user_graphs=user_graphs),
+            store, data, media)
+        # the new graph's IRI, as the Graph Store protocol asks (§5.5); read it at ?graph=<IRI>
+        return JSONResponse({**outcome.as_dict(), "graph": str(iri)}, status_code=201, headers={"Location": str(iri)})
     assert isinstance(target, URIRef)
-    write = endpoint.put_graph if method == "PUT" else endpoint.post_graph
-    outcome = await run_in_threadpool(write, store, target, data, media, validator=validator, agent=writer)
+    if method == "POST" and media == "multipart/form-data":
+        parts = await _multipart(request, data)
+        outcome = await run_in_threadpool(
+            partial(endpoint.post_graph, validator=validator, agent=writer, user_graphs=user_graphs), store, target, parts)
+    else:
+        write = endpoint.put_graph if method == "PUT" else endpoint.post_graph
+        outcome = await run_in_threadpool(
+            partial(write, validator=validator, agent=writer, user_graphs=user_graphs), store, target, data, media)
     if outcome.created:
         return JSONResponse(outcome.as_dict(), status_code=201)
     return Response(status_code=204)

@@ -1,0 +1,195 @@
+"""Refuse SPARQL that would make the server reach out: SERVICE (federated query) and LOAD.
+
+Decided on structure, never by searching the text for a word. Two readings, and a request
+is refused when either finds SERVICE or LOAD:
+
+- a tokenizer of SPARQL's terminals (IRIs, strings, prefixed names with their `\\'`
+  escapes, variables, blank nodes, comments): outside those, a bare SERVICE or LOAD word can
+  only be the keyword. Linear (about 1.4 MB/s), so the server runs it on every request;
+- rdflib's SPARQL grammar: the request is parsed and its parse tree walked for
+  ServiceGraphPattern and Load nodes. rdflib parses about 2–20 KB a second, so this runs
+  where the time is bounded and a runaway can be killed: in the query worker, before the
+  query (store/sandbox.py), and in the CLI. Requests over 32 KB are left to the tokenizer.
+
+Both first expand `\\u` escapes, as every SPARQL parser does; a text in which neither word
+occurs at all cannot hold the keywords and is let through unread. The query workers also run
+without a network (store/offline.py), so even a text that got past both could not connect.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ..errors import Forbidden, QueryError
+
+# rdflib's pyparsing grammar is slow (2-20 KB/s): above this, the tokenizer decides alone
+STRUCTURE_LIMIT = 32_000
+_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_WORDS = ("service", "load")
+
+
+def _unescape(text: str) -> str:
+    """SPARQL's codepoint escapes, applied to the whole text before parsing (spec 19.2)."""
+
+    def one(m: re.Match[str]) -> str:
+        code = int(m.group(1) or m.group(2), 16)
+        return chr(code) if code <= 0x10FFFF else m.group(0)
+
+    return _ESCAPE.sub(one, text)
+
+
+def _forbidden_service(where: str) -> Forbidden:
+    return Forbidden("SERVICE (federated query) is not allowed on this endpoint: the server never fetches URLs",
+                     where=where, hint="query the other endpoint yourself and combine the answers")
+
+
+def _forbidden_load(where: str) -> Forbidden:
+    return Forbidden("LOAD is not allowed on this endpoint: the server never fetches URLs or reads files",
+                     where=where,
+                     hint="send the data itself: PUT or POST it to /rdf-graphs/service, or upload the blueprint")
+
+
+def _walk(node: Any, found: set[str], depth: int = 0) -> None:
+    name = getattr(node, "name", None)
+    if name in ("ServiceGraphPattern", "Load"):
+        found.add(name)
+    if depth > 500:  # a parse tree this deep came from a pathological text: refuse rather than recurse on
+        found.add("deep")
+        return
+    if isinstance(node, dict):  # rdflib's CompValue is an OrderedDict of its parts
+        for value in node.values():
+            _walk(value, found, depth + 1)
+    elif isinstance(node, (list, tuple)) or hasattr(node, "asList"):
+        for value in node:
+            _walk(value, found, depth + 1)
+
+
+def _parsed_remote_parts(text: str, update: bool) -> set[str]:
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+
+    try:
+        tree = parseUpdate(text) if update else parseQuery(text)
+    except ParseException as exc:
+        what = "SPARQL Update" if update else "SPARQL query"
+        raise QueryError(f"malformed {what}: {exc.msg}", where=f"line {exc.lineno}, column {exc.col}",
+                         hint="fix the syntax at that place") from None
+    except RecursionError:
+        return {"deep"}
+    found: set[str] = set()
+    _walk(tree, found)
+    return found
+
+
+# SPARQL terminals that can hold the letters of a keyword without being one (SPARQL 1.1, 19.8)
+_PN_CHARS_BASE = (r"A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u02FF\u0370-\u037D\u037F-\u1FFF\u200C-\u200D"
+                  r"\u2070-\u218F\u2C00-\u2FEF\u3001-\uD7FF\uF900-\uFDCF\uFDF0-\uFFFD\U00010000-\U000EFFFF")
+_PN_CHARS = _PN_CHARS_BASE + r"_\-0-9\u00B7\u0300-\u036F\u203F-\u2040"
+_PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
+_LOCAL_CHAR = rf"(?:[{_PN_CHARS}:]|{_PLX})"
+_PN_LOCAL = rf"{_LOCAL_CHAR}(?:(?:[{_PN_CHARS}.:]|{_PLX})*{_LOCAL_CHAR})?"
+_PN_PREFIX = rf"[{_PN_CHARS_BASE}](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?"
+_TERMINALS = re.compile(
+    r"(?P<skip>#[^\r\n]*"  # comment
+    r'|"""(?:[^"\\]|\\.|"(?!""))*"""' r"|'''(?:[^'\\]|\\.|'(?!''))*'''"  # long strings
+    r'|"(?:[^"\\\r\n]|\\.)*"' r"|'(?:[^'\\\r\n]|\\.)*'"  # strings
+    r'|<[^<>"{}|^`\\\x00-\x20]*>'  # IRIREF
+    rf"|(?:{_PN_PREFIX})?:(?:{_PN_LOCAL})?"  # prefixed name: the local part may hold \' escapes
+    rf"|[?$][{_PN_CHARS}]+"  # variable
+    rf"|_:[{_PN_CHARS}](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?"  # blank node label
+    r"|@[A-Za-z]+(?:-[A-Za-z0-9]+)*)"  # language tag
+    rf"|(?P<word>[{_PN_CHARS_BASE}][{_PN_CHARS}]*)",
+    re.DOTALL)
+
+
+def _bare_words(text: str) -> set[str]:
+    found = set()
+    for match in _TERMINALS.finditer(text):
+        if match.lastgroup == "word":
+            word = match.group().lower()
+            if word in _WORDS:
+                found.add("ServiceGraphPattern" if word == "service" else "Load")
+    return found
+
+
+def remote_parts(text: str, update: bool = False, parse: bool = True) -> set[str]:
+    """The parts of a query or update that reach out: "ServiceGraphPattern", "Load" (and
+    "deep" for a text too deeply nested to be checked). `parse`: also read it with rdflib's
+    grammar (up to STRUCTURE_LIMIT characters)."""
+    plain = _unescape(text)
+    lowered = plain.lower()
+    if not any(word in lowered for word in _WORDS):
+        return set()
+    found = _bare_words(plain)
+    if parse and not found and len(plain) <= STRUCTURE_LIMIT:
+        found = _parsed_remote_parts(plain, update)
+    return found
+
+
+def refuse_remote_query(text: str, where: str = "query", parse: bool = True) -> None:
+    """Forbidden when the query holds a SERVICE pattern (or cannot be checked)."""
+    _refuse(remote_parts(text, update=False, parse=parse), where)
+
+
+def refuse_remote_update(text: str, where: str = "update", parse: bool = True) -> None:
+    """Forbidden when the update holds LOAD or a SERVICE pattern (or cannot be checked)."""
+    _refuse(remote_parts(text, update=True, parse=parse), where)
+
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+def refuse_engine_extensions(text: str, where: str = "query") -> None:
+    """For a store reached over HTTP (Virtuoso): the query must be plain SPARQL 1.1 (rdflib
+    parses and translates it: no `DEFINE` pragmas, no undeclared prefixes such as `bif:`)
+    and call no function but SPARQL's own and XSD casts. Such a server reads files and
+    fetches URLs through its own functions (`bif:file_to_string`, `bif:http_get`) and
+    pragmas (`define get:soft` fetches FROM graphs)."""
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    plain = _unescape(text)
+    if len(plain) > STRUCTURE_LIMIT:
+        raise Forbidden(f"queries longer than {STRUCTURE_LIMIT} characters are not taken on this endpoint",
+                        where=where, hint="shorten the query (use VALUES for long lists, or split it)")
+    refuse_remote_query(plain, where)
+    try:
+        algebra = translateQuery(parseQuery(plain)).algebra
+    except RecursionError:
+        raise QueryError("the request is nested too deeply to be checked", where=where,
+                         hint="flatten the nested groups or expressions") from None
+    except Exception as exc:  # pyparsing's ParseException, rdflib's unknown prefix
+        raise QueryError(f"not a plain SPARQL 1.1 query: {str(exc)[:300]}", where=where,
+                         hint="this endpoint takes standard SPARQL 1.1 only: declare every prefix, "
+                              "and use no server-specific pragmas or functions") from None
+    functions: set[str] = set()
+    _functions(algebra, functions)
+    foreign = sorted(f for f in functions if not f.startswith(XSD))
+    if foreign:
+        raise Forbidden(f"the function <{foreign[0]}> is not allowed on this endpoint", where=where,
+                        hint="use SPARQL's own functions (and XSD casts) only")
+
+
+def _functions(node: Any, found: set[str], depth: int = 0) -> None:
+    if getattr(node, "name", None) == "Function":
+        found.add(str(node.get("iri")))
+    if depth > 500:
+        found.add("(too deep)")
+        return
+    if isinstance(node, dict):
+        for value in node.values():
+            _functions(value, found, depth + 1)
+    elif isinstance(node, (list, tuple)) or hasattr(node, "asList"):
+        for value in node:
+            _functions(value, found, depth + 1)
+
+
+def _refuse(found: set[str], where: str) -> None:
+    if "Load" in found:
+        raise _forbidden_load(where)
+    if "ServiceGraphPattern" in found:
+        raise _forbidden_service(where)
+    if "deep" in found:
+        raise QueryError("the request is nested too deeply to be checked", where=where,
+                         hint="flatten the nested groups or expressions")
