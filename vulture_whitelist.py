@@ -42,5 +42,13 @@ _.margin_top
 _.vertical_anchor
 _.word_wrap
 
+# xml.sax calls a ContentHandler's startElement for each element (counting cells before loading)
+_.startElement  # kgbp/spreadsheet/reader.py
+
+# the evidence reader calls a table's reader method by the table's kind (getattr(reader, kind))
+_.measurements  # kgbp/quality/reader.py
+_.surveys
+_.category_mapping
+
 # openpyxl: the frozen header rows of a sheet
 _.freeze_panes  # kgbp/spreadsheet/writer.py
