@@ -66,6 +66,9 @@ def refuse_slow_escapes(text: str, source: str) -> None:
                                        "or long texts in triple quotes")
 
 
+_ABSOLUTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
+
+
 def refuse_unwritable_iris(graph: Graph, source: str) -> None:
     """Refuse IRIs that RDF cannot write back (a '>' or space from an escape such as \\u003E):
     the store, N-Triples and the history's kept states could not hold them."""
@@ -74,6 +77,10 @@ def refuse_unwritable_iris(graph: Graph, source: str) -> None:
         for term in triple:
             if isinstance(term, URIRef) and term not in seen:
                 seen.add(term)
+                if not _ABSOLUTE.match(term):
+                    raise BadInput(f"IRI <{term!s:.200}> is relative: the store keeps absolute IRIs only",
+                                   where=f"{source}: <{term!s:.200}>",
+                                   hint="write the IRI in full, with its scheme (https://…), or set @base / xml:base")
                 if not _is_valid_uri(term):
                     raise BadInput(f"IRI <{term!s:.200}> holds a character IRIs cannot hold "
                                    "(space, <, >, \", {, }, |, ^, ` or \\)", where=f"{source}: <{term!s:.200}>",
