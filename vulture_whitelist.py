@@ -14,6 +14,9 @@ named_graph_uri  # kgbp/web/routers/sparql.py
 # FastAPI reads a route function's signature from it (one operation per named query)
 _.__signature__  # kgbp/web/routers/queries.py
 
+# Jinja templates read these fields (kgbp/web/templates/)
+_.blueprint_title  # kgbp/repository/search.py, home.html
+
 # uvicorn: a running server stops when should_exit is set
 _.should_exit  # tests/live_server.py and the tests' own servers
 

@@ -38,6 +38,7 @@ NOT_MOVED_YET = {
     "kgbp/repository/entities.py",
     "kgbp/repository/history.py",
     "kgbp/repository/save.py",
+    "kgbp/repository/search.py",
     "kgbp/slides/__init__.py",
     "kgbp/sparql/endpoint.py",
     "kgbp/validation/engine.py",
