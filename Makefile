@@ -35,6 +35,7 @@ serve: install
 lint: install
 	$(BIN)/ruff check kgbp tests bench scripts
 	$(BIN)/lint-imports
+	$(BIN)/vulture
 
 types: install
 	$(BIN)/mypy

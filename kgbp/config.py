@@ -7,7 +7,7 @@ checked by tests/cli/test_docs_gen.py). Environment variables KGBP_<NAME> overri
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 
@@ -73,9 +73,6 @@ class Settings:
         values = {f.name: _env(f.name, f.default) for f in fields(cls)}
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
-
-    def with_(self, **changes: Any) -> Settings:
-        return replace(self, **changes)
 
     @property
     def limits(self) -> Limits:

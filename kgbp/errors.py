@@ -12,7 +12,6 @@ from typing import Any
 
 from .i18n import localise
 
-EXIT_OK = 0
 EXIT_NOT_CONFORMANT = 1
 EXIT_BAD_INPUT = 2
 

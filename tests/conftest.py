@@ -20,6 +20,13 @@ from kgbp.store.embedded import EmbeddedStore
 from kgbp.validation.engine import Validator
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# A pytest-xdist worker starts with COLUMNS=80 and LINES=24 in its environment, and a rich
+# console made while they are set keeps that width for good (the CLI's consoles are made
+# when kgbp.cli is imported). Without them, each CLI test's own COLUMNS decides, as in one process.
+if "PYTEST_XDIST_WORKER" in os.environ:
+    for name in ("COLUMNS", "LINES"):
+        os.environ.pop(name, None)
 DATA = Path(__file__).resolve().parent / "data"
 
 

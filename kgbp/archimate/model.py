@@ -491,10 +491,6 @@ def _fill(element: Element) -> tuple[int, int, int] | None:
 # -- entry point ---------------------------------------------------------------------------
 
 
-def service_ids(store: Store) -> list[str]:
-    return sorted({b.id.split("/", 1)[0] for b in repository.list_blueprints(store)})
-
-
 def build_model(store: Store, service: str | None = None, lang: str = "en") -> ArchiModel:
     """The ArchiMate model of the whole repository, or of one service (all its versions)."""
     lang = normalise_lang(lang)

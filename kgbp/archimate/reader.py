@@ -83,9 +83,6 @@ class ArchimateImport:
         return {e.iri: e for e in self.elements if e.ours and e.iri is not None
                 and (e.kind == kind if kind else e.kind != "failure-mode")}
 
-    def iri_of(self, identifier: str) -> URIRef | None:
-        return next((e.iri for e in self.elements if e.identifier == identifier), None)
-
     @property
     def unknown_elements(self) -> list[ImportedElement]:
         return [e for e in self.elements if not e.ours]

@@ -40,7 +40,3 @@ def list_entities(store: Store, kind: str, lang: str) -> list[Entity]:
     labels = repository.labels_of(store, nodes, lang)
     found = [Entity(n, str(i or n), labels.get(n, str(i or n))) for n, i, _ in rows if isinstance(n, URIRef)]
     return sorted(found, key=lambda e: e.label.casefold())
-
-
-def entity_label(store: Store, node: URIRef, lang: str) -> str:
-    return repository.labels_of(store, [node], lang).get(node, str(node).rsplit("/", 1)[-1])

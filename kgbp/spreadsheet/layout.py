@@ -31,7 +31,6 @@ class Sheet:
     name: str
     zh: str
     columns: tuple[Column, ...]
-    key_value: bool = False  # the Service sheet: one field a row (field, value)
 
     def column(self, key: str) -> Column:
         return next(c for c in self.columns if c.key == key)
@@ -61,7 +60,7 @@ SERVICE = Sheet("Service", "服务", (
     Column("refines_step", "refines step", "细化的步骤", "for a slice: the id of the step it refines"),
     Column("created", "created", "创建日期", "YYYY-MM-DD"),
     Column("modified", "modified", "修改日期", "YYYY-MM-DD"),
-), key_value=True)
+))
 
 STEPS = Sheet("Steps", "步骤", (
     Column("lane", "lane", "泳道", "customer, frontstage, backstage or support (or 客户行为, 前台服务, 后台支撑, 支撑系统)",

@@ -28,7 +28,7 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SH, SKOS
 from rdflib.term import Node
 
 from ..i18n import LANGS, pick
-from ..model.namespaces import PREFIXES, REPOSITORY_GRAPH, SB
+from ..model.namespaces import REPOSITORY_GRAPH, SB
 from ..model.vocabulary import ontology_graph
 from ..resources import data_dir
 
@@ -526,12 +526,6 @@ class Validator:
             r.draft = r.blueprint in draft_set
         return self._report(found, list(blueprints), draft_set)
 
-    def validate_graph(self, data: Graph, blueprint: URIRef) -> ValidationReport:
-        """Validate an arbitrary graph; every result is attributed to `blueprint`."""
-        results = self._engine.run(data)
-        labels = _Labels(self.lang, data, Graph(), None)
-        return self._report(list(self._results(results, data, labels, lambda _: blueprint)), [blueprint], set())
-
     def _report(self, found: list[ValidationResult], checked: list[URIRef], drafts: set[URIRef]) -> ValidationReport:
         # a warning that a violation on the same node and property already says is noise
         violated = {(r.focus, r.path) for r in found if r.severity == "Violation"}
@@ -621,13 +615,6 @@ def _path_text(graph: Graph, path: Any) -> str:
 
 def _wrap(text: str) -> str:
     return f"<{text}>" if text.startswith(("http://", "https://")) else text
-
-
-def short_path(path: str) -> str:
-    """`path` with the project's prefixes (sb:supports/sb:inLane), for people."""
-    for prefix, ns in PREFIXES.items():
-        path = path.replace(f"<{ns}", f"{prefix}:").replace(ns, f"{prefix}:")
-    return path.replace(">", "")
 
 
 def report_graph(report: ValidationReport) -> Graph:

@@ -484,45 +484,45 @@ def test_cli_bad_input_stores_nothing(tmp_path: Path) -> None:
 
 def test_http_download_of_a_slide(served: tuple[str, str, Settings]) -> None:
     base, _, _ = served
-    one = httpx.get(base + "/blueprints/mobile-tv-subscription/as-is/slide.pptx", params={"lang": "zh"})
+    one = httpx.get(timeout=60, url=base + "/blueprints/mobile-tv-subscription/as-is/slide.pptx", params={"lang": "zh"})
     assert one.status_code == 200
     assert one.headers["content-type"] == "application/vnd.openxmlformats-officedocument.presentationml.presentation"
     assert one.headers["content-disposition"].startswith('attachment; filename="mobile-tv-subscription-as-is.pptx"')
     assert len(Presentation(io.BytesIO(one.content)).slides) == 1
-    both = httpx.get(base + "/blueprints/mobile-tv-subscription/as-is/slide.pptx", params={"all_versions": "true"})
+    both = httpx.get(timeout=60, url=base + "/blueprints/mobile-tv-subscription/as-is/slide.pptx", params={"all_versions": "true"})
     assert len(Presentation(io.BytesIO(both.content)).slides) == 2
-    page = httpx.get(base + "/blueprints/mobile-tv-subscription/as-is", params={"lang": "zh"}).text
+    page = httpx.get(timeout=60, url=base + "/blueprints/mobile-tv-subscription/as-is", params={"lang": "zh"}).text
     assert '<a href="/blueprints/mobile-tv-subscription/as-is/slide.pptx?lang=zh">PowerPoint</a>' in page
-    missing = httpx.get(base + "/blueprints/nope/as-is/slide.pptx")
+    missing = httpx.get(timeout=60, url=base + "/blueprints/nope/as-is/slide.pptx")
     assert missing.status_code == 404 and set(missing.json()) == ERROR_KEYS
 
 
 def test_http_upload_of_a_drawn_slide(served: tuple[str, str, Settings]) -> None:
     base, token, _ = served
     files = {"file": ("coffee.pptx", drawn_with_lines())}
-    denied = httpx.post(base + "/api/slides", files=files)
+    denied = httpx.post(timeout=60, url=base + "/api/slides", files=files)
     assert denied.status_code == 401 and set(denied.json()) == ERROR_KEYS
     auth = {"Authorization": f"Bearer {token}"}
-    dry = httpx.post(base + "/api/slides", files=files, headers=auth, params={"save": "false"})
+    dry = httpx.post(timeout=60, url=base + "/api/slides", files=files, headers=auth, params={"save": "false"})
     assert dry.status_code == 201 and dry.json()["stored"] is None
-    assert httpx.get(base + "/api/blueprints/coffee-shop-order-and-pay/as-is").status_code == 404
-    stored = httpx.post(base + "/api/slides", files=files, headers=auth)
+    assert httpx.get(timeout=60, url=base + "/api/blueprints/coffee-shop-order-and-pay/as-is").status_code == 404
+    stored = httpx.post(timeout=60, url=base + "/api/slides", files=files, headers=auth)
     assert stored.status_code == 201, stored.text
     body = stored.json()
     assert body["stored"]["id"] == "coffee-shop-order-and-pay/as-is" and body["stored"]["draft"] is True
     assert "status: draft" in body["yaml"]
     assert {"shape", "x_cm", "y_cm", "message"} == set(body["guesses"][0])
-    listed = {b["id"]: b["status"] for b in httpx.get(base + "/api/blueprints").json()}
+    listed = {b["id"]: b["status"] for b in httpx.get(timeout=60, url=base + "/api/blueprints").json()}
     assert listed["coffee-shop-order-and-pay/as-is"] == "draft"
-    before = httpx.get(base + "/api/blueprints").json()
+    before = httpx.get(timeout=60, url=base + "/api/blueprints").json()
     for name, data in (("boxes.pptx", _no_lanes()), ("x.pptx", b"not a deck"),
                        ("locked.pptx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))):
-        bad = httpx.post(base + "/api/slides", files={"file": (name, data)}, headers=auth)
+        bad = httpx.post(timeout=60, url=base + "/api/slides", files={"file": (name, data)}, headers=auth)
         assert bad.status_code == 400 and set(bad.json()) == ERROR_KEYS and name in bad.json()["where"]
-    tv = httpx.get(base + "/blueprints/mobile-tv-subscription/as-is/slide.pptx").content
-    conflict = httpx.post(base + "/api/slides", files={"file": ("tv.pptx", tv)}, headers=auth)
+    tv = httpx.get(timeout=60, url=base + "/blueprints/mobile-tv-subscription/as-is/slide.pptx").content
+    conflict = httpx.post(timeout=60, url=base + "/api/slides", files={"file": ("tv.pptx", tv)}, headers=auth)
     assert conflict.status_code == 409
-    assert httpx.get(base + "/api/blueprints").json() == before
+    assert httpx.get(timeout=60, url=base + "/api/blueprints").json() == before
 
 
 # -- LibreOffice Impress -----------------------------------------------------------------

@@ -277,6 +277,8 @@ def test_a_runaway_query_is_stopped_while_others_are_answered(server: tuple[str,
                 "query": "SELECT (COUNT(*) AS ?n) WHERE { ?a (!<urn:x:none>)* ?b . ?c ?d ?e }"})
         slow["seconds"] = time.monotonic() - started
 
+    # the query workers start on first use: started before, so no request below waits for one to start
+    assert httpx.get(f"{base}/sparql", params={"query": "ASK {}"}, timeout=60).status_code == 200
     started = time.monotonic()
     thread = threading.Thread(target=run)
     thread.start()

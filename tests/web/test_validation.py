@@ -20,8 +20,6 @@ from ..conftest import DATA, load_files
 from ..live_server import running_server
 
 SHAPES = DATA / "shapes"
-WEAK = "https://w3id.org/kgbp/id/service/shape-test/as-is"  # stored with a warning
-DRAFT = "https://w3id.org/kgbp/id/service/shape-draft/as-is"  # a draft with two violations
 
 
 @pytest.fixture(scope="module")

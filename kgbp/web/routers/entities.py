@@ -17,6 +17,7 @@ from ...errors import NotFound
 from ...export.rdf import FORMATS, describe
 from ...model import iris
 from ...model.namespaces import ID
+from ...query.internal import internal_query
 from ..deps import LangDep, StoreDep
 from ..links import link, page_of_blueprint
 
@@ -63,8 +64,7 @@ def dereference(path: str, request: Request, store: StoreDep, lang: LangDep) -> 
     if iris.blueprint_id(str(node)):
         return RedirectResponse(link(node), status_code=303)
     # a step, touchpoint, evidence or standard: its blueprint page, at its row
-    bp = store.select("SELECT ?bp WHERE { GRAPH ?g { ?s <https://w3id.org/kgbp/ontology#inBlueprint> ?bp } }",
-                      {"s": node}).rows
+    bp = store.select(internal_query("blueprint_of_node"), {"s": node}).rows
     page = page_of_blueprint(bp[0][0]) if bp else None
     if page is not None:  # only to a blueprint kgbp minted: sb:inBlueprint is data, never a redirect off-site
         anchor = "#step-" + quote(path.rsplit("/", 1)[-1], safe="-._~")

@@ -8,6 +8,7 @@ from fastapi import APIRouter
 from starlette.concurrency import run_in_threadpool
 
 from ...errors import StoreUnavailable
+from ...query.internal import internal_query
 from ...store import Store
 from ..deps import StoreDep
 
@@ -15,7 +16,7 @@ router = APIRouter(prefix="/api", tags=["health"])
 
 
 def _check(store: Store) -> dict[str, Any]:
-    store.ask("ASK { ?s ?p ?o }")  # reads work (a 503 StoreUnavailable when not)
+    store.ask(internal_query("store_answers"))  # reads work (a 503 StoreUnavailable when not)
     health = getattr(store, "health", None)
     reason = health() if health is not None else None
     if reason is not None:

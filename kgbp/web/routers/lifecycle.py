@@ -15,8 +15,6 @@ from ..deps import LangDep, StoreDep, WriterDep
 
 router = APIRouter(prefix="/api", tags=["lifecycle"])
 
-RefQuery = Annotated[str, Query(description="A blueprint: service/version (or its IRI).")]
-
 
 @router.get("/diff", summary="What changed between two blueprint versions")
 def get_diff(store: StoreDep, lang: LangDep,

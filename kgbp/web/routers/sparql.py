@@ -24,6 +24,7 @@ from starlette.concurrency import run_in_threadpool
 
 from ...errors import BadInput, NotAcceptable, NotFound, PayloadTooLarge, Problem, UnsupportedMediaType, error_body
 from ...query.catalogue import is_iri
+from ...query.internal import internal_query
 from ...sparql import endpoint as endpoint
 from ...store.protocol import BASE_IRI, SparqlRunner
 from ...store.sparql_text import query_form
@@ -314,8 +315,7 @@ async def _graph_response(request: Request) -> tuple[bytes, str]:
     if target == "":
         raise BadInput("name a graph: ?graph=<IRI> or ?default", where="graph", hint="GET /sparql lists the named graphs")
     if target is None:
-        answer = await run_in_threadpool(get_runner(request).query, "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }",
-                                         None, GRAPH_TYPES[offer])
+        answer = await run_in_threadpool(get_runner(request).query, internal_query("default_graph"), None, GRAPH_TYPES[offer])
         return answer.body, offer
     store = get_store(request)
     assert isinstance(target, URIRef)
