@@ -57,6 +57,17 @@ def test_hot_spots_through_rest(served: tuple[str, str]) -> None:
     assert bad.status_code == 400 and bad.json()["where"] == "from"
 
 
+def test_hot_spots_through_the_question_form(served: tuple[str, str]) -> None:
+    """The questions page answers as soon as the form's parameters are given: the same ranking."""
+    base, _ = served
+    page = httpx.get(base + "/questions/hot_spots", params={"from": "2026-01", "to": "2026-06", "lang": "en"}, timeout=60)
+    assert page.status_code == 200
+    text = page.text
+    first, second = text.find("service-activation-failed"), text.find("send-confirmation-sms")
+    assert 0 <= first < second, "the hottest fail point first, then the second"
+    assert ">520<" in text.replace(" ", "") and ">350<" in text.replace(" ", "")
+
+
 def test_api_evidence_needs_a_token_and_names_the_bad_cell(served: tuple[str, str]) -> None:
     base, token = served
     bad = ("c.csv", b"period,category,count\n2026-07,subscription-failed,-2\n", "text/csv")
