@@ -87,14 +87,15 @@ class Server:
             run_virtuoso_script("restart", self.env)
 
     def with_examples(self) -> RemoteStore:
-        """The examples, loaded into a server restarted first: Virtuoso 7.2 can answer
-        wrongly once the data it planned queries on has grown (test_answers_as_the_store_grows)."""
+        """The examples, on a Virtuoso restarted once they are loaded: Virtuoso 7.2 can answer
+        wrongly once the data it planned queries on (while loading) has grown
+        (test_answers_as_the_store_grows)."""
         if not self.holds_examples:
             self.clear()
-            if self.kind == "virtuoso":
-                self.restart()
             repository.init(self.store)
             load_files(self.store, examples())
+            if self.kind == "virtuoso":
+                self.restart()
             self.holds_examples = True
         return self.store
 
