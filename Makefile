@@ -18,7 +18,10 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 kgbp/web/static/vendor/yasgui/VERSION: scripts/vendor-yasgui.sh
 	bash scripts/vendor-yasgui.sh
 
-install: $(VENV)/.installed kgbp/web/static/vendor/yasgui/VERSION
+kgbp/web/static/vendor/docs.VERSION: scripts/vendor-docs.sh
+	bash scripts/vendor-docs.sh
+
+install: $(VENV)/.installed kgbp/web/static/vendor/yasgui/VERSION kgbp/web/static/vendor/docs.VERSION
 
 # Debian packages the tests need (Java for the HermiT reasoner).
 system-deps:

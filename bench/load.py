@@ -1,6 +1,9 @@
 """Load: 20 readers (named queries and /sparql) and 2 writers against a real server, for a
-fixed time, on loopback. Reports p50/p99 latency per kind of request, counts every 5xx,
-and afterwards checks every acknowledged write is stored whole (bench/harness.py).
+fixed time, on loopback, while a prober replays the security probe catalogue (SERVICE and
+LOAD bypasses, remote JSON-LD contexts, XML entities and XInclude: tests/security) at the
+query, update, Graph Store and upload routes. Reports p50/p99 latency per kind of request,
+counts every 5xx and every connection the probes caused (a loopback listener stands where
+they point), and afterwards checks every acknowledged write is stored whole (bench/harness.py).
 Results go to docs/benchmarks.md ("Load").
 
     python bench/load.py                       # 60 s, 20 readers, 2 writers; writes docs/benchmarks.md
@@ -14,9 +17,11 @@ three, a revision of one they stored before. Client and server share the machine
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import random
+import socket
 import statistics
 import sys
 import tempfile
@@ -31,6 +36,7 @@ import httpx
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent))  # the probe catalogue lives with the security tests
 
 from harness import Expected, check_store, document, serving, standalone  # noqa: E402
 
@@ -41,6 +47,8 @@ from kgbp.repository import save as repository  # noqa: E402
 from kgbp.resources import examples  # noqa: E402
 from kgbp.store.embedded import EmbeddedStore  # noqa: E402
 from kgbp.validation.engine import Validator  # noqa: E402
+from tests.security.conftest import Listener  # noqa: E402
+from tests.security.test_no_outbound import BLUEPRINT, GRAPH, jsonld_documents, queries, updates, xml_documents  # noqa: E402
 
 DURATION = 60.0  # seconds, as the issue asks
 READERS = 20
@@ -78,6 +86,7 @@ class Run:
     sent: dict[int, int] = field(default_factory=dict)
     acknowledged: dict[int, int] = field(default_factory=dict)
     by_path: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))  # reads, one by one
+    leaked: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def record(self, kind: str, seconds: float, status: int, expected: int, what: str) -> None:
@@ -102,6 +111,8 @@ class Report:
     acknowledged_blueprints: int
     acknowledged_revisions: int
     reads: list[dict[str, Any]] = field(default_factory=list)
+    outbound: int = 0  # connections the listener heard
+    leaked: int = 0  # answers that held the secret file's text
 
     def reads_table(self) -> str:
         lines = ["| read | count | p50 ms | p99 ms |", "|---|---:|---:|---:|"]
@@ -166,12 +177,62 @@ def _writer(url: str, token: str, run: Run, deadline: float, pool: list[int], se
                     mine.append(index)
 
 
-def drive(url: str, tokens: list[str], duration: float, readers: int) -> Run:
-    """Run the readers and writers against `url` for `duration` seconds."""
+@dataclass
+class Probes:
+    """The catalogue aimed at a listener and a secret file: (what, method, path, request arguments)."""
+
+    listener: Listener
+    secret_file: Path
+
+    def requests(self, token: str) -> list[tuple[str, str, str, dict[str, Any]]]:
+        url, file = self.listener.url, self.secret_file
+        auth = {"Authorization": f"Bearer {token}"}
+        out: list[tuple[str, str, str, dict[str, Any]]] = [("query", "GET", "/sparql", {"params": {"query": q}})
+                                                          for q in queries(url, file)]
+        out += [("update", "POST", "/sparql", {"data": {"update": u}, "headers": auth}) for u in updates(url, file)]
+        bodies = [(json.dumps(doc).encode(), "application/ld+json", "probe.jsonld") for doc in jsonld_documents(url, file)]
+        bodies += [(doc, "application/rdf+xml", "probe.rdf") for doc in xml_documents(url, file)]
+        for data, media, name in bodies:
+            out.append(("graph-store", "PUT", "/rdf-graphs/service",
+                        {"params": {"graph": BLUEPRINT["@id"]}, "content": data, "headers": {**auth, "Content-Type": media}}))
+            out.append(("graph-store", "POST", "/rdf-graphs/service",
+                        {"params": {"graph": GRAPH}, "content": data, "headers": {**auth, "Content-Type": media}}))
+            out.append(("upload", "POST", "/api/blueprints", {"files": {"file": (name, data)}, "headers": auth}))
+        return out
+
+
+def _prober(url: str, token: str, run: Run, deadline: float, probes: Probes) -> None:
+    """Replay the catalogue, in turn, until the deadline: every probe must be refused (4xx)."""
+    catalogue = probes.requests(token)
+    secret = probes.listener.secret
+    with httpx.Client(base_url=url, timeout=120) as client:
+        i = 0
+        while time.monotonic() < deadline:
+            what, method, path, kwargs = catalogue[i % len(catalogue)]
+            i += 1
+            started = time.monotonic()
+            try:
+                answer = client.request(method, path, **kwargs)
+            except httpx.TransportError as exc:
+                run.transport_errors.append(f"probe {what}: {exc!r}")
+                continue
+            refused = 400 <= answer.status_code < 500
+            run.record("probe", time.monotonic() - started, answer.status_code if not refused else 400, 400,
+                       f"{method} {path} ({what})")
+            if secret in answer.text:
+                with run.lock:
+                    run.leaked += 1
+
+
+def drive(url: str, tokens: list[str], duration: float, readers: int, probes: Probes | None = None,
+          probe_token: str = "") -> Run:
+    """Run the readers, the writers and (given `probes`) the prober against `url` for `duration` seconds."""
     run = Run()
     deadline = time.monotonic() + duration
     pool = standalone(200 * len(tokens) + 200, start=WRITER_POOL_START)
     threads = [threading.Thread(target=_reader, args=(url, run, deadline, i)) for i in range(readers)]
+    if probes is not None:
+        threads.append(threading.Thread(target=_prober, args=(url, probe_token, run, deadline, probes)))
     threads += [threading.Thread(target=_writer, args=(url, token, run, deadline, pool[w::len(tokens)], w))
                 for w, token in enumerate(tokens)]
     for thread in threads:
@@ -195,7 +256,7 @@ def _row(kind: str, values: list[float], duration: float) -> dict[str, Any]:
 
 def summarise(run: Run, duration: float) -> list[dict[str, Any]]:
     return [{**_row(kind, run.latencies[kind], duration), "5xx": sum(n for s, n in run.statuses[kind].items() if s >= 500)}
-            for kind in ("query", "sparql", "upload", "reupload") if run.latencies.get(kind)]
+            for kind in ("query", "sparql", "upload", "reupload", "probe") if run.latencies.get(kind)]
 
 
 def prepare(folder: Path, preload: int) -> list[str]:
@@ -222,8 +283,21 @@ def measure(workdir: Path, duration: float = DURATION, readers: int = READERS, w
     stored = prepare(folder, preload)
     settings = Settings(store=str(folder))
     tokens = [create_token(settings, f"writer-{w}") for w in range(writers)]
-    with serving(folder, workdir / "server.log") as served:
-        run = drive(served.url, tokens, duration, readers)
+    probe_token = create_token(settings, "prober")
+    secret = "kgbp-secret-" + os.urandom(8).hex()
+    secret_file = workdir / "private" / "secret.txt"
+    secret_file.parent.mkdir()
+    secret_file.write_text(f'<http://x/{secret}> <http://x/p> "{secret}" .\n')
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(16)
+    listener = Listener(sock, secret)
+    threading.Thread(target=listener.serve, daemon=True).start()
+    try:
+        with serving(folder, workdir / "server.log") as served:
+            run = drive(served.url, tokens, duration, readers, Probes(listener, secret_file), probe_token)
+    finally:
+        sock.close()
     store = EmbeddedStore(folder)
     try:
         problems = check_store(store, run.sent, run.acknowledged, Expected(), others=stored)
@@ -232,7 +306,8 @@ def measure(workdir: Path, duration: float = DURATION, readers: int = READERS, w
     rows = summarise(run, duration)
     return Report(duration, readers, writers, preload, rows, sum(r["5xx"] for r in rows), run.unexpected,
                   run.transport_errors[:20], problems, len(run.acknowledged), sum(run.acknowledged.values()),
-                  [_row(name, values, duration) for name, values in sorted(run.by_path.items())])
+                  [_row(name, values, duration) for name, values in sorted(run.by_path.items())],
+                  outbound=len(listener.heard), leaked=run.leaked)
 
 
 def markdown(report: Report) -> str:
@@ -242,9 +317,12 @@ def markdown(report: Report) -> str:
         "",
         "`python bench/load.py` (also `tests/system/test_load.py`, marked slow): a real `kgbp serve` on loopback, "
         f"{report.readers} reader threads (named queries through `/api/queries/...` and SPARQL through `/sparql`, "
-        f"in turn) and {report.writers} writer threads (uploads of generated ~40-step blueprints through "
+        f"in turn), {report.writers} writer threads (uploads of generated ~40-step blueprints through "
         f"`POST /api/blueprints`, validated; one in three a revision of one stored before) for "
-        f"{report.duration:.0f} s, on a store holding the shipped examples and {report.preloaded} generated blueprints. "
+        f"{report.duration:.0f} s, and one prober replaying the security probe catalogue of `tests/security/test_no_outbound.py` "
+        "(SERVICE/LOAD bypasses through `/sparql`, remote JSON-LD contexts, XML entities and XInclude through the Graph "
+        "Store and uploads; each must be refused with a 4xx; a loopback listener stands where they point), "
+        f"on a store holding the shipped examples and {report.preloaded} generated blueprints. "
         "Latency as the client measured it, request sent to answer read; client and server share the machine "
         f"({os.cpu_count()} CPU cores, Python {platform.python_version()}, {platform.system()}).",
         "",
@@ -252,7 +330,9 @@ def markdown(report: Report) -> str:
         "",
         f"5xx answers: {report.server_errors}. Connection errors: {len(report.transport_errors)}. "
         f"Writes acknowledged: {report.acknowledged_blueprints} blueprints, {report.acknowledged_revisions} revisions; "
-        f"checked afterwards against their files: {verdict}.",
+        f"checked afterwards against their files: {verdict}. Probes not refused with a 4xx: "
+        f"{sum(1 for u in report.unexpected if u.startswith('probe'))}; outbound connections heard: {report.outbound}; "
+        f"answers holding the local file's text: {report.leaked}.",
         "",
         "The reads one by one (named queries by name; all SPARQL together):",
         "",
@@ -289,7 +369,8 @@ def main() -> None:
         print(line, file=sys.stderr)
     if not args.no_docs:
         write_section(text)
-    if report.server_errors or report.unexpected or report.transport_errors or report.problems:
+    if report.server_errors or report.unexpected or report.transport_errors or report.problems or report.outbound \
+            or report.leaked:
         sys.exit(1)
 
 

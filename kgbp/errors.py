@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from .i18n import localise
+
 EXIT_OK = 0
 EXIT_NOT_CONFORMANT = 1
 EXIT_BAD_INPUT = 2
@@ -29,6 +31,10 @@ class Problem:
 
     def as_dict(self) -> dict[str, str]:
         return {"message": self.message, "where": self.where, "hint": self.hint}
+
+    def localised(self, lang: str) -> Problem:
+        """The problem in `lang` (catalogue messages re-rendered; names and data as they are)."""
+        return Problem(localise(self.message, lang), self.where, localise(self.hint, lang))
 
 
 def error_body(kind: str, message: str, where: str = "", hint: str = "",
@@ -63,6 +69,13 @@ class KgbpError(Exception):
 
     def as_dict(self) -> dict[str, Any]:
         return error_body(self.kind, self.message, self.where, self.hint, self.problems)
+
+    def localised(self, lang: str) -> dict[str, Any]:
+        """as_dict in `lang`: what a page or a response in that language shows."""
+        body = self.as_dict()
+        body.update(message=localise(self.message, lang), hint=localise(self.hint, lang),
+                    problems=[p.localised(lang).as_dict() for p in self.problems])
+        return body
 
 
 class BadInput(KgbpError):

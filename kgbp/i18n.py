@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+from typing import Any
 
 from rdflib import Literal
 from rdflib.term import Node
@@ -54,3 +58,51 @@ def pick(labels: Iterable[Node], lang: str, fallback: str = "") -> str:
         if key in by_lang:
             return by_lang[key]
     return fallback
+
+
+# -- server and CLI messages ------------------------------------------------------------------
+# One catalogue per language (kgbp/messages/<lang>.json), keyed by message id, with
+# str.format fields. A message is made where the error happens, before anyone knows who reads
+# it: say() returns a Text, an English str that remembers its key and fields, so the web layer
+# and the CLI can render it again in the reader's language (localise).
+
+MESSAGES = Path(__file__).parent / "messages"
+
+
+@cache
+def catalogue(lang: str) -> dict[str, str]:
+    """The server/CLI message catalogue of a language (en when there is none)."""
+    path = MESSAGES / f"{normalise_lang(lang)}.json"
+    return json.loads(path.read_text("utf-8"))  # type: ignore[no-any-return]
+
+
+class Text(str):
+    """A catalogue message: reads as its English text, renders in any language with in_lang."""
+
+    key: str
+    params: dict[str, Any]
+
+    def __new__(cls, key: str, params: dict[str, Any]) -> Text:
+        obj = super().__new__(cls, _render(key, "en", params))
+        obj.key, obj.params = key, params
+        return obj
+
+    def in_lang(self, lang: str) -> str:
+        return _render(self.key, lang, self.params)
+
+
+def say(key: str, /, **params: Any) -> Text:
+    """The message `key` with its fields; fails at once on a key the catalogue lacks."""
+    if key not in catalogue("en"):
+        raise KeyError(f"no message {key!r} in kgbp/messages/en.json")
+    return Text(key, params)
+
+
+def localise(text: str, lang: str) -> str:
+    """`text` in `lang` when it came from the catalogue; other text (names, data) as it is."""
+    return text.in_lang(lang) if isinstance(text, Text) else text
+
+
+def _render(key: str, lang: str, params: dict[str, Any]) -> str:
+    template = catalogue(lang).get(key) or catalogue("en")[key]
+    return template.format(**{k: localise(v, lang) if isinstance(v, str) else v for k, v in params.items()})

@@ -7,12 +7,24 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.progress import Progress
 
 from ..errors import EXIT_BAD_INPUT, KgbpError
-from ..i18n import normalise_lang
+from ..i18n import normalise_lang, say
 from ..repository import save as repository
-from .main import IfVersionOpt, LangOpt, StoreOpt, app, err, handle_errors, open_store, out, print_error, settings_for
+from .formats import FormatOpt, chosen, write_json, write_rows
+from .main import (
+    IfVersionOpt,
+    LangOpt,
+    StoreOpt,
+    app,
+    err,
+    handle_errors,
+    open_store,
+    out,
+    print_error,
+    read_store,
+    settings_for,
+)
 
 
 @app.command()
@@ -58,36 +70,38 @@ def load(
                 result = _load_files(s, group, draft, lang, if_version)
             except (KgbpError, typer.Exit):
                 if stored:
-                    err.print(f"{stored} blueprint(s) of earlier batches were stored; from {group[0]} on, none.")
+                    err.print(say("cli_earlier_batches", n=stored, first=str(group[0])).in_lang(lang), soft_wrap=True)
                 raise
             stored += len(result.saved)
             for note in result.links:  # never a silent merge: say which names were linked
                 out.print(f"{note.where}: {note.text(lang)}", soft_wrap=True, highlight=False)
             for saved in result.saved:
-                flag = " (draft)" if saved.draft else ""
-                out.print(f"stored {saved.id}{flag}: {saved.triples} triples (+{saved.added} -{saved.removed}), "
-                          f"{saved.warnings} warning(s); version {saved.version}", soft_wrap=True)
+                flag = say("cli_draft_flag").in_lang(lang) if saved.draft else ""
+                out.print(say("cli_stored", id=saved.id, draft=flag, triples=saved.triples, added=saved.added,
+                              removed=saved.removed, warnings=saved.warnings, version=saved.version).in_lang(lang),
+                          soft_wrap=True, highlight=False)
             if result.report.results:  # warnings (and a draft's violations) are stored and shown
                 from .terminal import print_report
 
                 print_report(err, result.report, lang)
-    out.print(f"{stored} blueprint(s) stored.")
+    out.print(say("cli_stored_total", n=stored).in_lang(lang), highlight=False)
 
 
 def _load_files(s: Any, paths: list[Path], draft: bool, lang: str, if_version: str | None) -> repository.SaveResult:
-    """Read, validate and store one group of files as one write."""
+    """Read, validate and store one group of files as one write, saying how far it has got."""
     from ..errors import BadInput
     from ..ingest import SharedIndex, read_many
     from ..repository.concurrency import Expected
     from ..validation.engine import Validator
+    from .progress import Phases
 
-    with Progress(console=err, transient=True, disable=len(paths) < 5) as progress:
-        task = progress.add_task("reading", total=len(paths))
-        blueprints, problems = read_many(paths, SharedIndex.from_store(s), lambda _: progress.advance(task))
+    phases = Phases(err, lang)
+    with phases.reading(len(paths)) as advance:
+        blueprints, problems = read_many(paths, SharedIndex.from_store(s), advance)  # type: ignore[arg-type]
     if problems:
         for exc in problems:
-            print_error(exc)
-        err.print(f"{len(problems)} file(s) could not be read; nothing was stored.")
+            print_error(exc, lang)
+        err.print(say("cli_unreadable", n=len(problems)).in_lang(lang))
         raise typer.Exit(EXIT_BAD_INPUT)
     expect = None
     if if_version is not None:
@@ -95,43 +109,63 @@ def _load_files(s: Any, paths: list[Path], draft: bool, lang: str, if_version: s
             raise BadInput(f"--if-version guards one blueprint; the files hold {len(blueprints)}", where="--if-version",
                            hint="load the blueprints one by one, each with the version `kgbp show` printed")
         expect = {blueprints[0].iri: Expected.parse(if_version) or Expected()}
-    return repository.save(s, blueprints, validator=Validator(lang=lang), draft=draft, agent="cli", expect=expect,
-                           limits=settings_for(None).limits)
+    try:
+        return repository.save(s, blueprints, validator=Validator(lang=lang), draft=draft, agent="cli", expect=expect,
+                               limits=settings_for(None).limits, phase=lambda name: phases.phase(name, len(blueprints)))
+    finally:
+        phases.done()
 
 
 @app.command("list")
 @handle_errors
 def list_(store: StoreOpt = None, lang: LangOpt = "en",
           etag: Annotated[bool, typer.Option("--etag", help="Print each blueprint's id and stored version (for --if-version).")] = False,
+          fmt: FormatOpt = None,
           ) -> None:
-    """List the stored blueprints."""
+    """List the stored blueprints (a table on a terminal; one tab-separated line each in a pipe: id first)."""
     from ..repository.concurrency import version
     from .terminal import print_blueprints
 
-    with open_store(store) as s:
-        items = repository.list_blueprints(s, normalise_lang(lang))
+    language, shape = normalise_lang(lang), chosen(fmt)
+    with read_store(store) as s:
+        items = repository.list_blueprints(s, language)
         if etag:
             for b in items:
                 sys.stdout.write(f"{b.id}\t{version(s, b.iri)}\n")
             return
-        print_blueprints(out, items, normalise_lang(lang))
+    if shape == "table":
+        print_blueprints(out, items, language)
+        return
+    write_rows(shape, ["id", "service", "title", "version", "status", "level", "steps", "fail_points", "wait_points"],
+               [[b.id, b.service_label, b.title, b.version, b.status, b.level, b.steps, b.fail_points, b.wait_points]
+                for b in items])
 
 
 @app.command()
 @handle_errors
 def show(blueprint: Annotated[str, typer.Argument(help="service/version, or service when it has one version.")],
-         store: StoreOpt = None, lang: LangOpt = "en") -> None:
-    """Show a blueprint lane by lane."""
+         store: StoreOpt = None, lang: LangOpt = "en", fmt: FormatOpt = None) -> None:
+    """Show a blueprint lane by lane (json: the whole blueprint; csv/tsv: one step a line)."""
     from ..repository.blueprint_view import load_view
     from ..repository.concurrency import version
     from .terminal import print_blueprint
 
-    with open_store(store) as s:
+    shape = chosen(fmt)
+    with read_store(store) as s:
         iri = repository.resolve_blueprint(s, blueprint)
         current = version(s, iri)  # before the content: see web/routers/blueprints.py
-        print_blueprint(out, load_view(s, iri, normalise_lang(lang)))
-    out.print(f"version {current}  (give it to `kgbp load --if-version` to write only over this state)", highlight=False,
-              soft_wrap=True)
+        view = load_view(s, iri, normalise_lang(lang))
+    if shape == "json":
+        write_json({**view.as_dict(), "etag": current})
+    elif shape in ("csv", "tsv"):
+        write_rows(shape, ["lane", "position", "id", "label", "markers", "performer", "department", "systems", "supports",
+                           "touchpoint"],
+                   [[st.lane, st.position, st.id, st.label, st.markers, st.performer, st.department, st.systems,
+                     st.evidence_of if st.lane == "evidence" else st.supports, st.touchpoint] for st in view.steps])
+    else:
+        print_blueprint(out, view)
+        out.print(f"version {current}  (give it to `kgbp load --if-version` to write only over this state)", highlight=False,
+                  soft_wrap=True)
 
 
 @app.command()

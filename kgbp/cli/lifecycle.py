@@ -9,7 +9,9 @@ import typer
 
 from ..i18n import normalise_lang
 from ..repository import save as repository
-from .main import LangOpt, StoreOpt, app, handle_errors, open_store, out
+from .formats import FormatOpt as RowsFormatOpt
+from .formats import chosen, write_rows
+from .main import LangOpt, StoreOpt, app, handle_errors, open_store, out, read_store
 
 FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table or json.")]
 
@@ -60,7 +62,7 @@ def diff(
 def history(
     blueprint: Annotated[str | None, typer.Argument(help="service/version; none = every blueprint.")] = None,
     show: Annotated[str | None, typer.Option("--show", help="Show the state this activity left (id or prefix).")] = None,
-    fmt: FormatOpt = "table",
+    fmt: RowsFormatOpt = None,
     store: StoreOpt = None,
     lang: LangOpt = "en",
 ) -> None:
@@ -70,9 +72,9 @@ def history(
     from .terminal import print_blueprint
     from .terminal_lifecycle import print_history
 
-    _check_format(fmt)
+    fmt = chosen(fmt)
     language = normalise_lang(lang)
-    with open_store(store) as s:
+    with read_store(store) as s:
         iri = hist.resolve(s, blueprint) if blueprint else None
         if show is not None:
             view: BlueprintView = hist.state_view(s, hist.find_activity(s, show, iri), language)
@@ -86,6 +88,9 @@ def history(
             print_blueprint(out, view)
     elif fmt == "json":
         _print_json([a.as_dict() for a in items])
+    elif fmt in ("csv", "tsv"):
+        columns = ["id", "when", "action", "blueprint", "agent", "added", "removed", "state_kept", "restored"]
+        write_rows(fmt, columns, [[a.as_dict()[c] for c in columns] for a in items])
     else:
         print_history(out, items, language)
 

@@ -18,6 +18,7 @@ from rich.text import Text
 from ..boundary import as_kgbp_error
 from ..config import Settings
 from ..errors import EXIT_NOT_CONFORMANT, KgbpError, NotConformant
+from ..i18n import localise, normalise_lang, say
 from ..repository import save as repository
 
 app = typer.Typer(help="kgbp: a knowledge-graph repository of service blueprints.", no_args_is_help=True,
@@ -43,12 +44,14 @@ def handle_errors(func: F) -> F:
         except NotConformant as exc:
             from .terminal import print_report
 
-            err.print(f"[red]rejected:[/red] {exc.message}")
+            lang = normalise_lang(kwargs.get("lang"))
+            err.print(Text(say("cli_rejected").in_lang(lang) + ("：" if lang == "zh" else ": "), style="red") +
+                      Text(localise(exc.message, lang) + " — " + localise(exc.hint, lang)), highlight=False, soft_wrap=True)
             if exc.report is not None:
-                print_report(err, exc.report, kwargs.get("lang", "en"))
+                print_report(err, exc.report, lang)
             raise typer.Exit(EXIT_NOT_CONFORMANT) from None
         except KgbpError as exc:
-            print_error(exc)
+            print_error(exc, normalise_lang(kwargs.get("lang")))
             raise typer.Exit(exc.exit_code) from None
         except (RecursionError, decimal.InvalidOperation, MemoryError) as exc:  # input a library could not take
             mapped = as_kgbp_error(exc)
@@ -59,12 +62,38 @@ def handle_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def print_error(exc: KgbpError) -> None:
-    err.print(Text("error: ", style="bold red") + Text(str(exc)), highlight=False, soft_wrap=True)
+def print_error(exc: KgbpError, lang: str = "en") -> None:
+    """The error on stderr in `lang` (catalogue messages re-rendered; names and places as they are)."""
+    problems = [p.localised(lang) for p in exc.problems]
+    text = str(problems[0]) if len(problems) == 1 else \
+        localise(exc.message, lang) + "\n" + "\n".join(f"  {p}" for p in problems)
+    err.print(Text("错误：" if lang == "zh" else "error: ", style="bold red") + Text(text), highlight=False, soft_wrap=True)
 
 
 def settings_for(store: str | None) -> Settings:
     return Settings.from_env(store=store)
+
+
+@contextmanager
+def read_store(store: str | None) -> Iterator[Any]:
+    """The store for a command that only reads: opened read-only when a running server holds it,
+    so `kgbp list`, `show`, `query` and `history` work beside `kgbp serve`."""
+    from ..errors import StoreUnavailable
+    from ..store import open_store as _open
+
+    settings = settings_for(store)
+    try:
+        s = _open(settings)
+    except StoreUnavailable as exc:
+        if getattr(exc.message, "key", "") != "store_in_use":
+            raise
+        s = _open(settings, read_only=True)  # a consistent view of what the server had written
+    else:
+        repository.ensure_initialised(s)
+    try:
+        yield s
+    finally:
+        s.close()
 
 
 @contextmanager

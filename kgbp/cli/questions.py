@@ -9,7 +9,8 @@ from typing import Annotated
 import typer
 
 from ..i18n import normalise_lang
-from .main import LangOpt, StoreOpt, app, handle_errors, open_store, out, settings_for
+from .formats import FormatOpt, chosen, write_rows
+from .main import LangOpt, StoreOpt, app, handle_errors, open_store, out, read_store, settings_for
 
 
 def _print_table(variables: list[str], rows: list[list[str]]) -> None:
@@ -53,19 +54,18 @@ def queries_(
 def query_(
     name: Annotated[str, typer.Argument(help="The named query (see `kgbp queries`).")],
     param: Annotated[list[str] | None, typer.Option("--param", "-p", help="A parameter as name=value; repeat for several.")] = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv or json.")] = "table",
+    fmt: FormatOpt = None,
     store: StoreOpt = None,
     lang: LangOpt = "en",
 ) -> None:
-    """Run a named query, e.g. `kgbp query fail_points_by_system --param system=BOSS`."""
+    """Run a named query, e.g. `kgbp query fail_points_by_system --param system=BOSS` (works beside a running server)."""
     import json
 
     from ..errors import BadInput
     from ..query import catalogue as query
     from ..query.output import result_csv, result_json, text_columns
 
-    if fmt not in ("table", "csv", "json"):
-        raise BadInput(f"unknown format {fmt!r}", where="--format", hint="use table, csv or json")
+    fmt = chosen(fmt)
     params: dict[str, str | None] = {}
     for item in param or []:
         key, sep, value = item.partition("=")
@@ -73,12 +73,16 @@ def query_(
             raise BadInput(f"--param {item!r} is not name=value", where="--param", hint="e.g. --param system=BOSS")
         params[key.strip()] = value
     named = query.get(name)
-    with open_store(store) as s:
+    with read_store(store) as s:
         result = query.run(s, named, params, normalise_lang(lang))
     if fmt == "json":
         sys.stdout.write(json.dumps(result_json(result), ensure_ascii=False, indent=2) + "\n")
     elif fmt == "csv":
         sys.stdout.write(result_csv(result))
+    elif fmt == "tsv":
+        columns = text_columns(result)
+        index = [result.rows.variables.index(c) for c in columns]
+        write_rows("tsv", columns, [[row[i] for i in index] for row in result.rows.rows])
     else:
         columns = text_columns(result)
         index = [result.rows.variables.index(c) for c in columns]
@@ -123,8 +127,10 @@ def sparql(
         if update:
             from ..sparql.endpoint import apply_update
             from ..store.sandbox import InProcessRunner
+            from ..store.sparql_guard import refuse_remote_update
             from ..validation.engine import Validator
 
+            refuse_remote_update(text)  # the grammar's reading too: the CLI runs the update in this process
             outcome = apply_update(s, InProcessRunner(s), text, validator=Validator(lang=normalise_lang(lang)), agent="cli",
                                    user_graphs=settings_for(store).user_graphs)
             for saved in outcome.saved:

@@ -17,7 +17,8 @@ def validate(
     targets: Annotated[list[str] | None, typer.Argument(help="Blueprint ids or files; none = the whole repository.")] = None,
     store: StoreOpt = None,
     lang: LangOpt = "en",
-    fmt: Annotated[str, typer.Option("--format", "-f", help="text, json or ttl (sh:ValidationReport).")] = "text",
+    fmt: Annotated[str, typer.Option("--format", "-f", help=(
+        "table (or text), json, csv, tsv (one finding a line) or ttl (sh:ValidationReport)."))] = "text",
     workers: Annotated[int | None, typer.Option("--workers", help="Processes for the whole repository (default: one per core).")] = None,
 ) -> None:
     """Validate files on disk (without storing them), stored blueprints, or the whole repository.
@@ -27,9 +28,17 @@ def validate(
     from ..validation.service import FORMATS, validate_targets
     from .terminal import render_report
 
-    if fmt not in FORMATS:
-        raise BadInput(f"unknown format {fmt!r}", where="--format", hint="use one of: " + ", ".join(FORMATS))
+    fmt = "text" if fmt == "table" else fmt
+    if fmt not in (*FORMATS, "csv", "tsv"):
+        raise BadInput(f"unknown format {fmt!r}", where="--format", hint="use one of: table, " + ", ".join((*FORMATS, "csv", "tsv")))
     report = validate_targets(settings_for(store), targets or [], normalise_lang(lang), workers)
-    render_report(out, report, fmt, normalise_lang(lang))
+    if fmt in ("csv", "tsv"):
+        from .formats import write_rows
+
+        columns = ["severity", "blueprint", "rule", "focus", "focus_label", "message", "hint"]
+        write_rows(fmt, columns, [[r.severity, r.blueprint_id, r.rule_title, str(r.focus), r.focus_label, r.message, r.hint]
+                                  for r in report.results])
+    else:
+        render_report(out, report, fmt, normalise_lang(lang))
     if not report.conforms:
         raise typer.Exit(EXIT_NOT_CONFORMANT)

@@ -11,6 +11,8 @@ Everything is a pure function of the view: same view, same numbers.
 
 from __future__ import annotations
 
+import colorsys
+import zlib
 from dataclasses import dataclass, field
 from math import ceil
 
@@ -51,12 +53,6 @@ LEGEND_SIZE = 11.0
 LEGEND_LH = 22.0
 MIN_WIDTH = 640.0
 
-# Department colours: (fill, stroke), handed out in the order of the department IRIs.
-PALETTE: tuple[tuple[str, str], ...] = (
-    ("#dbe9f6", "#2b6cb0"), ("#fde2c8", "#c05621"), ("#d8f0dc", "#2f855a"), ("#e9defa", "#6b46c1"),
-    ("#cdeff0", "#2c7a7b"), ("#fbdbe8", "#b83280"), ("#f4efc4", "#8a7a12"), ("#ecdccf", "#7b4a2a"),
-    ("#dde3ea", "#4a5568"), ("#e4f4c8", "#5a7d1a"),
-)
 CUSTOMER_COLOURS = ("#ffffff", "#4a4a4a")
 EVIDENCE_COLOURS = ("#fffdf3", "#8a8a8a")
 NO_DEPARTMENT_COLOURS = ("#ffffff", "#8a8a8a")
@@ -64,7 +60,7 @@ FAIL_COLOUR = "#d62728"
 WAIT_COLOUR = "#f2a900"
 ARROW_COLOUR = "#4a4a4a"
 HIGHLIGHT_COLOUR = "#c2185b"
-MARK_COLOURS = {"added": "#2e7d32", "changed": "#1565c0", "removed": "#9e9e9e"}
+MARK_COLOURS = {"added": "#2e7d32", "changed": "#1565c0", "removed": "#9e9e9e", "broken": "#d62728"}
 
 
 @dataclass(frozen=True)
@@ -77,6 +73,7 @@ class Highlight:
     # a status per step (added | changed | removed), drawn as the box outline: the diff view
     marks: frozenset[tuple[URIRef, str]] = frozenset()
     mark_labels: tuple[tuple[str, str], ...] = ()  # (status, legend text), in legend order
+    legend: str = ""  # the highlight's legend text as it is (an answer); else the impact view's wording
     # heat (the evidence view): a fill per step, and the legend's colour scale (fill, text)
     heat: tuple[tuple[URIRef, str], ...] = ()
     heat_legend: tuple[tuple[str, str], ...] = ()
@@ -190,9 +187,30 @@ class Layout:
 # -- the layout ------------------------------------------------------------------------
 
 
+HUES = 24  # hue steps of 15 degrees: enough that two departments of one blueprint rarely meet
+
+
+def department_colour(department: URIRef) -> tuple[str, str]:
+    """(fill, stroke) from the department's IRI alone: the same in every blueprint and every export."""
+    hue = (zlib.crc32(str(department).encode("utf-8")) % HUES) / HUES
+    fill = colorsys.hls_to_rgb(hue, 0.9, 0.65)
+    stroke = colorsys.hls_to_rgb(hue, 0.33, 0.6)
+    return tuple("#" + "".join(f"{round(c * 255):02x}" for c in rgb) for rgb in (fill, stroke))  # type: ignore[return-value]
+
+
 def _department_colours(view: BlueprintView) -> dict[URIRef, tuple[str, str]]:
+    """Each department's colour, stable across the repository (two that share a hue differ by stripe)."""
     depts = sorted({s.department_iri for s in view.steps if s.department_iri is not None})
-    return {d: PALETTE[n % len(PALETTE)] for n, d in enumerate(depts)}
+    return {d: department_colour(d) for d in depts}
+
+
+# A stripe pattern per department along the box's left edge (stroke-dasharray; '' = solid),
+# so colour is not the only cue: the legend shows the same stripe.
+PATTERNS = ("", "6 3", "2 2", "8 2 2 2", "1 3", "4 1 1 1 1 1")
+
+
+def department_pattern(department: URIRef) -> str:
+    return PATTERNS[zlib.crc32(b"stripe " + str(department).encode("utf-8")) % len(PATTERNS)]
 
 
 def _box_colours(step: StepView, colours: dict[URIRef, tuple[str, str]]) -> tuple[str, str]:
@@ -317,8 +335,13 @@ def layout(view: BlueprintView, highlight: Highlight | None = None) -> Layout:
                       cls="title") for n, t in enumerate(title_lines)]
     y = MARGIN + len(title_lines) * TITLE_LH
     status = words.status.get(view.status, view.status)
-    subtitle = "  ·  ".join(p for p in (view.id, status, f"{words.level} {view.level}") if p)
-    title.append(TextLine(MARGIN, baseline(y, 18, SUBTITLE_SIZE), subtitle, SUBTITLE_SIZE, fill="#555", cls="subtitle"))
+    # the id is a code (the same in every language): its own text, marked so, then status and level
+    subtitle = "  ·  ".join(p for p in (status, f"{words.level} {view.level}") if p)
+    sub_y, sub_x = baseline(y, 18, SUBTITLE_SIZE), MARGIN
+    if view.id:
+        title.append(TextLine(sub_x, sub_y, view.id, SUBTITLE_SIZE, fill="#555", cls="subtitle id"))
+        sub_x += fonts.width(view.id + "  ·  ", SUBTITLE_SIZE)
+    title.append(TextLine(sub_x, sub_y, subtitle, SUBTITLE_SIZE, fill="#555", cls="subtitle"))
     y += 18 + 10
     gap_y: list[float] = []
     lane_y: list[float] = []
@@ -409,12 +432,14 @@ def _legend(view: BlueprintView, words: Terms, colours: dict[URIRef, tuple[str, 
             items.append(("department-title", "", "", highlight.label + ("：" if view.lang == "zh" else ":"), None))
         for fill, scale_text in highlight.heat_legend:
             items.append(("heat", fill, "#888888", scale_text, None))
-    elif highlight is not None and highlight.mark_labels:
+    elif highlight is not None:
         for status, words_for in highlight.mark_labels:
             items.append((f"mark-{status}", "#ffffff", MARK_COLOURS[status], words_for, None))
-    elif highlight is not None:
-        what = f"{highlight.label}: " if highlight.label else ""
-        items.append(("highlight", "#ffffff", HIGHLIGHT_COLOUR, f"{what}{words.uses_system} / {words.underlies}", None))
+        if highlight.legend:
+            items.append(("highlight", "#ffffff", HIGHLIGHT_COLOUR, highlight.legend, None))
+        elif not highlight.mark_labels:
+            what = f"{highlight.label}: " if highlight.label else ""
+            items.append(("highlight", "#ffffff", HIGHLIGHT_COLOUR, f"{what}{words.uses_system} / {words.underlies}", None))
     colon = "：" if view.lang == "zh" else ":"
     items.append(("department-title", "", "", _display(words.department) + colon, None))
     for dept, (fill, stroke) in colours.items():

@@ -20,6 +20,7 @@ from .layout import (
     Layout,
     LegendEntry,
     StepBox,
+    department_pattern,
 )
 from .text import CSS_FONT_FAMILY
 
@@ -50,6 +51,8 @@ def _text(parent: ET.Element, t: TextLine, **attrs: str) -> ET.Element:
         a["font-weight"] = "bold"
     if t.anchor != "start":
         a["text-anchor"] = t.anchor
+    if "id" in t.cls.split():
+        a["translate"] = "no"  # a code, the same in every language
     return _sub(parent, "text", {**a, **attrs}, t.text)
 
 
@@ -91,7 +94,8 @@ def _step(parent: ET.Element, box: StepBox, dimmed: bool) -> None:
         attrs["data-systems"] = " ".join(str(x) for x in s.system_iris)
     if dimmed:
         attrs["opacity"] = DIM
-    g = _sub(parent, "g", attrs)
+    # a box is a link to its row of the steps table on the blueprint page (reachable by keyboard)
+    g = _sub(_sub(parent, "a", {"href": f"#step-{s.id}", "class": "step-link"}), "g", attrs)
     _sub(g, "title", text=_tooltip(box))
     stroke, width = (HIGHLIGHT_COLOUR, "3") if box.highlighted else (box.stroke, "1.4")
     if box.mark:
@@ -103,6 +107,8 @@ def _step(parent: ET.Element, box: StepBox, dimmed: bool) -> None:
     if box.dashed or box.mark == "removed":
         rect["stroke-dasharray"] = "4 3"
     _rect(g, box.rect, **rect)
+    if s.department_iri is not None and s.lane != "evidence":
+        _stripe(g, box.rect.x + 3, box.rect.y + 4, box.rect.bottom - 4, box.stroke, department_pattern(s.department_iri))
     for t in box.label:
         _text(g, t, **ident)
     if box.separator is not None:
@@ -135,11 +141,22 @@ def _arrow(parent: ET.Element, arrow: Arrow, prefix: str, dimmed: bool) -> None:
     _sub(parent, "path", attrs)
 
 
+def _stripe(parent: ET.Element, x: float, top: float, bottom: float, colour: str, pattern: str) -> None:
+    """The department's stripe: its pattern, in its colour, along a box's left edge."""
+    attrs = {"class": "department-stripe", "x1": num(x), "x2": num(x), "y1": num(top), "y2": num(bottom),
+             "stroke": colour, "stroke-width": "3"}
+    if pattern:
+        attrs["stroke-dasharray"] = pattern
+    _sub(parent, "line", attrs)
+
+
 def _legend(parent: ET.Element, e: LegendEntry, prefix: str) -> None:
     g = _sub(parent, "g", {"class": f"legend-item legend-{e.kind}", **({"data-department": str(e.iri)} if e.iri else {})})
     mid = e.swatch.y + e.swatch.h / 2
     if e.kind in ("department", "customer", "evidence", "heat"):
         _rect(g, e.swatch, rx="3", fill=e.fill, stroke=e.stroke, **{"stroke-width": "1.4"})
+        if e.kind == "department" and e.iri is not None:
+            _stripe(g, e.swatch.x + 3, e.swatch.y + 2, e.swatch.bottom - 2, e.stroke, department_pattern(e.iri))
     elif e.kind.startswith("mark-"):
         extra = {"stroke-dasharray": "4 3"} if e.kind == "mark-removed" else {}
         _rect(g, e.swatch, rx="3", fill=e.fill, stroke=e.stroke, **{"stroke-width": "3", **extra})
@@ -163,7 +180,7 @@ def svg_element(lay: Layout) -> ET.Element:
     title = view.title or view.id
     svg = ET.Element("svg", {
         "xmlns": SVG_NS, "width": num(lay.width), "height": num(lay.height),
-        "viewBox": f"0 0 {num(lay.width)} {num(lay.height)}", "class": "kgbp-diagram", "role": "img",
+        "viewBox": f"0 0 {num(lay.width)} {num(lay.height)}", "class": "kgbp-diagram", "role": "group",
         "aria-label": title, "font-family": CSS_FONT_FAMILY, "data-blueprint": str(view.iri), "data-id": view.id,
         "data-lang": view.lang,
     })

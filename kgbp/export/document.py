@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from ..errors import NotFound
@@ -109,7 +109,8 @@ def document_from_graphs(g: Graph, bp: URIRef, store: Store) -> dict[str, Any]:
         for node in sorted(shared.subjects(RDF.type, cls), key=lambda n: _ident(shared, n)):
             parent = shared.value(node, SB.partOf) or shared.value(node, ORG.unitOf)  # a system's, a department's
             entries.append(_with({"id": _ident(shared, node)}, label=texts(shared, node, RDFS.label),
-                                 part_of=_ident(shared, parent) if parent is not None else None))
+                                 part_of=_ident(shared, parent) if parent is not None else None,
+                                 aliases=sorted(str(a) for a in shared.objects(node, SKOS.altLabel))))
         return entries
 
     _with(doc, departments=shared_entries(SB.Department), systems=shared_entries(SB.System))

@@ -8,6 +8,7 @@ from pathlib import Path
 from ..boundary import reading
 from ..config import Limits
 from ..errors import BadInput, KgbpError
+from ..i18n import say
 from .model import AuthoredBlueprint
 from .rdf_reader import FORMATS as RDF_FORMATS
 from .rdf_reader import read_rdf
@@ -42,18 +43,18 @@ def _read_bytes(data: bytes, source: str, index: SharedIndex | None, limits: Lim
         return [read_csv(data, source, index)]
     if suffix in RDF_FORMATS:
         if not data.strip():
-            raise BadInput("the file is empty", where=source, hint="write a blueprint in it")
+            raise BadInput(say("file_empty"), where=source, hint=say("file_empty_hint"))
         return read_rdf(data, source, suffix)
-    raise BadInput(f"unknown file type {suffix or '(none)'!r}", where=source,
-                   hint=f"use one of: {', '.join(supported_suffixes())}")
+    raise BadInput(say("unknown_file_type", suffix=repr(suffix or "(none)")), where=source,
+                   hint=say("use_one_of", values=", ".join(supported_suffixes())))
 
 
 def read_path(path: Path, index: SharedIndex | None = None) -> list[AuthoredBlueprint]:
     source = str(path)
     if not path.is_file():
-        raise BadInput("no such file", where=source, hint="check the path")
+        raise BadInput(say("no_such_file"), where=source, hint=say("no_such_file_hint"))
     if path.stat().st_size > MAX_FILE_BYTES:
-        raise BadInput(f"file larger than {MAX_FILE_BYTES} bytes", where=source, hint="split it into one file per blueprint")
+        raise BadInput(say("file_too_large", limit=MAX_FILE_BYTES), where=source, hint=say("file_too_large_hint"))
     return read_bytes(path.read_bytes(), source, index)
 
 

@@ -13,6 +13,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, SequenceNode
 
 from ..errors import BadInput
+from ..i18n import say
 
 # A place in an authoring file: (line, column) in YAML, or a cell such as "Steps!D7" in a
 # spreadsheet (whose reader builds the same located document; see spreadsheet.py).
@@ -127,9 +128,9 @@ def _mapping(loader: _Loader, node: MappingNode) -> LocatedDict:
         key = loader.construct_object(key_node, deep=True)
         if key in result:
             line, col = _at(key_node)
-            raise BadInput(f"duplicate key {key!r} (first given {short(result.key_at[key])})",
+            raise BadInput(say("duplicate_key", key=repr(key), first=short(result.key_at[key])),
                            where=f"{loader.source}:{line}:{col}",
-                           hint="give each key once; merge the two entries")
+                           hint=say("duplicate_key_hint"))
         result[key] = loader.construct_object(value_node, deep=True)
         result.key_at[key] = _at(value_node)
         result.key_pos[key] = _at(key_node)
@@ -163,21 +164,20 @@ def load(text: str, source: str) -> Any:
     except yaml.reader.ReaderError as exc:  # the C parser reports it when it meets the character
         at = int(exc.position)
         line, column = text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)
-        raise BadInput(f"the text holds a control character (#x{exc.character:04x}) that YAML does not allow",
+        raise BadInput(say("control_character", code=f"#x{exc.character:04x}"),
                        where=f"{source}:{line}:{column}",
-                       hint="delete it (control characters often come along when text is pasted from other programs)") from None
+                       hint=say("control_character_hint")) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"{source}:{mark.line + 1}:{mark.column + 1}" if mark else source
         what = " ".join(x for x in (exc.context, exc.problem) if x)
         if exc.context_mark is not None and exc.problem_mark is not None and exc.context_mark.line != exc.problem_mark.line:
             what += f" (it starts on line {exc.context_mark.line + 1})"
-        raise BadInput(f"YAML syntax error: {what}", where=where,
-                       hint="check indentation and quoting on this line (quote text holding ':' or '#')") from None
+        raise BadInput(say("yaml_syntax", what=what), where=where, hint=say("yaml_syntax_hint")) from None
     except yaml.YAMLError as exc:
-        raise BadInput(f"YAML error: {exc}", where=source, hint="check the file is YAML") from None
+        raise BadInput(say("yaml_error", what=str(exc)), where=source, hint=say("yaml_error_hint")) from None
     except RecursionError:
-        raise BadInput("the YAML is nested too deeply", where=source, hint="a blueprint needs a few levels, not hundreds") from None
+        raise BadInput(say("yaml_too_deep"), where=source, hint=say("yaml_too_deep_hint")) from None
     finally:
         loader.dispose()
 

@@ -212,13 +212,15 @@ def blueprints_in(graphs: list[tuple[Node | None, Graph]], source: str) -> list[
     for _, graph in graphs:
         refuse_unwritable_iris(graph, source)
     chosen: list[tuple[URIRef, Graph]] = []
-    default_rest = Graph()
+    default_rest, exported_shared = Graph(), Graph()
     for name, graph in graphs:
         blueprints = [s for s in graph.subjects(RDF.type, SB.Blueprint) if isinstance(s, URIRef)]
-        # the default graph, or the repository graph as kgbp's own TriG export names it
-        is_default = name is None or not isinstance(name, URIRef) or "default" in str(name) or name == REPOSITORY_GRAPH
+        is_default = name is None or not isinstance(name, URIRef) or "default" in str(name)
         if name == HISTORY_GRAPH:
             continue  # kgbp's own record in a repository export: a save writes history anew
+        if name == REPOSITORY_GRAPH:  # kgbp's own export: its blueprints keep the entities they name
+            exported_shared += graph
+            continue
         if isinstance(name, URIRef) and name in blueprints:
             chosen.append((name, graph))
         elif len(blueprints) == 1 and is_default:
@@ -237,7 +239,9 @@ def blueprints_in(graphs: list[tuple[Node | None, Graph]], source: str) -> list[
                        hint=f"type the blueprint node <{ID}service/<service>/<version>> a <{SB.Blueprint}>")
     # outside any blueprint graph: only departments, systems and services a blueprint names
     outside_shared = _shared_subjects(default_rest, source)
-    found = [_split(graph, bp, source, default_rest if len(default_rest) else None) for bp, graph in chosen]
+    _shared_subjects(exported_shared, source)
+    outside = default_rest + exported_shared
+    found = [_split(graph, bp, source, outside if len(outside) else None) for bp, graph in chosen]
     named = set().union(*(set(bp.shared.subjects()) for bp in found))
     loose = sorted(str(s) for s in set(default_rest.subjects()) - (outside_shared & named))
     if loose:

@@ -22,7 +22,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from ..errors import BadInput, Problem
-from ..i18n import guess_lang
+from ..i18n import guess_lang, say
 from ..model import iris
 from ..model.namespaces import SB, SCHEMA
 from ..model.vocabulary import Scheme, vocabulary
@@ -61,15 +61,15 @@ def _quick_check() -> Any:
 def decode(data: bytes, source: str) -> str:
     """UTF-8 (with or without BOM) or a clear error at the first bad byte."""
     if not data.strip():
-        raise BadInput("the file is empty", where=source, hint="write a blueprint in it (see docs/authoring.md)")
+        raise BadInput(say("file_empty"), where=source, hint=say("file_empty_hint"))
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise BadInput(f"not UTF-8 text: byte 0x{data[exc.start]:02x} cannot be decoded",
+        raise BadInput(say("not_utf8", byte=f"0x{data[exc.start]:02x}"),
                        where=f"{source}:{line}:{col}",
-                       hint="save the file as UTF-8 (in Excel/Notepad: 'Save as', encoding UTF-8)") from None
+                       hint=say("not_utf8_hint")) from None
 
 
 @dataclass
@@ -117,7 +117,7 @@ class _Reader:
         scheme: Scheme = vocabulary().scheme(scheme_name)
         found = scheme.lookup(text)
         if found is None:
-            self.problem(at, f"unknown {what} {text!r}", f"use one of: {', '.join(scheme.names())}")
+            self.problem(at, say("unknown_value", what=what, value=repr(text)), say("use_one_of", values=", ".join(scheme.names())))
         return found
 
     # -- shared entities -------------------------------------------------------
@@ -324,18 +324,17 @@ def _schema_problems(doc: Any, source: str) -> list[Problem]:
             # point at the unexpected key itself
             where = located_yaml.where(source, error.instance.key_pos[extra[0]])
         if error.validator == "additionalProperties" and path == ["steps"]:
-            message = f"unknown lane {', '.join(map(repr, extra))}"
-            hint = ("lanes are customer, frontstage, backstage, support, or their names in zh or en "
-                    "(客户行为, 前台服务, 后台支撑, 支撑系统); physical evidence goes under `evidence:`")
+            message = say("unknown_lane", lanes=", ".join(map(repr, extra)))
+            hint = say("unknown_lane_hint")
         elif error.validator == "additionalProperties":
             allowed = sorted(error.schema.get("properties", {}))
-            hint = f"allowed keys here: {', '.join(allowed)}"
+            hint = say("allowed_keys", keys=", ".join(allowed))
         elif error.validator == "enum":
-            hint = f"use one of: {', '.join(map(str, error.validator_value))}"
+            hint = say("use_one_of", values=", ".join(map(str, error.validator_value)))
         elif error.validator == "pattern" and path and path[-1] in ("id",):
-            hint = "ids are letters (Chinese allowed), digits, '-', '_' and '.', without spaces or '/'"
+            hint = say("id_pattern_hint")
         elif error.validator == "required":
-            hint = "add the missing key (see docs/authoring.md)"
+            hint = say("missing_key_hint")
         elif error.validator == "type":
             wanted = {"integer": "a whole number", "number": "a number", "string": "text", "boolean": "true or false",
                       "array": "a list", "object": "a mapping"}
@@ -390,8 +389,7 @@ def read_yaml(data: bytes, source: str, index: SharedIndex | None = None) -> Aut
     text = decode(data, source)
     doc = located_yaml.load(text, source)
     if not isinstance(doc, LocatedDict):
-        raise BadInput("a blueprint file must be a YAML mapping (service:, steps: ...)", where=f"{source}:1:1",
-                       hint="start from examples/*.yaml or docs/authoring.md")
+        raise BadInput(say("yaml_not_mapping"), where=f"{source}:1:1", hint=say("yaml_not_mapping_hint"))
     return read_document(doc, source, index)
 
 
@@ -400,12 +398,12 @@ def read_document(doc: LocatedDict, source: str, index: SharedIndex | None = Non
     _normalise_lanes(doc, source)
     problems = _schema_problems(doc, source)
     if problems:
-        raise BadInput(f"{len(problems)} problem(s) in the structure of {source}", where=problems[0].where,
+        raise BadInput(say("structure_problems", n=len(problems), source=source), where=problems[0].where,
                        hint=problems[0].hint, problems=problems)
     reader = _Reader(doc, source, index.overlay() if index else SharedIndex())
     result = _build(reader)
     if reader.problems:
-        raise BadInput(f"{len(reader.problems)} problem(s) in {source}", where=reader.problems[0].where,
+        raise BadInput(say("file_problems", n=len(reader.problems), source=source), where=reader.problems[0].where,
                        hint=reader.problems[0].hint, problems=reader.problems)
     return result
 

@@ -12,6 +12,7 @@ from functools import cache
 
 from rdflib import Graph, Literal, URIRef
 
+from ..i18n import pick
 from ..resources import ontology_file
 from .namespaces import SB, SKOS
 
@@ -21,6 +22,11 @@ class Scheme:
     iri: URIRef
     by_key: dict[str, URIRef] = field(default_factory=dict)
     notation: dict[URIRef, str] = field(default_factory=dict)
+    pref_labels: dict[str, list[Literal]] = field(default_factory=dict)  # notation -> skos:prefLabel
+
+    def label(self, name: str, lang: str) -> str:
+        """The concept's preferred label in `lang` ('as-is' -> '现状'); the name itself when unknown."""
+        return pick(self.pref_labels.get(name, []), lang, name)
 
     def lookup(self, text: str) -> URIRef | None:
         return self.by_key.get(text.strip().casefold())
@@ -69,6 +75,7 @@ def _scheme(graph: Graph, iri: URIRef) -> Scheme:
         if notation is not None:
             scheme.notation[concept] = str(notation)
             scheme.by_key[str(notation).casefold()] = concept
+            scheme.pref_labels[str(notation)] = [x for x in graph.objects(concept, SKOS.prefLabel) if isinstance(x, Literal)]
         for prop in (SKOS.prefLabel, SKOS.altLabel):
             for label in graph.objects(concept, prop):
                 scheme.by_key.setdefault(str(label).casefold(), concept)

@@ -285,6 +285,10 @@ def to_xlsx(pack: MeetingPack) -> bytes:
             cell.font = Font(bold=True)
         for r in rows:
             ws.append(r)
+        for line in ws.iter_rows(min_row=2):  # text from the graph (labels) never becomes a formula
+            for cell in line:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
         for n, _ in enumerate(headers, start=1):
             ws.column_dimensions[ws.cell(1, n).column_letter].width = 22 if n > 1 else 40
     out = io.BytesIO()

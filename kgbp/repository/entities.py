@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from rdflib import URIRef
 
 from ..model.namespaces import SB
+from ..model.vocabulary import vocabulary
 from ..store import Store
 from . import save as repository
 
@@ -29,7 +30,11 @@ class Entity:
 def list_entities(store: Store, kind: str, lang: str) -> list[Entity]:
     """Every department, system, service or blueprint, sorted by label."""
     if kind == "blueprint":
-        return [Entity(b.iri, b.id, f"{b.service_label} · {b.version}") for b in repository.list_blueprints(store, lang)]
+        statuses = vocabulary().scheme("status")  # a version named as-is / to-be reads as its status does
+        return [Entity(b.iri, b.id, f"{b.service_label} · {statuses.label(b.version, lang)}")
+                for b in repository.list_blueprints(store, lang)]
+    if kind not in _CLASSES:  # e.g. an improvement action: named by typing it, not picked from a list
+        return []
     rows = store.select(_LIST, {"class": _CLASSES[kind]}).rows
     nodes = [r[0] for r in rows if isinstance(r[0], URIRef)]
     labels = repository.labels_of(store, nodes, lang)

@@ -8,7 +8,7 @@ transaction. A rejected or failed write changes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
@@ -17,7 +17,7 @@ from rdflib import Graph, Literal, URIRef
 
 from ..config import Limits
 from ..errors import Conflict, NotConformant, NotFound, Problem
-from ..i18n import pick
+from ..i18n import pick, say
 from ..ingest import AuthoredBlueprint, SharedIndex
 from ..ingest.notes import Note
 from ..model import iris
@@ -91,6 +91,7 @@ def save(
     agent: str = "kgbp",
     restores: URIRef | None = None,
     expect: Mapping[URIRef, Expected] | None = None,
+    phase: Callable[[str], None] | None = None,
     user_graphs: Mapping[URIRef, Graph | None] | None = None,
     limits: Limits | None = None,
 ) -> SaveResult:
@@ -99,6 +100,7 @@ def save(
     `restores` (an activity) records the write as a restore of that activity's state.
     `expect`: the versions the writer read (optimistic concurrency); PreconditionFailed,
     and nothing stored, when a blueprint's stored version is not as expected.
+    `phase` is told when each long phase starts ("validate", "store"), for progress.
     `user_graphs`: user-owned graphs (see write_user_graphs) replaced in the same transaction.
     `limits`: the caps of Settings.limits (PayloadTooLarge, nothing stored); defaults otherwise.
     """
@@ -113,16 +115,20 @@ def save(
         shared += bp.shared
     report = ValidationReport()
     if validator is not None:
+        if phase is not None:
+            phase("validate")
         report = validator.check(blueprints, store)
         blocking = [r for r in report.violations() if r.blueprint not in {b.iri for b in blueprints if b.draft}]
         if blocking:
             raise NotConformant(
-                f"{len(blocking)} rule violation(s): nothing was stored",
+                say("rejected_violations", n=len(blocking)),
                 where=str(blocking[0].focus),
-                hint="fix the blueprint (see the report), or store it as a draft with --draft",
+                hint=say("rejected_violations_hint"),
                 report=ValidationReport(blocking + [r for r in report.results if r not in blocking],
                                         report.checked, report.drafts, report.lang),
             )
+    if phase is not None:
+        phase("store")
     with write_lock():  # the version check, the history's counts and the write see one state
         for bp in blueprints:
             if expect and bp.iri in expect:

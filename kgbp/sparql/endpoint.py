@@ -48,7 +48,7 @@ RDF_MEDIA_TYPES: dict[str, tuple[str, str]] = {
 def check_query(query: str, store_is_remote: bool = False, parse: bool = False) -> None:
     """Refuse federated queries: SERVICE would let anyone make this server fetch URLs. A query
     sent on to a store over HTTP must also be plain SPARQL 1.1 (see sparql_guard). `parse`:
-    also read it with rdflib's grammar here (the query workers do so before running it)."""
+    also read it with rdflib's grammar (seconds for a long query: the CLI does)."""
     if store_is_remote:
         refuse_engine_extensions(query)
     else:
@@ -56,7 +56,7 @@ def check_query(query: str, store_is_remote: bool = False, parse: bool = False) 
 
 
 def check_update(update: str) -> None:
-    """Refuse LOAD and SERVICE in an update (the runner reads it with rdflib's grammar too)."""
+    """Refuse LOAD and SERVICE in an update (read by the tokenizer: see sparql_guard)."""
     refuse_remote_update(update, parse=False)
 
 

@@ -93,12 +93,14 @@ DEPARTMENTS = Sheet("Departments", "部门", (
     Column("id", "id", "编号", "shared by every blueprint of the repository", 24, required=True),
     *_labels(),
     Column("part_of", "part of", "隶属于", "the id of the larger unit", 20),
+    Column("aliases", "aliases", "别名", "other names of it, comma-separated (each may name this one only)", 24),
 ))
 
 SYSTEMS = Sheet("Systems", "信息系统", (
     Column("id", "id", "编号", "shared by every blueprint of the repository", 24, required=True),
     *_labels(),
     Column("part_of", "part of", "隶属于", "the id of the larger system (home-location BOSS is part of BOSS)", 20),
+    Column("aliases", "aliases", "别名", "other names of it, comma-separated (each may name this one only)", 24),
 ))
 
 TOUCHPOINTS = Sheet("Touchpoints", "接触点", (
@@ -134,7 +136,7 @@ SERVICE_HEADER = ("field / 字段", "value / 值", "help / 说明")
 INSTRUCTIONS = "Instructions"
 INTEGER_KEYS = {"position", "level"}
 NUMBER_KEYS = {"max", "share"}
-LIST_KEYS = {"systems", "supports", "evidence", "applies_to"}
+LIST_KEYS = {"systems", "supports", "evidence", "applies_to", "aliases"}
 _SEPARATORS = re.compile(r"[,，;；、\n]+")
 
 

@@ -452,8 +452,8 @@ def _document(book: _Workbook, service: dict[str, Cell]) -> LocatedDict:
     doc.at = book.cell(layout.SERVICE, "A1")
     builder.service(service, doc)
     for key, sheet, keys in (
-        ("departments", layout.DEPARTMENTS, ("part_of",)),
-        ("systems", layout.SYSTEMS, ("part_of",)),
+        ("departments", layout.DEPARTMENTS, ("part_of", "aliases")),
+        ("systems", layout.SYSTEMS, ("part_of", "aliases")),
         ("touchpoints", layout.TOUCHPOINTS, ("channel", "kind", "p")),
         ("standards", layout.STANDARDS, ("applies_to", "metric", "max", "unit", "share", "tier")),
         ("evidence", layout.EVIDENCE, ("p", "position")),

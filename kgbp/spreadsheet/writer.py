@@ -116,7 +116,8 @@ def step_rows(doc: dict[str, Any]) -> Iterator[dict[str, Any]]:
 def table_rows(doc: dict[str, Any], sheet: layout.Sheet) -> Iterator[dict[str, Any]]:
     key = sheet.name.lower()
     for entry in doc.get(key, []):
-        yield {**entry, **_labelled(entry, "label", "label"), "applies_to": _join(entry.get("applies_to"))}
+        yield {**entry, **_labelled(entry, "label", "label"), "applies_to": _join(entry.get("applies_to")),
+               "aliases": _join(entry.get("aliases"))}
 
 
 def sheet_rows(doc: dict[str, Any] | None, sheet: layout.Sheet) -> list[dict[str, Any]]:

@@ -13,6 +13,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Identifier, Node
 
 from ..errors import NotAcceptable, QueryError, StoreUnavailable
+from ..i18n import say
 from .protocol import BASE_IRI, Rows, SerializedResult, Term, UpdatePreview
 from .sparql_text import bind, has_dataset_clause, replace_graphs_update, syntax_error
 
@@ -85,10 +86,7 @@ class EmbeddedStore:
         except OSError as exc:
             if "lock" in str(exc).lower():
                 raise StoreUnavailable(
-                    "the store is in use by another process",
-                    where=str(self.path),
-                    hint="a running `kgbp serve` holds it: stop the server, or send the change "
-                    "through it (upload in the web UI, or POST to /api/blueprints)",
+                    say("store_in_use"), where=str(self.path), hint=say("store_in_use_hint"),
                 ) from None
             raise StoreUnavailable(f"cannot open the store: {exc}", where=str(self.path),
                                    hint="check the folder exists and is a kgbp store") from None

@@ -30,8 +30,8 @@ def cut_network() -> bool:
             return True
         error = ctypes.get_errno()
     except (OSError, AttributeError) as exc:
-        log.warning("query workers keep the network (%s): SERVICE and LOAD are refused on parsed SPARQL only", exc)
+        log.warning("query workers keep the network (%s): SERVICE and LOAD are refused by the SPARQL check only", exc)
         return False
-    log.warning("query workers keep the network (%s): SERVICE and LOAD are refused on parsed SPARQL only",
+    log.warning("query workers keep the network (%s): SERVICE and LOAD are refused by the SPARQL check only",
                 os.strerror(error))
     return False

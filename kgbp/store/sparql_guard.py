@@ -1,19 +1,19 @@
 """Refuse SPARQL that would make the server reach out: SERVICE (federated query) and LOAD.
 
-Decided on structure, never by searching the text for a word. Two readings, and a request
-is refused when either finds SERVICE or LOAD:
+Decided on structure, never by searching the text for a word. Two readings:
 
 - a tokenizer of SPARQL's terminals (IRIs, strings, prefixed names with their `\\'`
   escapes, variables, blank nodes, comments): outside those, a bare SERVICE or LOAD word can
-  only be the keyword. Linear (about 1.4 MB/s), so the server runs it on every request;
-- rdflib's SPARQL grammar: the request is parsed and its parse tree walked for
-  ServiceGraphPattern and Load nodes. rdflib parses about 2–20 KB a second, so this runs
-  where the time is bounded and a runaway can be killed: in the query worker, before the
-  query (store/sandbox.py), and in the CLI. Requests over 32 KB are left to the tokenizer.
+  only be the keyword. Linear (about 1.4 MB/s): the server runs it on every request;
+- rdflib's SPARQL grammar, whose parse tree is walked for ServiceGraphPattern and Load
+  nodes. rdflib parses only 2-20 KB a second (2 s for one of the shipped named queries),
+  too slow for every request of a server: the CLI runs it as a second opinion (up to
+  32 KB), and a store reached over HTTP gets it on every query (refuse_engine_extensions).
 
 Both first expand `\\u` escapes, as every SPARQL parser does; a text in which neither word
-occurs at all cannot hold the keywords and is let through unread. The query workers also run
-without a network (store/offline.py), so even a text that got past both could not connect.
+occurs at all cannot hold the keywords and is let through unread. The server's query
+workers also run without a network (store/offline.py), so a text that got past the
+tokenizer still could not connect.
 """
 
 from __future__ import annotations

@@ -90,7 +90,8 @@ def syntax_error(what: str, text: str, message: str) -> tuple[str, str]:
     line, column = position
     lines = text.splitlines() or [""]
     rest = lines[line - 1][column - 1:] if line <= len(lines) else ""
-    found = rest.split()[0][:20] if rest.split() else "the end of the text"
+    found = rest.split()[0][:20] if rest.split() else \
+        "the end of the text" if not "".join(lines[line:]).strip() else f"the end of line {line}"
     expected: list[str] = []
     if not text.strip():
         return f"the {what} is empty", "line 1, column 1"
@@ -100,13 +101,11 @@ def syntax_error(what: str, text: str, message: str) -> tuple[str, str]:
             item = "a number" if "'0'" in m.group(0) else "a name" if "'A'" in m.group(0) else ""
         if item and item not in expected and item not in ("one", "of", "parsing", "failed", "IRI", "_"):
             expected.append(f"'{item}'" if m.group(1) is not None else item)
-    if "IRI parsing failed" in message:
-        hint = "an IRI that is not valid here"
-    elif expected:
-        hint = "expected " + ", ".join(expected[:6]) + (" …" if len(expected) > 6 else "")
-    else:
-        hint = "not expected here"
+    more = " …" if len(expected) > 6 else ""
+    hint = f"expected {', '.join(expected[:6])}{more}" if expected else "not expected here"
     where = f"line {line}, column {column}"
+    if "IRI parsing failed" in message:  # the parser stops after the IRI, so say so, not what follows
+        return f"malformed {what} at {where}: the IRI just before this place is not a valid IRI", where
     found_text = f"'{found}'" if rest.split() else found
     return f"malformed {what} at {where}: found {found_text}; {hint}", where
 

@@ -20,8 +20,9 @@ from ..errors import KgbpError, Problem, error_body
 from ..query import catalogue as named_queries
 from ..repository import save as repository
 from ..store import open_store
+from . import api_docs
 from .cross_site import cross_site_refusal
-from .deps import require_token_to_read
+from .deps import lang_of, require_token_to_read
 from .limits import BodyLimit
 from .routers import (
     admin,
@@ -31,6 +32,7 @@ from .routers import (
     entities,
     exports,
     health,
+    history_pages,
     lifecycle,
     ontology,
     pages,
@@ -103,12 +105,13 @@ def create_app(settings: Settings) -> FastAPI:
 
     app = FastAPI(title="kgbp", version=__version__, lifespan=lifespan,
                   description="A knowledge-graph repository of service blueprints: named queries, SPARQL 1.1, validation.",
-                  dependencies=[Depends(require_token_to_read)])  # a no-op unless read_token_required
+                  dependencies=[Depends(require_token_to_read)],  # a no-op unless read_token_required
+                  docs_url=None, redoc_url=None)  # served below from vendored assets, not a CDN
     app.state.settings = settings
 
     @app.exception_handler(KgbpError)
     async def kgbp_error(request: Request, exc: KgbpError) -> JSONResponse:
-        body = exc.as_dict()
+        body = exc.localised(lang_of(request))
         report = getattr(exc, "report", None)
         if report is not None:
             body["report"] = report.as_dict()
@@ -167,10 +170,12 @@ def create_app(settings: Settings) -> FastAPI:
         return response
 
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    api_docs.add_routes(app)
     app.include_router(blueprints.router)
     app.include_router(registry.router)
     app.include_router(diagrams.router)
     app.include_router(pages.router)
+    app.include_router(history_pages.router)
     app.include_router(entities.router)
     app.include_router(exports.router)
     app.include_router(lifecycle.router)

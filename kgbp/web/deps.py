@@ -9,7 +9,7 @@ from fastapi import Depends, Header, Query, Request
 from ..auth import Holder, check_holder, load_holders
 from ..config import Settings
 from ..errors import Forbidden, Unauthorized
-from ..i18n import from_accept_language, normalise_lang
+from ..i18n import from_accept_language, normalise_lang, say
 from ..store import Store
 
 
@@ -22,6 +22,12 @@ def get_store(request: Request) -> Store:
 
 
 def get_lang(request: Request, lang: Annotated[str | None, Query(description="en or zh")] = None) -> str:
+    return lang_of(request, lang)
+
+
+def lang_of(request: Request, lang: str | None = None) -> str:
+    """The reader's language: ?lang=, else the cookie, else Accept-Language, else the setting."""
+    lang = lang or request.query_params.get("lang")
     if lang:
         return normalise_lang(lang)
     cookie = request.cookies.get("lang")
@@ -39,8 +45,7 @@ def _bearer(authorization: str | None) -> str | None:
 def writer_of(request: Request, holder: Holder | None) -> str:
     """The name of a write token's holder: 401 without a valid token, 403 for a read token."""
     if holder is None:
-        raise Unauthorized("a valid bearer token is required to write", where=str(request.url.path),
-                           hint="send 'Authorization: Bearer <token>'; create one with `kgbp token create NAME`")
+        raise Unauthorized(say("token_to_write"), where=str(request.url.path), hint=say("token_to_write_hint"))
     if not holder.can_write:
         raise Forbidden(f"the token of {holder.name!r} is a read token: it cannot write", where=str(request.url.path),
                         hint="ask the administrator for a write token (`kgbp token create NAME`)")
@@ -62,8 +67,7 @@ def require_token_to_read(request: Request, authorization: Annotated[str | None,
         return None
     holder = check_holder(load_holders(settings), _bearer(authorization))
     if holder is None:
-        raise Unauthorized("a valid bearer token is required to read", where=str(request.url.path),
-                           hint="send 'Authorization: Bearer <token>'; ask the administrator for one")
+        raise Unauthorized(say("token_to_read"), where=str(request.url.path), hint=say("token_to_read_hint"))
     return holder.name
 
 

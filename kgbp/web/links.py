@@ -8,7 +8,7 @@ from __future__ import annotations
 from urllib.parse import quote, urlsplit
 
 from ..model.iris import blueprint_id
-from ..model.namespaces import ID
+from ..model.namespaces import ID, SB
 
 SAFE_SCHEMES = ("http", "https")
 
@@ -35,3 +35,11 @@ def page_of_blueprint(iri: object) -> str | None:
     text = str(iri)
     bid = blueprint_id(text) if text.startswith(str(ID)) else None
     return link(text) if bid is not None else None
+
+
+def page_link(iri: object) -> str:
+    """A page of this server for the node, or '' when it has none (no link to a site that may be offline)."""
+    text = str(iri)
+    if text.startswith(str(SB)):
+        return "/ontology#" + text[len(str(SB)):]  # a term of the ontology: its entry in the documentation
+    return link(text) if text.startswith(str(ID)) else ""

@@ -471,7 +471,7 @@ def test_cli_history_and_restore(cli_store: str) -> None:
     assert (first["action"], first["agent"], first["added"], first["removed"]) == ("save", "cli", 171, 0)
     code, out = cli("restore-version", "arrears-reconnect/as-is", first["id"][:6], "--store", cli_store)
     assert code == 0 and "+0 -0" in out, out
-    code, out = cli("history", "--store", cli_store)
+    code, out = cli("history", "-f", "table", "--store", cli_store)  # without a terminal the default is tsv
     assert code == 0 and out.count("mobile-tv-subscription/") == 2 and "restore <- " + first["id"][:8] in out
     code, out = cli("history", "arrears-reconnect/as-is", "--show", first["id"][:6], "--store", cli_store)
     assert code == 0 and "make-credit-rules" in out

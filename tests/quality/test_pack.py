@@ -89,3 +89,12 @@ def test_libreoffice_opens_the_pptx_and_the_xlsx(evidence_store: EmbeddedStore, 
         for step in ("Send the pending-confirmation SMS", "Service activation failed", "Ticket-system data sync"):
             assert step in flat or step.replace(" ", "") in flat.replace(" ", ""), f"{path.name}: {step} missing"
         assert "A2" in flat and "OVERDUE" in flat  # the overdue action (its title wraps in the cell)
+
+
+def test_a_label_like_a_formula_stays_text(june: MeetingPack) -> None:
+    import copy
+
+    pack = copy.deepcopy(june)
+    pack.problems[0]["step_label"] = '=HYPERLINK("http://example.org","x")'
+    cell = load_workbook(io.BytesIO(to_xlsx(pack)))["Top problems"]["A2"]
+    assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK")

@@ -454,7 +454,7 @@ def test_cli_query(store_folder: str) -> None:
     lines = csv.stdout.splitlines()
     assert lines[0].startswith("system,lang,blueprint,blueprint_id,") and len(lines) == 6
     table = runner.invoke(cli, ["query", "frontstage_performer_share", "-p", "blueprint=arrears-reconnect/as-is",
-                                "--lang", "zh", "--store", store_folder], env={"COLUMNS": "200"})
+                                "--lang", "zh", "-f", "table", "--store", store_folder], env={"COLUMNS": "200"})
     assert table.exit_code == 0 and "欠费停机与复机" in table.stdout and "1 row(s)" in table.stdout
     unknown = runner.invoke(cli, ["query", "fail_points_by_system", "-p", "system=SAP", "--store", store_folder])
     assert unknown.exit_code == 2 and "no system 'SAP'" in unknown.output

@@ -19,7 +19,7 @@ from kgbp.repository import save as repository
 from kgbp.resources import examples
 from kgbp.store.embedded import EmbeddedStore
 
-from ..conftest import DATA, load_files
+from ..conftest import DATA, ROOT, load_files
 
 runner = CliRunner()
 BAD = DATA / "bad"
@@ -104,7 +104,7 @@ def test_unknown_lane_can_be_written_in_chinese(empty_store: EmbeddedStore, tmp_
 # -- loading, showing, listing -------------------------------------------------------------
 
 def test_show_mobile_tv_prints_every_step_with_lane_markers_department_and_systems(loaded: Path) -> None:
-    code, out = cli("show", "mobile-tv-subscription/as-is", "--store", str(loaded))
+    code, out = cli("show", "mobile-tv-subscription/as-is", "--format", "table", "--store", str(loaded))
     assert code == 0, out
     store = EmbeddedStore(loaded)
     from kgbp.repository.blueprint_view import load_view
@@ -220,8 +220,10 @@ def test_second_writer_gets_a_clear_message(loaded: Path) -> None:
         with pytest.raises(StoreUnavailable) as info:
             EmbeddedStore(loaded)
         assert "in use by another process" in str(info.value)
-        code, out = cli("list", "--store", str(loaded))
+        code, out = cli("load", str(ROOT / "examples" / "restaurant-checkout.yaml"), "--store", str(loaded))
         assert code == 2 and "in use by another process" in out and "Traceback" not in out
+        code, out = cli("list", "--store", str(loaded))  # a read still works, on a read-only view
+        assert code == 0 and "restaurant-checkout/as-is" in out
     finally:
         holder.close()
 

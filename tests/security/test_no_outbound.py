@@ -299,7 +299,7 @@ def test_a_store_over_http_gets_plain_sparql_only() -> None:
 
 
 def test_each_reading_alone_refuses_every_variant(listener: Listener, secret_file: Path) -> None:
-    """The tokenizer (run by the server) and the grammar (run by the worker and the CLI)
+    """The tokenizer (run by the server) and the grammar (run by the CLI, and for a store over HTTP)
     each refuse every variant on its own, so one reading's slip is the other's catch."""
     from kgbp.store.sparql_guard import _bare_words, _parsed_remote_parts, _unescape
 

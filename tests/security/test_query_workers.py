@@ -28,18 +28,26 @@ HUGE = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }"
 BP = "https://w3id.org/kgbp/id/service/restaurant-checkout/as-is"
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str, str]]:
+def _serve(tmp_path_factory: pytest.TempPathFactory, **settings: object) -> Iterator[tuple[str, str, str]]:
     folder = tmp_path_factory.mktemp("workers") / "store"
     store = EmbeddedStore(folder)
     repository.init(store)
     load_files(store, examples())
     store.close()
-    settings = Settings(store=str(folder), query_timeout=25.0, query_workers=2, query_workers_per_client=1,
-                        query_memory_mb=200)
-    hog, other = create_token(settings, "hog"), create_token(settings, "other")
-    with running_server(settings) as base:
+    configured = Settings(store=str(folder), query_workers=2, query_workers_per_client=1, **settings)  # type: ignore[arg-type]
+    hog, other = create_token(configured, "hog"), create_token(configured, "other")
+    with running_server(configured) as base:
         yield base, hog, other
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str, str]]:
+    yield from _serve(tmp_path_factory, query_timeout=25.0)
+
+
+@pytest.fixture(scope="module")
+def capped(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str, str]]:
+    yield from _serve(tmp_path_factory, query_timeout=120.0, query_memory_mb=300)
 
 
 def _query(base: str, text: str, token: str | None = None) -> httpx.Response:
@@ -79,8 +87,8 @@ def test_one_client_cannot_hold_every_worker(server: tuple[str, str, str]) -> No
     assert set(statuses) <= {503}  # each runaway stopped (time limit) or refused its turn, never a 500
 
 
-def test_a_query_building_a_huge_answer_is_stopped_at_its_memory_cap(server: tuple[str, str, str]) -> None:
-    base, _, other = server
+def test_a_query_building_a_huge_answer_is_stopped_at_its_memory_cap(capped: tuple[str, str, str]) -> None:
+    base, _, other = capped
     answer = _query(base, HUGE, other)
     assert answer.status_code == 503, answer.text[:300]
     assert answer.json()["error"] == "query-too-large", answer.text[:300]

@@ -302,3 +302,30 @@ def test_errors_are_kgbp_errors_never_crashes() -> None:
     for data in (b"", b"PK\x03\x04garbage", filled(*GOOD_STEPS)[:500]):
         with pytest.raises(KgbpError):
             read_bytes(data, "x.xlsx")
+
+
+def test_aliases_round_trip_through_the_sheets(examples_store: EmbeddedStore, tmp_path: Path) -> None:
+    """The Systems sheet's aliases column: written from the registry, read back as aliases."""
+    from kgbp.registry import operations
+    from kgbp.registry.names import resolve
+
+    folder = tmp_path / "store"
+    examples_store.backup(str(folder))
+    store = EmbeddedStore(folder)
+    try:
+        operations.alias(store, "system", "boss", "业务运营支撑系统")
+        bp = iris.blueprint_iri("arrears-reconnect", "as-is")
+        doc = blueprint_document(store, bp)
+        assert next(s for s in doc["systems"] if s["id"] == "boss")["aliases"] == ["业务运营支撑系统"]
+        book = load_workbook(io.BytesIO(workbook_bytes(doc)))
+        rows = list(book["Systems"].iter_rows(values_only=True))
+        assert any("业务运营支撑系统" in row for row in rows)  # the aliases column
+        ws = book["Systems"]
+        ws.append(["ivr", "自动语音应答系统", "IVR system", None, "telephone voice system, 电话语音系统"])
+        data = io.BytesIO()
+        book.save(data)
+        [read] = read_bytes(data.getvalue(), "arrears.xlsx", SharedIndex.from_store(store))
+        repository.save(store, [read])
+        assert resolve(store, "system", "电话语音系统") == iris.system_iri("ivr")
+    finally:
+        store.close()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from rdflib import URIRef
 
 from kgbp.errors import BadInput
@@ -56,3 +58,19 @@ def test_with_names_the_graph_a_modify_writes(update: str) -> None:
 def test_relative_graph_names_resolve_against_the_base() -> None:
     assert update_targets("INSERT DATA { GRAPH <user/x> { <a> <b> <c> } }", "https://w3id.org/kgbp/id/") == {
         URIRef("https://w3id.org/kgbp/id/user/x")}
+
+
+TOKENS = [*"{}<>;\"'#?$:\n ", "CLEAR", "ALL", "NAMED", "WITH", "USING", "WHERE", "INSERT", "DELETE", "DATA",
+          "PREFIX", "SILENT", "a", "x"]
+
+
+@given(st.lists(st.sampled_from(TOKENS), max_size=30).map("".join))
+def test_the_rewrites_take_any_text(text: str) -> None:
+    """Whatever is sent, the rewrites either give text back or refuse with a BadInput (a 400)."""
+    operations(text)
+    assert isinstance(confine_all(text, [G]), str)
+    try:
+        assert isinstance(with_using(text, [G], []), str)
+    except BadInput as exc:
+        assert "line" in exc.where
+

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -108,3 +110,48 @@ def test_questions_page_answers_fail_points_under_boss(page: Any) -> None:
     assert "make the customer-account credit rules" not in text.lower()
     assert page.locator("#csv-link").get_attribute("href").endswith("format=csv")
     assert page.console_errors == []
+
+
+# -- every page, in both languages: no English in zh, no raw IRI or JSON as text, no serious axe finding --
+
+AXE = Path(__file__).resolve().parents[2] / "kgbp" / "web" / "static" / "vendor" / "axe-core" / "axe.min.js"
+RAW = re.compile(r"https?://\S+|\{\s*\"\w+\"\s*:|\\u[0-9a-f]{4}")
+
+
+@pytest.fixture(scope="module")
+def tour(examples_server: tuple[str, str]) -> dict[str, list[str]]:
+    from ..web.crawl import crawl
+
+    return {lang: sorted(crawl(examples_server[0], lang)) for lang in ("en", "zh")}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_page_reads_in_its_language_and_passes_axe(browser: Any, tour: dict[str, list[str]], lang: str) -> None:
+    from ..web.test_zh_pages import english_words, untranslated_yet
+
+    if not AXE.exists():
+        pytest.fail("axe-core is not vendored: run `make install` (scripts/vendor-docs.sh)")
+    context = browser.new_context(locale="zh-CN" if lang == "zh" else "en-US", viewport={"width": 1400, "height": 1000})
+    context.add_cookies([{"name": "lang", "value": lang, "url": tour[lang][0]}])
+    page = context.new_page()
+    problems: list[str] = []
+    try:
+        for url in tour[lang]:
+            page.goto(url)
+            page.wait_for_load_state("networkidle")
+            if lang == "zh" and not untranslated_yet(url) and (words := english_words(page.content())):
+                problems.append(f"{url}: English {sorted(set(words))[:10]}")
+            shown = page.evaluate("""() => { const c = document.body.cloneNode(true);
+                c.querySelectorAll('code, pre, kbd, script, style, svg title, [translate=no]').forEach(e => e.remove());
+                return c.innerText; }""")
+            if raw := RAW.findall(shown):
+                problems.append(f"{url}: raw data as text {raw[:3]}")
+            page.add_script_tag(path=str(AXE))
+            result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+            for v in result["violations"]:
+                if v["impact"] in ("serious", "critical"):
+                    problems.append(f"{url}: axe {v['id']} ({v['impact']}) on {len(v['nodes'])} node(s): "
+                                    f"{v['nodes'][0]['target']}")
+    finally:
+        context.close()
+    assert not problems, "\n".join(problems)

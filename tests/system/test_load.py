@@ -1,5 +1,6 @@
-"""Load: 20 readers and 2 writers against the real server for a fixed time (bench/load.py):
-no 5xx, no connection errors, every acknowledged write stored whole afterwards.
+"""Load: 20 readers and 2 writers against the real server for a fixed time while the security
+probe catalogue is replayed (bench/load.py): no 5xx, no connection errors, every probe refused,
+no outbound connection, every acknowledged write stored whole afterwards.
 The figures are printed (`pytest -s`); `python bench/load.py` writes them to docs/benchmarks.md."""
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ def test_readers_and_writers_for_a_fixed_time(tmp_path: Path) -> None:
     assert report.server_errors == 0, report.rows
     assert report.unexpected == [] and report.transport_errors == []
     assert report.problems == []
+    assert report.outbound == 0 and report.leaked == 0, "a probe made the server reach out or read a local file"
     kinds = {r["kind"]: r["count"] for r in report.rows}
     assert kinds.get("query", 0) > 0 and kinds.get("sparql", 0) > 0 and kinds.get("upload", 0) > 0, kinds
+    assert kinds.get("probe", 0) > 0, kinds
     assert report.acknowledged_blueprints >= 1

@@ -163,7 +163,7 @@ def test_rules_are_listed_violations_first() -> None:
     listed = rules()
     severities = [r.severity for r in listed]
     assert severities == sorted(severities, key=lambda s: s != "Violation")
-    assert len({r.id for r in listed}) == len(listed) == 37
+    assert len({r.id for r in listed}) == len(listed) == 38
 
 
 @pytest.mark.slow

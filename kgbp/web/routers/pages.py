@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request, UploadFile
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 from rdflib import URIRef
 from starlette.concurrency import run_in_threadpool
 
 from ...auth import check_holder, load_holders
 from ...errors import KgbpError, NotConformant
+from ...i18n import say
+from ...model.vocabulary import vocabulary
 from ...repository import save as repository
 from ...repository.blueprint_view import LANE_ORDER, load_view
 from ...validation.engine import Validator
@@ -20,10 +23,21 @@ from ...validation.service import validate_stored
 from ..deps import LangDep, SettingsDep, StoreDep
 from ..links import link
 from ..messages import messages
+from ..prose import mark_codes
+from ..table import notation_label
 
 templates = Jinja2Templates(directory=Path(__file__).parent.parent / "templates")
 templates.env.globals["link"] = link
+templates.env.filters["mark_codes"] = mark_codes
+templates.env.globals["notation_label"] = notation_label
+templates.env.globals["term"] = lambda scheme, name, lang: vocabulary().scheme(scheme).label(name, lang)
 router = APIRouter(include_in_schema=False)
+
+
+def inline_svg(svg: bytes) -> str:
+    """An SVG document as markup to place in a page (without its XML declaration)."""
+    text = svg.decode("utf-8")
+    return text[text.index("<svg"):] if "<svg" in text else text
 
 
 def render(request: Request, name: str, lang: str, status_code: int = 200, **context: Any) -> HTMLResponse:
@@ -34,39 +48,71 @@ def render(request: Request, name: str, lang: str, status_code: int = 200, **con
     return response
 
 
-@router.get("/", response_class=HTMLResponse)
-def home(request: Request, store: StoreDep, lang: LangDep, q: str = "") -> HTMLResponse:
-    rows = repository.list_blueprints(store, lang)
-    if q:
-        # search labels in both languages, whatever the page language
-        other = {b.iri: b for b in repository.list_blueprints(store, "zh" if lang == "en" else "en")}
-        needle = q.casefold()
-        rows = [b for b in rows if needle in f"{b.service_label} {b.title} {b.id} "
-                f"{other[b.iri].service_label} {other[b.iri].title}".casefold()]
-    return render(request, "home.html", lang, rows=rows, q=q)
+@router.get("/", response_class=HTMLResponse, response_model=None)
+def home(request: Request, store: StoreDep, lang: LangDep, q: str = "",
+         page: Annotated[int, Query(ge=1)] = 1) -> HTMLResponse | RedirectResponse:
+    from ...repository.search import search
+
+    if not q.strip():
+        rows = repository.list_blueprints(store, lang)
+        return render(request, "home.html", lang, rows=paged(rows, page), q=q, found=None)
+    # labels in both languages, ids, steps, systems and departments, whatever the page language
+    found = search(store, q, lang)
+    exact = found.exact(q)
+    if exact is not None and not found.blueprints:  # "BOSS": its system page
+        return RedirectResponse(link(exact.iri), status_code=303)
+    return render(request, "home.html", lang, rows=paged(found.blueprints, page), q=q, found=found)
+
+
+@dataclass
+class Page:
+    """One page of a long listing, with the totals a pager shows."""
+
+    items: list[Any]
+    number: int
+    total: int
+    size: int
+
+    @property
+    def start(self) -> int:
+        return (self.number - 1) * self.size + 1 if self.total else 0
+
+    @property
+    def end(self) -> int:
+        return min(self.number * self.size, self.total)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.size))
+
+
+PAGE_SIZE = 50
+
+
+def paged(items: list[Any], number: int, size: int = PAGE_SIZE) -> Page:
+    number = min(max(1, number), max(1, -(-len(items) // size)))
+    return Page(items[(number - 1) * size:number * size], number, len(items), size)
 
 
 @router.get("/blueprints/{service}/{version}", response_class=HTMLResponse)
 def blueprint_page(request: Request, service: str, version: str, store: StoreDep, lang: LangDep,
-                   highlight_system: str = "", heat: str = "", period: str = "") -> HTMLResponse:
+                   highlight_system: str = "", highlight: Annotated[list[str] | None, Query()] = None,
+                   heat: str = "", period: str = "") -> HTMLResponse:
     from ...diagram import draw_svg
+    from ...repository.entities import list_entities
+    from ..marking import marked
 
     iri = repository.resolve_blueprint(store, f"{service}/{version}")
     view = load_view(store, iri, lang)
-    highlight = None
-    if highlight_system:
-        from ...diagram.impact import impact_highlight
-
-        highlight = impact_highlight(store, view, highlight_system)
-    elif heat and period:  # the evidence heat view (docs/quality-loop.md)
+    report = validate_stored(store, [iri], Validator(lang=lang))
+    shown = marked(store, view, report, lang, highlight_system, highlight or [])
+    if shown is None and heat and period:  # the evidence heat view (docs/quality-loop.md)
         from ...quality.heat import heat_for
 
-        highlight = heat_for(store, iri, heat, period, lang)
-    svg = draw_svg(view, highlight).decode("utf-8")
-    svg = svg[svg.index("<svg"):] if "<svg" in svg else svg  # inline: drop the XML declaration
-    report = validate_stored(store, [iri], Validator(lang=lang))
-    systems = sorted({(str(i), n) for s in view.steps for i, n in zip(s.system_iris, s.systems, strict=False)},
-                     key=lambda x: x[1])
+        shown = heat_for(store, iri, heat, period, lang)
+    svg = inline_svg(draw_svg(view, shown))
+    # every system of the repository, parents too: a parent's impact is its parts' impact
+    systems = [(str(e.iri), e.label) for e in list_entities(store, "system", lang)]
     base = f"/api/blueprints/{service}/{version}/export"
     downloads = [("Turtle", f"{base}?format=ttl"), ("JSON-LD", f"{base}?format=jsonld"),
                  ("ArchiMate", f"/export/archimate.xml?service={service}"),
@@ -79,11 +125,13 @@ def blueprint_page(request: Request, service: str, version: str, store: StoreDep
     if view.refines is not None:
         from ...model.iris import blueprint_id
 
-        parent = str(view.refines).rsplit("/step/", 1)[0]
-        labels[view.refines] = f"{blueprint_id(parent)} · {labels.get(view.refines, '')}"
-    return render(request, "blueprint.html", lang, view=view, svg=svg, report=report, lanes=LANE_ORDER,
+        parent = URIRef(str(view.refines).rsplit("/step/", 1)[0])
+        title = repository.labels_of(store, [parent], lang).get(parent) or blueprint_id(str(parent))
+        labels[view.refines] = f"{title} · {labels.get(view.refines, '')}"
+    step_labels = {s.id: s.label for s in view.steps}
+    return render(request, "blueprint.html", lang, view=view, svg=svg, report=report, lanes=LANE_ORDER, step_labels=step_labels,
                   systems=systems, highlight=highlight_system, downloads=downloads, labels=labels,
-                  heat=heat, period=period)
+                  marked_steps=shown.steps if shown else frozenset(), heat=heat, period=period)
 
 
 @router.get("/upload", response_class=HTMLResponse)
@@ -104,15 +152,15 @@ async def upload(request: Request, store: StoreDep, lang: LangDep, settings: Set
         writer = writer_of(request, check_holder(load_holders(settings), token))
         data = await file.read(settings.max_upload_bytes + 1)
         if len(data) > settings.max_upload_bytes:
-            raise PayloadTooLarge(f"file larger than {settings.max_upload_bytes} bytes", where=name,
-                                  hint="split it into one file per blueprint")
+            raise PayloadTooLarge(say("file_too_large", limit=settings.max_upload_bytes), where=name, hint=say("file_too_large_hint"))
         # parsing and validating take seconds on a big file: off the event loop, so other requests go on
         result = await run_in_threadpool(_read_and_save, store, data, name, lang, draft, writer, None,
                                          settings.limits)
-    except NotConformant as exc:
-        return render(request, "upload.html", lang, status_code=422, error=exc, report=exc.report)
+    except NotConformant as exc:  # the report says where; the page says what to do here, not the CLI flag
+        shown = {**exc.localised(lang), "hint": messages(lang)["rejected_web_hint"], "problems": []}
+        return render(request, "upload.html", lang, status_code=422, error=shown, report=exc.report)
     except KgbpError as exc:
-        return render(request, "upload.html", lang, status_code=exc.http_status, error=exc)
+        return render(request, "upload.html", lang, status_code=exc.http_status, error=exc.localised(lang))
     return render(request, "upload.html", lang, status_code=201, stored=result.saved, report=result.report,
                   links=[note.text(lang) for note in result.links])
 
@@ -135,15 +183,10 @@ def diff_page(request: Request, store: StoreDep, lang: LangDep,
     else:
         a, b = repository.resolve_blueprint(store, before), repository.resolve_blueprint(store, after)
     svg = diff_svg(store, a, b, lang).decode("utf-8")
-    return render(request, "diff.html", lang, d=diff.compare(store, a, b, lang), svg=svg[svg.index("<svg"):])
-
-
-@router.get("/history", response_class=HTMLResponse)
-def history_page(request: Request, store: StoreDep, lang: LangDep, blueprint: str = "") -> HTMLResponse:
-    from ...repository import history
-
-    iri = history.resolve(store, blueprint) if blueprint else None
-    return render(request, "history.html", lang, activities=history.activities(store, iri), blueprint=blueprint)
+    d = diff.compare(store, a, b, lang)
+    # ids named in changes (supports, a department's steps) are shown by their labels
+    step_labels = {i: s.label for s in (*d.steps, *d.evidence) for i in (s.from_id, s.to_id) if i}
+    return render(request, "diff.html", lang, d=d, svg=svg[svg.index("<svg"):], step_labels=step_labels)
 
 
 @router.get("/questions", response_class=HTMLResponse)
@@ -157,13 +200,13 @@ def questions(request: Request, lang: LangDep) -> HTMLResponse:
 def question(request: Request, name: str, store: StoreDep, lang: LangDep) -> HTMLResponse:
     from urllib.parse import urlencode
 
-    from ...query.catalogue import get, run
+    from ...query.catalogue import get, load_catalogue, run
     from ...repository.entities import list_entities
     from ..table import result_table
 
     q = get(name)
     values = {p.name: request.query_params[p.name] for p in q.user_params if request.query_params.get(p.name)}
-    choices = {p.name: list_entities(store, p.entity, lang) for p in q.user_params if p.entity}
+    choices = {p.name: found for p in q.user_params if p.entity and (found := list_entities(store, p.entity, lang))}
     table, error = None, None
     if all(p.name in values for p in q.user_params if p.required):  # run as soon as it can
         try:
@@ -171,8 +214,12 @@ def question(request: Request, name: str, store: StoreDep, lang: LangDep) -> HTM
         except KgbpError as exc:
             error = exc
     csv_href = f"/api/queries/{name}?" + urlencode({**values, "lang": lang, "format": "csv"})
+    codes = [*q.columns, *(p.name for p in q.params), *(v for p in q.params for v in (p.values or ())),
+             *(p.example for p in q.params if p.example), "true", "false",
+             *(e.id for found in choices.values() for e in found),
+             *load_catalogue()]
     return render(request, "question.html", lang, q=q, values=values, choices=choices, table=table, error=error,
-                  csv_href=csv_href)
+                  csv_href=csv_href, codes=codes)
 
 
 def entity_page(request: Request, store: StoreDep, lang: str, node: URIRef, kind: str) -> HTMLResponse:

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
-from ...auth import check, load_tokens
+from ...auth import check_holder, load_holders
 from ...config import Settings
 from ...errors import BadInput, KgbpError, PayloadTooLarge
 from ...quality import load_evidence
@@ -16,7 +16,7 @@ from ...quality.actions import update_action
 from ...quality.heat import check_period
 from ...quality.pack import action_trend, bars, gather, latest_period, sparkline, trend_chart
 from ...store import Store
-from ..deps import LangDep, SettingsDep, StoreDep, Unauthorized, WriterDep
+from ..deps import LangDep, SettingsDep, StoreDep, WriterDep, _bearer, writer_of
 from .blueprints import safe_name
 from .pages import render
 
@@ -38,12 +38,10 @@ def quality_page(request: Request, store: StoreDep, lang: LangDep, period: str =
     return _page(request, store, lang, period or None)
 
 
-def _writer(settings: Settings, token: str) -> str:
-    writer = check(load_tokens(settings), token)
-    if writer is None:
-        raise Unauthorized("a valid write token is required", where="token",
-                           hint="ask your administrator for a token (`kgbp token create NAME`)")
-    return writer
+def _writer(request: Request, settings: Settings, token: str) -> str:
+    """The write token's holder, from the form (or a bearer header): 401 without one, 403 for a read token."""
+    presented = token or _bearer(request.headers.get("authorization"))
+    return writer_of(request, check_holder(load_holders(settings), presented))
 
 
 async def _files(files: list[UploadFile], settings: Settings) -> list[tuple[str, bytes]]:
@@ -63,7 +61,7 @@ async def upload_evidence(request: Request, store: StoreDep, lang: LangDep, sett
                           file: list[UploadFile] | None = None, token: Annotated[str, Form()] = "",
                           source: Annotated[str, Form()] = "") -> HTMLResponse:
     try:
-        writer = _writer(settings, token)
+        writer = _writer(request, settings, token)
         if not file:
             raise BadInput("no file", where="file", hint="choose one or more .csv or .xlsx files")
         saved = load_evidence(store, await _files(file, settings), source=source or None, agent=writer, lang=lang)
@@ -77,7 +75,7 @@ def edit_action(request: Request, action_id: str, store: StoreDep, lang: LangDep
                 status: Annotated[str, Form()] = "", done: Annotated[str, Form()] = "", token: Annotated[str, Form()] = "",
                 period: Annotated[str, Form()] = "") -> HTMLResponse:
     try:
-        writer = _writer(settings, token)
+        writer = _writer(request, settings, token)
         update_action(store, action_id, status, done or None, agent=writer, lang=lang)
     except KgbpError as exc:
         return _page(request, store, lang, period or None, status_code=exc.http_status, error=exc)

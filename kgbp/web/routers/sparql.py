@@ -117,7 +117,7 @@ def _check_charset(request: Request) -> None:
     for param in request.headers.get("content-type", "").split(";")[1:]:
         key, _, value = param.partition("=")
         if key.strip().lower() == "charset" and value.strip().strip('"').lower() not in ("utf-8", "utf8"):
-            raise UnsupportedMediaType(f"charset {value.strip()} is not accepted", where="Content-Type",
+            raise UnsupportedMediaType(f"charset {value.strip() or '(empty)'} is not accepted", where="Content-Type",
                                        hint="send the text as UTF-8 (charset=UTF-8)")
 
 
