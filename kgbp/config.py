@@ -41,6 +41,12 @@ class Settings:
     store: str = field(default="./kgbp-data", metadata={"help": "Embedded store folder, or the URL of a SPARQL 1.1 endpoint."})
     store_user: str = field(default="", metadata={"help": "User name for a remote store's authenticated endpoints."})
     store_password: str = field(default="", metadata={"help": "Password for a remote store."})
+    store_update_url: str = field(default="", metadata={
+        "help": "A remote store's SPARQL Update endpoint; default: Virtuoso's layout (<store>/sparql-auth), "
+                "else the query endpoint."})
+    store_graph_store_url: str = field(default="", metadata={
+        "help": "A remote store's Graph Store Protocol endpoint (?graph=…); default: Virtuoso's layout "
+                "(<store>/sparql-graph-crud-auth)."})
     host: str = field(default="127.0.0.1", metadata={"help": "Address the server binds to (loopback unless told otherwise)."})
     port: int = field(default=8000, metadata={"help": "Port the server listens on."})
     lang: str = field(default="en", metadata={"help": "Default language of labels and messages (en or zh)."})

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 import socket
 import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from kgbp.config import Settings
@@ -129,3 +133,71 @@ def virtuoso(virtuoso_env: dict[str, str]) -> Iterator[Settings]:
                        store_password=virtuoso_env["VIRTUOSO_PASSWORD"])
     finally:
         subprocess.run(["bash", VIRTUOSO_SCRIPT, "stop"], env=virtuoso_env, capture_output=True, timeout=60)
+
+
+class OxigraphServer:
+    """The Oxigraph server (PyPI `oxigraph`) on loopback, a database in `folder`: the remote
+    store's second, independent SPARQL server. Its default graph is the union of the named
+    graphs, as Virtuoso's and the embedded store's are."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.port = _free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self._process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def settings(self) -> Settings:
+        """Oxigraph's endpoint layout: /query, /update and /store (Graph Store); no accounts."""
+        return Settings(store=f"{self.base}/query", store_update_url=f"{self.base}/update",
+                        store_graph_store_url=f"{self.base}/store")
+
+    def start(self) -> None:
+        exe = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
+        log = (self.folder / "oxigraph.log").open("ab")
+        self._process = subprocess.Popen([exe, "serve", "--location", str(self.folder / "data"),
+                                          "--bind", f"127.0.0.1:{self.port}", "--union-default-graph"],
+                                         stdout=log, stderr=subprocess.STDOUT)
+        log.close()
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self._process.poll() is not None:
+                break
+            try:  # answers a query: listening and its database open
+                if httpx.get(f"{self.base}/query", params={"query": "ASK {}"}, timeout=2).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            time.sleep(0.05)
+        self.stop()
+        pytest.fail("the Oxigraph server is needed for the store suite and did not start:\n"
+                    + (self.folder / "oxigraph.log").read_text("utf-8", "replace")[-2000:]
+                    + "\n(install it with `make install`: the `oxigraph` package of the dev extra)", pytrace=False)
+
+    def stop(self) -> None:
+        if self._process is not None:
+            self._process.terminate()
+            try:
+                self._process.wait(30)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait(30)
+            self._process = None
+
+    def restart(self, fresh_database: bool = False) -> None:
+        self.stop()
+        if fresh_database:
+            shutil.rmtree(self.folder / "data", ignore_errors=True)
+        self.start()
+
+
+@pytest.fixture(scope="session")
+def oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphServer]:
+    """A throwaway Oxigraph server for the session: loopback, a free port, a database in a
+    temporary folder. Fails (never skips) when it cannot start: the store suite is part of `make test`."""
+    server = OxigraphServer(tmp_path_factory.mktemp("oxigraph"))
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -10,7 +10,9 @@ def open_store(settings: Settings, read_only: bool = False) -> Store:
     if settings.is_remote:
         from .remote import RemoteStore
 
-        return RemoteStore(settings.store, settings.store_user, settings.store_password)
+        return RemoteStore(settings.store, settings.store_user, settings.store_password,
+                           update_url=settings.store_update_url or None,
+                           graph_store_url=settings.store_graph_store_url or None)
     from .embedded import EmbeddedStore
 
     return EmbeddedStore(settings.store, read_only=read_only)

@@ -17,8 +17,11 @@ standard are handled here (docs/virtuoso.md lists each one):
 
 It can also answer wrongly after the store grows, until restarted: see docs/virtuoso.md.
 
-Endpoint layout (Virtuoso's): queries at `…/sparql`, authenticated updates at
-`…/sparql-auth` and graph uploads at `…/sparql-graph-crud-auth`, both with HTTP digest.
+Endpoint layout: Virtuoso's by default (queries at `…/sparql`, authenticated updates at
+`…/sparql-auth` and graph uploads at `…/sparql-graph-crud-auth`, both with HTTP digest);
+another server's update and Graph Store endpoints are given as `update_url` and
+`graph_store_url` (settings `store_update_url`, `store_graph_store_url`). The Oxigraph
+server runs the same suite (tests/system/test_stores.py).
 """
 
 from __future__ import annotations
@@ -148,7 +151,8 @@ class RemoteStore:
                                          "with the SPARQL_UPDATE role)")
         if status == 404:
             return StoreUnavailable(f"no SPARQL endpoint here: {message}", where=url,
-                                    hint="KGBP_STORE must be the query endpoint, e.g. http://127.0.0.1:8890/sparql")
+                                    hint="KGBP_STORE must be the query endpoint (Virtuoso: …/sparql, Oxigraph: …/query); "
+                                         "KGBP_STORE_UPDATE_URL and KGBP_STORE_GRAPH_STORE_URL the others")
         if status == 406:
             return NotAcceptable(f"the SPARQL server cannot answer in the format asked: {message}", where=url,
                                  hint="ask for another format")
@@ -336,7 +340,8 @@ class RemoteStore:
     def _put(self, name: URIRef, content: Graph) -> None:
         if not self.graph_store_url:
             raise StoreUnavailable("no Graph Store endpoint known for this SPARQL server", where=self.url,
-                                   hint="give graph_store_url (Virtuoso: …/sparql-graph-crud-auth)")
+                                   hint="set KGBP_STORE_GRAPH_STORE_URL (Oxigraph: …/store) and KGBP_STORE_UPDATE_URL "
+                                        "(Oxigraph: …/update); docs/operations.md")
         body = content.serialize(format="turtle", encoding="utf-8")
         try:
             response = self._http.put(self.graph_store_url, params={"graph": str(name)}, content=body,

@@ -1,9 +1,11 @@
-"""One suite, two stores: the embedded pyoxigraph store and a real Virtuoso 7 (one throwaway
-instance per session, see the `virtuoso` fixture). Writes, rejected writes, the BOSS
-question, listings, views, exports and every named query give the same answers on both.
+"""One suite, three stores: the embedded pyoxigraph store, and the remote store on two
+independent SPARQL servers, a real Virtuoso 7 and the Oxigraph server (one throwaway
+instance of each per session, see the `virtuoso` and `oxigraph` fixtures). Writes, rejected
+writes, the BOSS question, listings, views, exports and every named query give the same
+answers on all of them.
 
-The Virtuoso instance keeps Virtuoso's shipped row cap (10,000), and is cleared between
-tests that write (kgbp's graphs only: Virtuoso's own stay).
+The Virtuoso instance keeps Virtuoso's shipped row cap (10,000). Servers are cleared
+between tests that write (kgbp's graphs only: Virtuoso's own stay).
 """
 
 from __future__ import annotations
@@ -41,11 +43,12 @@ from kgbp.store.sandbox import open_sparql_runner
 from kgbp.store.sparql_text import term
 from kgbp.validation.engine import Validator
 
-from ..conftest import load_files, run_virtuoso_script
+from ..conftest import OxigraphServer, load_files, run_virtuoso_script
 from ..repository.test_save import BOSS_QUERY
 
-BACKENDS = ["embedded", pytest.param("virtuoso", marks=pytest.mark.slow)]
-# one Virtuoso for the run: the suite stays on one pytest-xdist worker (`--dist loadfile` or `loadgroup`)
+SERVERS = ["virtuoso", "oxigraph"]
+BACKENDS = ["embedded", *(pytest.param(kind, marks=pytest.mark.slow) for kind in SERVERS)]
+# one server of each kind for the run: the suite stays on one pytest-xdist worker (`--dist loadfile` or `loadgroup`)
 pytestmark = pytest.mark.xdist_group("virtuoso")
 EXAMPLE_IDS = ["arrears-reconnect/as-is", "customer-lifecycle/as-is", "mobile-tv-subscription/as-is",
                "mobile-tv-subscription/to-be", "restaurant-checkout/as-is"]
@@ -56,10 +59,12 @@ BLUEPRINTS = [iris.blueprint_iri(*ref.split("/")) for ref in EXAMPLE_IDS]
 
 @dataclass
 class Server:
-    """The session's Virtuoso and what it holds now (examples, or whatever a test left)."""
+    """One of the session's SPARQL servers and what it holds now (examples, or whatever a test left)."""
 
+    kind: str  # one of SERVERS
     store: RemoteStore
-    env: dict[str, str]
+    env: dict[str, str]  # Virtuoso's (scripts/virtuoso.sh)
+    oxigraph: OxigraphServer | None = None
     holds_examples: bool = False
 
     def clear(self) -> None:
@@ -70,6 +75,10 @@ class Server:
 
     def restart(self, fresh_database: bool = False) -> None:
         """A new server process (on a new, empty database when `fresh_database`)."""
+        if self.oxigraph is not None:
+            self.oxigraph.restart(fresh_database)
+            self.holds_examples = self.holds_examples and not fresh_database
+            return
         if fresh_database:
             run_virtuoso_script("stop", self.env)
             run_virtuoso_script("start", self.env)
@@ -78,23 +87,40 @@ class Server:
             run_virtuoso_script("restart", self.env)
 
     def with_examples(self) -> RemoteStore:
-        """The examples, loaded into a server restarted first: Virtuoso 7.2 can answer
-        wrongly once the data it planned queries on has grown (test_answers_as_the_store_grows)."""
+        """The examples, on a Virtuoso restarted once they are loaded: Virtuoso 7.2 can answer
+        wrongly once the data it planned queries on (while loading) has grown
+        (test_answers_as_the_store_grows)."""
         if not self.holds_examples:
             self.clear()
-            self.restart()
             repository.init(self.store)
             load_files(self.store, examples())
+            if self.kind == "virtuoso":
+                self.restart()
             self.holds_examples = True
         return self.store
 
 
 @pytest.fixture(scope="session")
-def server(virtuoso: Settings, virtuoso_env: dict[str, str]) -> Iterator[Server]:
+def virtuoso_server(virtuoso: Settings, virtuoso_env: dict[str, str]) -> Iterator[Server]:
     store = open_store(virtuoso)
     assert isinstance(store, RemoteStore)
-    yield Server(store, virtuoso_env)
+    yield Server("virtuoso", store, virtuoso_env)
     store.close()
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(oxigraph: OxigraphServer) -> Iterator[Server]:
+    store = open_store(oxigraph.settings)
+    assert isinstance(store, RemoteStore)
+    yield Server("oxigraph", store, {}, oxigraph)
+    store.close()
+
+
+@pytest.fixture(params=[pytest.param(kind, marks=pytest.mark.slow) for kind in SERVERS])
+def server(request: pytest.FixtureRequest) -> Server:
+    """Each SPARQL server in turn (a test on one server only asks for `virtuoso_server`)."""
+    found: Server = request.getfixturevalue(f"{request.param}_server")
+    return found
 
 
 @pytest.fixture(params=BACKENDS)
@@ -106,7 +132,7 @@ def any_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]
         yield store
         store.close()
         return
-    server: Server = request.getfixturevalue("server")
+    server: Server = request.getfixturevalue(f"{request.param}_server")
     server.clear()
     repository.init(server.store)
     yield server.store
@@ -119,7 +145,7 @@ def loaded_store(request: pytest.FixtureRequest) -> Store:
     if request.param == "embedded":
         store: Store = request.getfixturevalue("examples_store")
         return store
-    server: Server = request.getfixturevalue("server")
+    server: Server = request.getfixturevalue(f"{request.param}_server")
     return server.with_examples()
 
 
@@ -309,17 +335,21 @@ PARAMS = {"system": "boss", "department": "marketing", "service": "mobile-tv-sub
           "blueprint": "mobile-tv-subscription/as-is"}
 
 
+CANNOT = {"virtuoso": VIRTUOSO_CANNOT, "oxigraph": {}}
+
+
 def _named_queries() -> list[Any]:
     out = []
-    for name in sorted(query.load_catalogue()):
-        marks = [pytest.mark.slow]
-        if name in VIRTUOSO_CANNOT:
-            marks.append(pytest.mark.xfail(reason=VIRTUOSO_CANNOT[name], strict=True, raises=(AssertionError, QueryError)))
-        out.append(pytest.param(name, marks=marks))
+    for kind in SERVERS:
+        for name in sorted(query.load_catalogue()):
+            marks = [pytest.mark.slow]
+            if name in CANNOT[kind]:
+                marks.append(pytest.mark.xfail(reason=CANNOT[kind][name], strict=True, raises=(AssertionError, QueryError)))
+            out.append(pytest.param(kind, name, marks=marks, id=f"{kind}-{name}"))
     return out
 
 
-@pytest.mark.parametrize("name", _named_queries())
+@pytest.mark.parametrize(("server", "name"), _named_queries(), indirect=["server"])
 def test_named_query_same_rows_on_both_stores(examples_store: EmbeddedStore, server: Server, name: str) -> None:
     remote = server.with_examples()
     named = query.get(name)
@@ -344,9 +374,12 @@ def test_named_query_same_rows_on_both_stores(examples_store: EmbeddedStore, ser
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="Virtuoso 7.2.5 answers wrongly once the data it planned queries on has grown; "
-                          "a restart clears it (docs/virtuoso.md)")
+@pytest.mark.parametrize("server", [
+    pytest.param("virtuoso", marks=pytest.mark.xfail(
+        strict=True, raises=AssertionError,
+        reason="Virtuoso 7.2.5 answers wrongly once the data it planned queries on has grown; "
+               "a restart clears it (docs/virtuoso.md)")),
+    "oxigraph"], indirect=True)
 def test_answers_as_the_store_grows(examples_store: EmbeddedStore, server: Server) -> None:
     store = server.store
     server.restart(fresh_database=True)
@@ -380,7 +413,8 @@ def test_failed_swap_leaves_the_store_as_it_was_and_no_staging(server: Server, m
 
 
 @pytest.mark.slow
-def test_cut_answers_are_errors_not_short_answers(server: Server) -> None:
+def test_cut_answers_are_errors_not_short_answers(virtuoso_server: Server) -> None:
+    server = virtuoso_server
     store = server.with_examples()  # ~4,000 quads with Virtuoso's own graphs; the cap is 10,000 rows
     assert store.max_rows() == 10_000
     cross = "SELECT ?a ?b WHERE { ?a a ?t1 . ?b a ?t2 }"
@@ -439,7 +473,8 @@ def test_a_write_of_many_graphs(any_store: Store) -> None:
 
 
 @pytest.mark.slow
-def test_unreachable_server_and_wrong_password(server: Server) -> None:
+def test_unreachable_server_and_wrong_password(virtuoso_server: Server) -> None:
+    server = virtuoso_server
     closed = RemoteStore("http://127.0.0.1:9/sparql", "dba", "x", timeout=5)
     with pytest.raises(StoreUnavailable) as info:
         closed.select("SELECT * WHERE { ?s ?p ?o } LIMIT 1")
@@ -452,7 +487,24 @@ def test_unreachable_server_and_wrong_password(server: Server) -> None:
 
 
 @pytest.mark.slow
-def test_virtuoso_errors_say_what_to_do(server: Server) -> None:
+def test_server_errors_say_what_to_do(server: Server) -> None:
+    with pytest.raises(QueryError) as info:
+        server.store.select("SELEC ?s WHERE { ?s ?p ?o }")
+    assert info.value.message.startswith("malformed SPARQL query")
+    only_queries = RemoteStore(server.store.url)  # no Graph Store endpoint known (Oxigraph's is not derived)
+    if not only_queries.graph_store_url:
+        with pytest.raises(StoreUnavailable) as unknown:
+            only_queries.replace_graphs({URIRef("https://w3id.org/kgbp/id/test"): Graph()},
+                                        add={URIRef("https://w3id.org/kgbp/id/test/g"): Graph().add(
+                                            (URIRef("urn:s"), URIRef("urn:p"), Literal(1)))})
+        assert "KGBP_STORE_GRAPH_STORE_URL" in unknown.value.hint
+        assert URIRef("https://w3id.org/kgbp/id/test/g") not in server.store.graph_names()
+    only_queries.close()
+
+
+@pytest.mark.slow
+def test_virtuoso_errors_say_what_to_do(virtuoso_server: Server) -> None:
+    server = virtuoso_server
     store = server.store
     with pytest.raises(QueryError) as info:
         store.select("SELEC ?s WHERE { ?s ?p ?o }")
