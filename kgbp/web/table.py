@@ -99,9 +99,15 @@ def shown_text(value: object, lang: str) -> str:
 
 
 def notation_label(text: str, lang: str) -> str:
-    """'remote' -> '远程' when it is a concept's notation in one of the ontology's schemes."""
+    """'remote' -> '远程' when it is a concept's notation in one of the ontology's schemes; a question's
+    own literal value ('before', 'chain') by its entry `value_<text>` in the message catalogue."""
     vocab = vocabulary()
     for scheme in vocab.schemes.values():
         if text in scheme.pref_labels:
             return scheme.label(text, lang)
-    return text
+    return messages(lang).get(f"value_{text}", text)
+
+
+def literal_values(lang: str) -> list[str]:
+    """The literal values questions return or take ('before', 'chain'): codes when prose names them."""
+    return [key.removeprefix("value_") for key in messages(lang) if key.startswith("value_")]

@@ -24,7 +24,7 @@ from ..deps import LangDep, SettingsDep, StoreDep
 from ..links import link
 from ..messages import messages
 from ..prose import mark_codes
-from ..table import notation_label
+from ..table import literal_values, notation_label
 
 templates = Jinja2Templates(directory=Path(__file__).parent.parent / "templates")
 templates.env.globals["link"] = link
@@ -217,7 +217,7 @@ def question(request: Request, name: str, store: StoreDep, lang: LangDep) -> HTM
     codes = [*q.columns, *(p.name for p in q.params), *(v for p in q.params for v in (p.values or ())),
              *(p.example for p in q.params if p.example), "true", "false",
              *(e.id for found in choices.values() for e in found),
-             *load_catalogue()]
+             *load_catalogue(), *literal_values(lang)]
     return render(request, "question.html", lang, q=q, values=values, choices=choices, table=table, error=error,
                   csv_href=csv_href, codes=codes)
 
@@ -241,8 +241,9 @@ def entity_page(request: Request, store: StoreDep, lang: str, node: URIRef, kind
     tables = []
     for title, name, param in sections:
         table = result_table(run(store, name, {param: str(node)}, lang), lang)
-        tables.append({"title": title, "columns": table.titles, "rows": table.rows})
-    return render(request, "entity.html", lang, title=entry.label(lang), iri=str(node), entry=entry,
+        tables.append({"title": title, "columns": table.titles, "rows": table.rows,
+                       "codes": [*table.columns, "true", "false"]})  # column titles name these codes
+    return render(request, "entity.html", lang, title=entry.labels.get(lang, ""), iri=str(node), entry=entry,
                   kind_label=t[kind], sections=tables, mentions=mentions(store, entry, lang),
                   rdf_link=f"{link(node)}?format=ttl" if kind != "channel" else "")
 
