@@ -69,5 +69,5 @@ def test_restarting_with_examples_keeps_an_edited_example(tmp_path: Path) -> Non
 
     _serve_once(store)
     assert len(_history(store)) == len(after_edit), "a restart adds no history for unchanged examples"
-    shown = _kgbp("show", "restaurant-checkout", store=store)
+    shown = _kgbp("show", "restaurant-checkout", "--format", "json", store=store)
     assert "leaving (edited)" in shown.stdout, shown.stdout + shown.stderr

@@ -182,7 +182,7 @@ def test_cli_load_if_version(tmp_path: Path) -> None:
     listed = runner.invoke(app, ["list", "--etag", "--store", store])
     ident, version = listed.stdout.strip().splitlines()[0].split("\t")
     assert ident == "arrears-reconnect/as-is" and len(version) == 32
-    shown = runner.invoke(app, ["show", "arrears-reconnect", "--store", store], env={"COLUMNS": "200"})
+    shown = runner.invoke(app, ["show", "arrears-reconnect", "-f", "table", "--store", store], env={"COLUMNS": "200"})
     assert f"version {version}" in shown.stdout
     edited = tmp_path / "arrears-reconnect.yaml"
     edited.write_bytes(arrears(f"{TITLE} (by the CLI)"))
