@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -73,14 +74,14 @@ def settings(tmp_path: Path) -> Settings:
     return Settings(store=str(tmp_path / "store"))
 
 
-@pytest.fixture(scope="session")
-def examples_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
-    """A real server (uvicorn, loopback) on its own store with the examples; yields (base URL, write token)."""
+@contextmanager
+def examples_served(tmp_path_factory: pytest.TempPathFactory, name: str = "served") -> Iterator[tuple[str, str]]:
+    """A real server (uvicorn, loopback) on a store of its own with the examples; (base URL, write token)."""
     from kgbp.auth import create_token
 
     from .live_server import running_server
 
-    folder = tmp_path_factory.mktemp("served") / "store"
+    folder = tmp_path_factory.mktemp(name) / "store"
     store = EmbeddedStore(folder)
     repository.init(store)
     load_files(store, examples())
@@ -89,6 +90,13 @@ def examples_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[
     token = create_token(settings, "tester")
     with running_server(settings) as base:
         yield base, token
+
+
+@pytest.fixture(scope="session")
+def examples_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    """The examples served, shared by the suites that only read."""
+    with examples_served(tmp_path_factory) as served:
+        yield served
 
 
 def _free_port() -> int:

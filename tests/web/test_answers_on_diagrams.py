@@ -13,28 +13,15 @@ import lxml.etree
 import lxml.html
 import pytest
 
-from kgbp.auth import create_token
-from kgbp.config import Settings
-from kgbp.repository import save as repository
-from kgbp.resources import examples
-from kgbp.store.embedded import EmbeddedStore
 from kgbp.web.routers.pages import paged
 
-from ..conftest import DATA, load_files
-from ..live_server import running_server
+from ..conftest import DATA, examples_served
 
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
-    folder = tmp_path_factory.mktemp("answers") / "store"
-    store = EmbeddedStore(folder)
-    repository.init(store)
-    load_files(store, examples())
-    store.close()
-    settings = Settings(store=str(folder))
-    token = create_token(settings, "tester")
-    with running_server(settings) as base:
-        yield base, token
+    with examples_served(tmp_path_factory, "answers") as found:
+        yield found
 
 
 def test_each_answer_row_opens_its_diagram_with_the_answer_marked(served: tuple[str, str]) -> None:

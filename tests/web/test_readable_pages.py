@@ -11,14 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from kgbp.auth import create_token
-from kgbp.config import Settings
-from kgbp.repository import save as repository
-from kgbp.resources import examples
-from kgbp.store.embedded import EmbeddedStore
-
-from ..conftest import DATA, load_files
-from ..live_server import running_server
+from ..conftest import DATA, examples_served
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -26,15 +19,8 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
     """A server of its own (the restore test writes), with the examples; (base URL, write token)."""
-    folder = tmp_path_factory.mktemp("readable") / "store"
-    store = EmbeddedStore(folder)
-    repository.init(store)
-    load_files(store, examples())
-    store.close()
-    settings = Settings(store=str(folder))
-    token = create_token(settings, "tester")
-    with running_server(settings) as base:
-        yield base, token
+    with examples_served(tmp_path_factory, "readable") as found:
+        yield found
 
 
 def zh(base: str) -> httpx.Client:
