@@ -113,6 +113,14 @@ class _Reader:
             at = value.item_at[index]
         return at
 
+    def link_concept(self, g: Graph, node: URIRef, predicate: URIRef, entry: LocatedDict, key: str,
+                     scheme_name: str, what: str) -> None:
+        """`node predicate concept` for the scheme concept named by `entry[key]`, if given and known."""
+        if entry.get(key) is not None:
+            found = self.concept(scheme_name, str(entry[key]), self.ref_at(entry, key, None), what)
+            if found is not None:
+                g.add((node, predicate, found))
+
     def concept(self, scheme_name: str, text: str, at: Place, what: str) -> URIRef | None:
         scheme: Scheme = vocabulary().scheme(scheme_name)
         found = scheme.lookup(text)
@@ -475,18 +483,9 @@ def _build(r: _Reader) -> AuthoredBlueprint:
     for entry in doc.get("touchpoints", []):
         node = local_iri[id(entry)]
         common(entry, node, SB.Touchpoint)
-        if entry.get("channel") is not None:
-            channel = r.concept("channel", str(entry["channel"]), r.ref_at(entry, "channel", None), "channel")
-            if channel is not None:
-                g.add((node, SB.channel, channel))
-        if entry.get("kind") is not None:
-            channel_kind = r.concept("channel_kind", str(entry["kind"]), r.ref_at(entry, "kind", None), "channel kind")
-            if channel_kind is not None:
-                g.add((node, SB.channelKind, channel_kind))
-        if entry.get("p") is not None:
-            p = r.concept("p", str(entry["p"]), r.ref_at(entry, "p", None), "marketing P")
-            if p is not None:
-                g.add((node, SB.expressesP, p))
+        r.link_concept(g, node, SB.channel, entry, "channel", "channel", "channel")
+        r.link_concept(g, node, SB.channelKind, entry, "kind", "channel_kind", "channel kind")
+        r.link_concept(g, node, SB.expressesP, entry, "p", "p", "marketing P")
 
     for entry in doc.get("standards", []):
         node = local_iri[id(entry)]
@@ -495,10 +494,7 @@ def _build(r: _Reader) -> AuthoredBlueprint:
             target = r.local_ref(text, r.ref_at(entry, "applies_to", i), ("touchpoint", "step"))
             if target is not None:
                 g.add((node, SB.appliesTo, target))
-        if entry.get("metric") is not None:
-            metric = r.concept("metric", str(entry["metric"]), r.ref_at(entry, "metric", None), "metric")
-            if metric is not None:
-                g.add((node, SB.metric, metric))
+        r.link_concept(g, node, SB.metric, entry, "metric", "metric", "metric")
         if entry.get("max") is not None or entry.get("unit") is not None:
             threshold = URIRef(f"{node}/threshold")
             g.add((node, SB.threshold, threshold))
@@ -509,10 +505,7 @@ def _build(r: _Reader) -> AuthoredBlueprint:
                 g.add((threshold, SCHEMA.unitCode, Literal(str(entry["unit"]))))
         if entry.get("share") is not None:
             g.add((node, SB.targetShare, Literal(Decimal(str(entry["share"])))))
-        if entry.get("tier") is not None:
-            tier = r.concept("tier", str(entry["tier"]), r.ref_at(entry, "tier", None), "customer tier")
-            if tier is not None:
-                g.add((node, SB.customerTier, tier))
+        r.link_concept(g, node, SB.customerTier, entry, "tier", "tier", "customer tier")
 
     for n, entry in enumerate(doc.get("evidence", []), start=1):
         node = local_iri[id(entry)]
@@ -522,10 +515,7 @@ def _build(r: _Reader) -> AuthoredBlueprint:
             target = r.local_ref(text, r.ref_at(entry, "for", i), ("step",))
             if target is not None:
                 g.add((node, SB.evidenceOf, target))
-        if entry.get("p") is not None:
-            p = r.concept("p", str(entry["p"]), r.ref_at(entry, "p", None), "marketing P")
-            if p is not None:
-                g.add((node, SB.expressesP, p))
+        r.link_concept(g, node, SB.expressesP, entry, "p", "p", "marketing P")
 
     lanes = vocab.scheme("lane")
     performers = vocab.scheme("performer")
