@@ -98,6 +98,26 @@ def say(key: str, /, **params: Any) -> Text:
     return Text(key, params)
 
 
+def say_in(lang: str, key: str, /, **params: Any) -> str:
+    """The message `key` rendered in `lang` at once (for output whose reader is known)."""
+    return say(key, **params).in_lang(lang)
+
+
+class Pair(Text):
+    """A text given in both languages where it is written (e.g. a hint in the JSON Schema),
+    not in the catalogue; reads as its English."""
+
+    def __new__(cls, en: str, zh: str) -> Pair:
+        obj = str.__new__(cls, en)
+        obj.key, obj.params, obj.zh = "", {}, zh
+        return obj
+
+    zh: str
+
+    def in_lang(self, lang: str) -> str:
+        return self.zh if normalise_lang(lang) == "zh" and self.zh else str.__str__(self)
+
+
 def localise(text: str, lang: str) -> str:
     """`text` in `lang` when it came from the catalogue; other text (names, data) as it is."""
     return text.in_lang(lang) if isinstance(text, Text) else text

@@ -459,6 +459,7 @@ def test_cli_diff(cli_store: str) -> None:
     assert "service-activation-failed" in out and "apply-to-subscribe" not in out
     code, out = cli("diff", "mobile-tv-subscription", "--all", "--lang", "zh", "--store", cli_store)
     assert code == 0 and "apply-to-subscribe" in out and "新增 5" in out
+    assert "未变" in out and "前台服务" in out and "unchanged" not in out  # statuses and lanes in Chinese
     assert cli("diff", "mobile-tv-subscription", "-f", "xml", "--store", cli_store)[0] == 2
     code, out = cli("diff", "mobile-tv-subscription/as-is", "mobile-tv-subscription/to-be-9", "--store", cli_store)
     assert code == 2 and "no blueprint" in out and "Traceback" not in out
