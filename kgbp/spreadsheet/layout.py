@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..i18n import Pair
+
 
 @dataclass(frozen=True)
 class Column:
@@ -32,6 +34,11 @@ class Sheet:
     zh: str
     columns: tuple[Column, ...]
 
+    @property
+    def shown(self) -> Pair:
+        """The sheet as messages name it: 'Steps'; in Chinese “步骤（Steps）”, the tab's own name beside."""
+        return Pair(self.name, f"“{self.zh}（{self.name}）”")
+
     def column(self, key: str) -> Column:
         return next(c for c in self.columns if c.key == key)
 
@@ -41,25 +48,25 @@ def _labels(help_en: str = "") -> tuple[Column, Column]:
             Column("label_en", "label (en)", "名称（英文）", help_en or "name in English", 28))
 
 
+# The Service sheet's help column is in the message catalogue (xlsx_help_<key>).
 SERVICE = Sheet("Service", "服务", (
-    Column("service_id", "service id", "服务编号", "the service's id, shared by all its versions", required=True),
+    Column("service_id", "service id", "服务编号", required=True),
     Column("service_label_zh", "service label (zh)", "服务名称（中文）"),
     Column("service_label_en", "service label (en)", "服务名称（英文）"),
     Column("service_description_zh", "service description (zh)", "服务说明（中文）"),
     Column("service_description_en", "service description (en)", "服务说明（英文）"),
-    Column("version", "version", "版本", "version id, unique within the service; default as-is"),
-    Column("status", "status", "状态", "as-is, to-be, draft or retired; a draft is stored even when it breaks the rules",
-           choices="status"),
-    Column("title_zh", "title (zh)", "蓝图标题（中文）", "default: the service label"),
+    Column("version", "version", "版本"),
+    Column("status", "status", "状态", choices="status"),
+    Column("title_zh", "title (zh)", "蓝图标题（中文）"),
     Column("title_en", "title (en)", "蓝图标题（英文）"),
     Column("description_zh", "description (zh)", "蓝图说明（中文）"),
     Column("description_en", "description (en)", "蓝图说明（英文）"),
-    Column("level", "level", "层级", "0 = enterprise level; higher = finer; default 1"),
-    Column("revision_of", "revision of", "修订自", "for a to-be: the version of this service it revises"),
-    Column("refines_blueprint", "refines blueprint", "细化的蓝图", "for a slice: service-id/version of the coarser blueprint"),
-    Column("refines_step", "refines step", "细化的步骤", "for a slice: the id of the step it refines"),
-    Column("created", "created", "创建日期", "YYYY-MM-DD"),
-    Column("modified", "modified", "修改日期", "YYYY-MM-DD"),
+    Column("level", "level", "层级"),
+    Column("revision_of", "revision of", "修订自"),
+    Column("refines_blueprint", "refines blueprint", "细化的蓝图"),
+    Column("refines_step", "refines step", "细化的步骤"),
+    Column("created", "created", "创建日期"),
+    Column("modified", "modified", "修改日期"),
 ))
 
 STEPS = Sheet("Steps", "步骤", (

@@ -28,6 +28,7 @@ from defusedxml import DefusedXmlException
 
 from ..config import Limits
 from ..errors import BadInput, Problem
+from ..i18n import say
 from ..ingest.located_yaml import LocatedDict, LocatedList
 from ..ingest.model import AuthoredBlueprint
 from ..ingest.shared import SharedIndex
@@ -39,7 +40,6 @@ from .cell_text import unguard
 
 MAX_UNPACKED_BYTES = 200_000_000  # an XLSX is a zip: refuse zip bombs before unpacking
 MAX_ROWS, MAX_COLUMNS = 20_000, 200  # far beyond one blueprint; bounds the cells read
-LANE_HINT = "use customer, frontstage, backstage or support (客户行为, 前台服务, 后台支撑, 支撑系统)"
 
 
 @dataclass
@@ -130,22 +130,22 @@ def _records(book: _Workbook, sheet: layout.Sheet, rows: list[list[Cell]]) -> No
         title = _text(cell.value)
         if title is None:
             if any(i < len(r) and _text(r[i].value) is not None for r in rows[1:]):
-                book.problem(cell.at, "this column has values but no title",
-                             f"write the column's title in the header row (see the {sheet.name} sheet of the template)")
+                book.problem(cell.at, say("sheet_column_no_title"), say("sheet_column_no_title_hint", sheet=sheet.shown))
             continue
         column = layout.find_column(sheet, title)
         if column is None:
             known = ", ".join(c.title for c in sheet.columns)
-            book.problem(cell.at, f"unknown column {title!r} on the {sheet.name} sheet", f"columns are: {known}")
+            book.problem(cell.at, say("sheet_unknown_column", title=title, sheet=sheet.shown),
+                         say("sheet_columns_are", known=known))
         elif column.key in columns.values():
-            book.problem(cell.at, f"column {column.title!r} appears twice", "keep one of the two columns")
+            book.problem(cell.at, say("sheet_column_twice", title=column.title), say("sheet_column_twice_hint"))
         else:
             columns[i] = column.key
     for column in sheet.columns:
         if column.required and column.key not in columns.values():
             row_at = re.sub(r"[A-Z]+(\d+)$", r"\1:\1", header[0].at) if header else book.cell(sheet, "1:1")
-            book.problem(row_at, f"the {sheet.name} sheet has no column {column.title!r}",
-                         "add it to the header row (download the template with `kgbp template`)")
+            book.problem(row_at, say("sheet_missing_column", sheet=sheet.shown, title=column.title),
+                         say("sheet_missing_column_hint"))
     records = book.records.setdefault(sheet.name, [])
     for row in rows[1:]:
         record = Record(row[0].at if row else "", {columns[i]: c for i, c in enumerate(row) if i in columns})
@@ -180,12 +180,12 @@ def _service_records(book: _Workbook, rows: Iterable[list[Cell]]) -> dict[str, C
         column = layout.find_column(layout.SERVICE, name)
         if column is None:
             known = ", ".join(c.en for c in layout.SERVICE.columns)
-            book.problem(row[0].at, f"unknown service field {name!r}", f"fields are: {known}")
+            book.problem(row[0].at, say("sheet_unknown_field", name=name), say("sheet_fields_are", known=known))
             continue
         value = row[1] if len(row) > 1 else Cell(None, _next_cell(row[0].at))
         earlier = fields.get(column.key)
         if earlier is not None and _text(earlier.value) is not None and _text(value.value) is not None:
-            book.problem(row[0].at, f"field {column.en!r} is given twice", "keep one row for it")
+            book.problem(row[0].at, say("sheet_field_twice", name=column.en), say("sheet_field_twice_hint"))
         elif earlier is None or _text(value.value) is not None:
             fields[column.key] = value
     return fields
@@ -231,14 +231,16 @@ class _Builder:
         return _located(first, present), first
 
     def ident(self, record: Record, key: str = "id", what: str = "id") -> str | None:
+        """The id in the `key` cell, checked; `what` names it in messages (a sheet_what_* key)."""
         text = record.text(key)
         if text is None:
             if key in record.cells:  # (a missing column is reported once, with the header)
-                self.problem(record.place(key), f"missing {what}", "give every row an id (letters, digits, - _ .)")
+                self.problem(record.place(key), say("sheet_missing_id", what=say("sheet_what_" + what)),
+                             say("sheet_missing_id_hint"))
             return None
         if not iris.is_valid_id(text):
-            self.problem(record.place(key), f"bad {what} {text!r}",
-                         "ids are letters (Chinese allowed), digits, '-', '_' and '.', without spaces or '/'")
+            self.problem(record.place(key), say("sheet_bad_id", what=say("sheet_what_" + what), text=text),
+                         say("id_pattern_hint"))
             return None
         return text
 
@@ -272,10 +274,9 @@ class _Builder:
     def service(self, fields: dict[str, Cell], doc: LocatedDict) -> None:
         record = Record(self.book.cell(layout.SERVICE, "B2"), fields)
         if record.text("service_id") is None:
-            self.problem(record.place("service_id"), "the service id is missing",
-                         "fill in 'service id' on the Service sheet (a #Service row in a CSV)")
+            self.problem(record.place("service_id"), say("sheet_no_service_id"), say("sheet_no_service_id_hint"))
             return
-        sid = self.ident(record, "service_id", "service id")
+        sid = self.ident(record, "service_id", "service_id")
         if sid is None:
             return
         service: dict[str, tuple[Any, str]] = {"id": (sid, record.place("service_id"))}
@@ -288,8 +289,8 @@ class _Builder:
         for key in ("version", "revision_of"):
             value = record.text(key)
             if value is not None and not iris.is_valid_id(value):
-                self.problem(record.place(key), f"bad {key.replace('_', ' ')} {value!r}",
-                             "a version id is letters, digits, '-', '_' and '.', without spaces or '/'")
+                self.problem(record.place(key), say("sheet_bad_id", what=say("sheet_what_" + key), text=value),
+                             say("sheet_bad_version_hint"))
         for key in ("version", "status", "revision_of", "created", "modified", "level"):
             value = record.text(key)
             if value is not None:
@@ -328,12 +329,11 @@ class _Builder:
             lane = lanes.name_of(concept)
             if lane_text is None:
                 if "lane" in record.cells:
-                    self.problem(record.place("lane"), "missing lane", LANE_HINT)
+                    self.problem(record.place("lane"), say("sheet_missing_lane"), say("sheet_lane_hint"))
             elif lane == "evidence":
-                self.problem(record.place("lane"), "physical evidence is not a step",
-                             "list it on the Evidence sheet, and name it in the evidence column of the customer action")
+                self.problem(record.place("lane"), say("sheet_evidence_not_step"), say("sheet_evidence_not_step_hint"))
             elif concept is None:
-                self.problem(record.place("lane"), f"unknown lane {lane_text!r}", LANE_HINT)
+                self.problem(record.place("lane"), say("sheet_unknown_lane", lane=lane_text), say("sheet_lane_hint"))
             if ident is None or concept is None or lane == "evidence":
                 continue
             step = self.entry(record, ident, ("position", "performer", "department", "systems", "supports"))
@@ -359,7 +359,8 @@ class _Builder:
             for part in layout.split_list(text):
                 found = self.vocab.scheme("marker").lookup(part)
                 if found is None:
-                    self.problem(record.place("marker"), f"unknown marker {text!r}", "use F, W, FW or leave it empty")
+                    self.problem(record.place("marker"), say("sheet_unknown_marker", text=text),
+                                 say("sheet_unknown_marker_hint"))
                     return
                 letters.add(self.vocab.scheme("marker").name_of(found))
         fail = {k: v for k, v in (("mode", self.text_pair(record, "failure_mode")),
@@ -368,24 +369,22 @@ class _Builder:
             step["fail"] = _located(record.place("marker"), fail) if fail else True
             step.key_at["fail"] = record.place("marker")
         elif fail:
-            self.problem(next(iter(fail.values()))[1], "a failure mode or consequence without the F marker",
-                         "put F in the marker column, or clear these cells")
+            self.problem(next(iter(fail.values()))[1], say("sheet_fail_without_f"), say("sheet_fail_without_f_hint"))
         standard = record.text("standard")
         if "W" in letters:
             step["wait"] = _located(record.place("marker"), {"standard": (standard, record.place("standard"))}) \
                 if standard is not None else True
             step.key_at["wait"] = record.place("marker")
         elif standard is not None:
-            self.problem(record.place("standard"), "a wait standard without the W marker",
-                         "put W in the marker column, or clear this cell")
+            self.problem(record.place("standard"), say("sheet_standard_without_w"), say("sheet_standard_without_w_hint"))
 
     def touchpoint(self, record: Record, step: LocatedDict, touchpoints: LocatedList) -> None:
         """A touchpoint is named by id or label; a new name declares it, with the channel cell."""
         name, channel = record.text("touchpoint"), record.text("channel")
         if name is None:
             if channel is not None:
-                self.problem(record.place("channel"), "a channel without a touchpoint",
-                             "name the touchpoint in the touchpoint column")
+                self.problem(record.place("channel"), say("sheet_channel_without_touchpoint"),
+                             say("sheet_channel_without_touchpoint_hint"))
             return
         found = _find_entry(touchpoints, name)
         if found is None:
@@ -399,8 +398,8 @@ class _Builder:
                 found["channel"], found.key_at["channel"] = channel, record.place("channel")
             elif _concept("channel", str(found["channel"])) != _concept("channel", channel):
                 self.problem(record.place("channel"),
-                             f"touchpoint {found['id']!r} has channel {found['channel']!r}, not {channel!r}",
-                             "give a touchpoint one channel (on the Touchpoints sheet), or clear this cell")
+                             say("sheet_channel_conflict", id=found["id"], channel=found["channel"], other=channel),
+                             say("sheet_channel_conflict_hint"))
         step["touchpoint"], step.key_at["touchpoint"] = found["id"], record.place("touchpoint")
 
     def evidence(self, record: Record, step_id: str, evidence: LocatedList) -> None:
@@ -465,14 +464,14 @@ def _document(book: _Workbook, service: dict[str, Cell]) -> LocatedDict:
         if not doc[key]:
             del doc[key]
     if not doc.get("steps") and not book.problems:
-        book.problem(book.cell(layout.STEPS, "A2"), "no steps", "write one row per step on the Steps sheet")
+        book.problem(book.cell(layout.STEPS, "A2"), say("sheet_no_steps"), say("sheet_no_steps_hint"))
     return doc
 
 
 def _finish(book: _Workbook, service: dict[str, Cell], source: str, index: SharedIndex | None) -> AuthoredBlueprint:
     doc = _document(book, service)
     if book.problems:
-        raise BadInput(f"{len(book.problems)} problem(s) in {source}", where=book.problems[0].where,
+        raise BadInput(say("file_problems", n=len(book.problems), source=source), where=book.problems[0].where,
                        hint=book.problems[0].hint, problems=book.problems)
     return read_document(doc, source, index)
 
@@ -509,9 +508,8 @@ def _count_cells(archive: zipfile.ZipFile, source: str, cap: int) -> None:
                 if name.rsplit(":", 1)[-1] == "c":  # a cell, whatever the namespace prefix
                     cells += 1
                     if cells > cap:
-                        raise BadInput(f"the workbook holds more than {cap:,} cells", where=f"{source}: {self.part}",
-                                       hint="one blueprint needs far fewer: delete the unused rows and columns "
-                                            "(or raise max_sheet_cells)")
+                        raise BadInput(say("sheet_too_many_cells", cap=cap), where=f"{source}: {self.part}",
+                                       hint=say("sheet_too_many_cells_hint"))
 
         with archive.open(info) as stream:
             parse(stream, Counter(), forbid_dtd=True)
@@ -521,17 +519,15 @@ def _open_workbook(data: bytes, source: str, max_cells: int = Limits().max_sheet
     import openpyxl
 
     if not getattr(openpyxl, "DEFUSEDXML", False):
-        raise BadInput("refusing to read XLSX without XML bomb protection", where=source,
-                       hint="install defusedxml (a kgbp dependency) and unset OPENPYXL_DEFUSEDXML")
+        raise BadInput(say("sheet_no_defusedxml"), where=source, hint=say("sheet_no_defusedxml_hint"))
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
     except zipfile.BadZipFile:
-        raise BadInput("not an XLSX workbook (it is not a zip archive)", where=source,
-                       hint="save it from Excel or WPS as 'Excel Workbook (*.xlsx)', without a password") from None
+        raise BadInput(say("sheet_not_zip"), where=source, hint=say("sheet_save_as_xlsx_hint")) from None
     if unpacked > MAX_UNPACKED_BYTES:
-        raise BadInput(f"the workbook unpacks to {unpacked} bytes (more than {MAX_UNPACKED_BYTES})", where=source,
-                       hint="one blueprint fits in far less: check it is the right file")
+        raise BadInput(say("sheet_unpacks_too_large", unpacked=unpacked, limit=MAX_UNPACKED_BYTES), where=source,
+                       hint=say("sheet_unpacks_too_large_hint"))
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             _count_cells(archive, source, max_cells)
@@ -539,21 +535,18 @@ def _open_workbook(data: bytes, source: str, max_cells: int = Limits().max_sheet
         raise
     except Exception as exc:
         if any(isinstance(e, DefusedXmlException) for e in _chain(exc)):
-            raise BadInput("the workbook's XML declares entities or a DTD: refused, nothing was expanded",
-                           where=source, hint="save the workbook again from Excel or WPS") from None
-        raise BadInput(f"cannot read the workbook: {type(exc).__name__}: {str(exc)[:200]}", where=source,
-                       hint="save it from Excel or WPS as 'Excel Workbook (*.xlsx)'") from None
+            raise BadInput(say("sheet_xml_entities"), where=source, hint=say("sheet_save_again_hint")) from None
+        raise BadInput(say("sheet_cannot_read", what=f"{type(exc).__name__}: {str(exc)[:200]}"), where=source,
+                       hint=say("sheet_save_xlsx_hint")) from None
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about extensions it drops
             return openpyxl.load_workbook(io.BytesIO(data), data_only=True)
     except Exception as exc:  # openpyxl and defusedxml raise many types for bad files
         if any(isinstance(e, DefusedXmlException) for e in _chain(exc)):
-            raise BadInput("the workbook's XML declares entities or a DTD: refused, nothing was expanded",
-                           where=source, hint="save the workbook again from Excel or WPS") from None
-        name = type(exc).__name__
-        raise BadInput(f"cannot read the workbook: {name}: {str(exc)[:200]}", where=source,
-                       hint="save it from Excel or WPS as 'Excel Workbook (*.xlsx)'") from None
+            raise BadInput(say("sheet_xml_entities"), where=source, hint=say("sheet_save_again_hint")) from None
+        raise BadInput(say("sheet_cannot_read", what=f"{type(exc).__name__}: {str(exc)[:200]}"), where=source,
+                       hint=say("sheet_save_xlsx_hint")) from None
 
 
 def read_xlsx(data: bytes, source: str, index: SharedIndex | None = None,
@@ -566,17 +559,16 @@ def read_xlsx(data: bytes, source: str, index: SharedIndex | None = None,
         if sheet is not None:
             sheets[sheet.name] = ws
             for merged in sorted(ws.merged_cells.ranges, key=str):
-                book.problem(f"{ws.title}!{merged.coord}", f"merged cells {merged.coord}",
-                             "unmerge them and repeat the value in every row it stands for")
+                book.problem(f"{ws.title}!{merged.coord}", say("sheet_merged", coord=merged.coord), say("sheet_merged_hint"))
     for required in (layout.SERVICE, layout.STEPS):
         if required.name not in sheets:
-            book.problem(f"{required.name}!A1", f"the workbook has no {required.name} sheet",
-                         "start from the template (`kgbp template -o blueprint.xlsx`, or /template.xlsx)")
+            book.problem(f"{required.name}!A1", say("sheet_missing_sheet", sheet=required.shown),
+                         say("sheet_missing_sheet_hint"))
     service: dict[str, Cell] = {}
     for name, ws in sheets.items():
         if ws.max_row > MAX_ROWS:
-            raise BadInput(f"the {ws.title} sheet has {ws.max_row} rows (more than {MAX_ROWS})", where=f"{source}!{ws.title}",
-                           hint="one blueprint has far fewer steps: check it is the right file, or delete the empty rows")
+            raise BadInput(say("sheet_too_many_rows", sheet=ws.title, rows=ws.max_row, limit=MAX_ROWS),
+                           where=f"{source}!{ws.title}", hint=say("sheet_too_many_rows_hint"))
         rows = [[Cell(c.value, f"{ws.title}!{c.coordinate}") for c in row]
                 for row in ws.iter_rows(max_col=min(ws.max_column, MAX_COLUMNS))]
         if name == layout.SERVICE.name:
@@ -598,11 +590,11 @@ def _decode_csv(data: bytes) -> str:
 
 def read_csv(data: bytes, source: str, index: SharedIndex | None = None) -> AuthoredBlueprint:
     if not data.strip():
-        raise BadInput("the file is empty", where=source, hint="write a blueprint in it (see docs/spreadsheets.md)")
+        raise BadInput(say("file_empty"), where=source, hint=say("sheet_file_empty_hint"))
     try:
         table = list(csv.reader(io.StringIO(_decode_csv(data), newline="")))
     except csv.Error as exc:
-        raise BadInput(f"CSV syntax error: {exc}", where=source, hint="check the quotes on that line") from None
+        raise BadInput(say("sheet_csv_syntax", what=str(exc)), where=source, hint=say("sheet_csv_syntax_hint")) from None
     book = _Workbook(source, is_csv=True)
     service_rows: list[list[Cell]] = []
     steps: list[list[Cell]] = []

@@ -11,7 +11,7 @@ import io
 from collections.abc import Iterator
 from typing import Any
 
-from ..i18n import guess_lang
+from ..i18n import catalogue, guess_lang
 from ..model.namespaces import SKOS
 from ..model.vocabulary import vocabulary
 from . import layout as layout
@@ -21,25 +21,22 @@ XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.s
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
 VALIDATED_ROWS = 500  # drop-down lists cover this many rows
 
-INSTRUCTIONS = [
-    ("kgbp service blueprint template", "kgbp 服务蓝图模板"),
-    ("", ""),
-    ("One workbook is one version of one service's blueprint.", "一个工作簿就是一项服务的一个版本的服务蓝图。"),
-    ("Service: the service and this version (one field a row).", "“Service（服务）”表：服务及本版本的信息（每行一个字段）。"),
-    ("Steps: one row per step, in any order. Lanes: customer, frontstage, backstage, support.",
-     "“Steps（步骤）”表：每行一个步骤。泳道：客户行为、前台服务、后台支撑、支撑系统。"),
-    ("Marker: F = fail point (give the failure mode and its consequence), W = wait point (name the standard), FW = both.",
-     "标记：F = 失败点（写明失败模式和对客户的后果），W = 等待点（写明等待标准），FW = 两者皆是。"),
-    ("Supports: the ids of the higher steps this step supports (comma-separated).",
-     "支撑的步骤：本步骤所支撑的上层步骤的编号（以逗号分隔）。"),
-    ("Departments, Systems: shared by all blueprints; list the ones the repository does not know yet.",
-     "“Departments（部门）”和“Systems（信息系统）”表：全部蓝图共用；列出知识库中尚未有的。"),
-    ("Touchpoints, Standards, Evidence: optional details; a new touchpoint or evidence name on a step is enough.",
-     "“Touchpoints（接触点）”、“Standards（服务标准）”、“Evidence（有形展示）”表：可选；在步骤中写新的名称即可。"),
-    ("Ids: letters (Chinese allowed), digits, '-', '_' and '.', no spaces. Do not merge cells.",
-     "编号：字母（可用汉字）、数字、“-”、“_”和“.”，不含空格。请勿合并单元格。"),
-    ("Load it with `kgbp load FILE.xlsx`, or upload it in the web UI.", "用 `kgbp load 文件.xlsx` 导入，或在网页上传。"),
-]
+
+
+def _both(key: str) -> tuple[str, str]:
+    """A catalogue text in English and in Chinese: the template is one workbook for both."""
+    return catalogue("en")[key], catalogue("zh")[key]
+
+
+def instructions() -> list[tuple[str, str]]:
+    """The Instructions sheet's rows (English, Chinese): the xlsx_intro_* texts, title first."""
+    keys = sorted(k for k in catalogue("en") if k.startswith("xlsx_intro_"))
+    return [_both(keys[0]), ("", ""), *(_both(k) for k in keys[1:])]
+
+
+def _help(column: layout.Column) -> str:
+    key = f"xlsx_help_{column.key}"
+    return "\n".join(_both(key)) if key in catalogue("en") else ""
 
 
 def _choices(scheme: str) -> list[str]:
@@ -144,7 +141,7 @@ def workbook_bytes(doc: dict[str, Any] | None = None) -> bytes:
     intro.title = layout.INSTRUCTIONS
     intro.column_dimensions["A"].width = 100
     intro.column_dimensions["B"].width = 80
-    for en, zh in INSTRUCTIONS:
+    for en, zh in instructions():
         intro.append([en, zh])
     intro["A1"].font = intro["B1"].font = Font(bold=True, size=14)
 
@@ -153,8 +150,7 @@ def workbook_bytes(doc: dict[str, Any] | None = None) -> bytes:
             return
         validation = DataValidation(type="list", formula1='"' + ",".join(_choices(column.choices)) + '"',
                                     allow_blank=True, showErrorMessage=True, errorStyle="warning",
-                                    error="Not in the list: kgbp will check it when loading. 不在列表中。",
-                                    errorTitle=column.en)
+                                    error=" ".join(_both("sheet_dropdown_error")), errorTitle=column.title)
         ws.add_data_validation(validation)
         validation.add(cells)
 
@@ -162,12 +158,14 @@ def workbook_bytes(doc: dict[str, Any] | None = None) -> bytes:
     service.append(list(layout.SERVICE_HEADER))
     values = service_row(doc) if doc is not None else {"version": "as-is", "status": "as-is", "level": 1}
     for row, column in enumerate(layout.SERVICE.columns, start=2):
-        service.append([column.title, values.get(column.key), column.help])
+        service.append([column.title, values.get(column.key), _help(column)])
         choose(service, column, f"B{row}")
     _text_cells(service)
     service.column_dimensions["A"].width = 34
     service.column_dimensions["B"].width = 40
     service.column_dimensions["C"].width = 70
+    for (help_cell,) in service.iter_rows(min_row=2, min_col=3, max_col=3):
+        help_cell.alignment = wrap  # English above Chinese
     for cell in service[1]:
         cell.font, cell.fill = header_font, header_fill
     service.freeze_panes = "B2"
@@ -201,8 +199,7 @@ def csv_bytes(doc: dict[str, Any] | None = None) -> bytes:
     """
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["# kgbp blueprint: '#Sheet' rows carry the other sheets' rows "
-                     "(cells in the template's column order); see docs/spreadsheets.md"])
+    writer.writerow(["# " + " / ".join(_both("xlsx_csv_comment"))])
     values = service_row(doc) if doc is not None else {"version": "as-is", "status": "as-is", "level": 1}
     for column in layout.SERVICE.columns:
         if values.get(column.key) is not None or doc is None:
