@@ -118,6 +118,27 @@ class Pair(Text):
         return self.zh if normalise_lang(lang) == "zh" and self.zh else str.__str__(self)
 
 
+class Joined(Text):
+    """Texts joined by a separator (itself maybe a Text), each rendered in the reader's language."""
+
+    parts: list[str]
+    sep: str
+
+    def __new__(cls, parts: Iterable[str], sep: str) -> Joined:
+        items = list(parts)
+        obj = str.__new__(cls, str(sep).join(map(str, items)))
+        obj.key, obj.params, obj.parts, obj.sep = "", {}, items, sep
+        return obj
+
+    def in_lang(self, lang: str) -> str:
+        return localise(self.sep, lang).join(localise(p, lang) for p in self.parts)
+
+
+def joined(parts: Iterable[str], sep: str) -> Text:
+    """`sep.join(parts)` that stays a catalogue text: 'step or touchpoint', '步骤或接触点'."""
+    return Joined(parts, sep)
+
+
 def localise(text: str, lang: str) -> str:
     """`text` in `lang` when it came from the catalogue; other text (names, data) as it is."""
     return text.in_lang(lang) if isinstance(text, Text) else text

@@ -13,7 +13,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, SequenceNode
 
 from ..errors import BadInput
-from ..i18n import say
+from ..i18n import joined, say
 
 # A place in an authoring file: (line, column) in YAML, or a cell such as "Steps!D7" in a
 # spreadsheet (whose reader builds the same located document; see spreadsheet.py).
@@ -27,7 +27,7 @@ def where(source: str, at: Place) -> str:
 
 def short(at: Place) -> str:
     """A place within the file, for messages that point back to an earlier entry."""
-    return f"at {at}" if isinstance(at, str) else f"on line {at[0]}"
+    return say("at_place", at=at) if isinstance(at, str) else say("on_line", line=at[0])
 
 
 class LocatedDict(dict[Any, Any]):
@@ -99,8 +99,7 @@ def _check_expansion(root: Node, source: str, text: str) -> None:
         if key in sizes:
             return sizes[key]
         if key in open_:
-            raise BadInput("a YAML alias refers to a value that contains it", where=where(source, _at(node)),
-                           hint="write the value out where it is used")
+            raise BadInput(say("yaml_alias_loop"), where=where(source, _at(node)), hint=say("yaml_alias_loop_hint"))
         open_.add(key)
         if isinstance(node, SequenceNode):
             total = 1 + sum(size(child) for child in node.value)
@@ -113,11 +112,9 @@ def _check_expansion(root: Node, source: str, text: str) -> None:
         return sizes[key]
 
     if size(root) > MAX_EXPANDED_NODES:
-        raise BadInput(f"the YAML aliases (*name) expand to more than {MAX_EXPANDED_NODES:,} values", where=source,
-                       hint="write the values out instead of repeating aliases of aliases")
+        raise BadInput(say("yaml_alias_values", limit=MAX_EXPANDED_NODES), where=source, hint=say("yaml_alias_values_hint"))
     if length(root) > text_cap:  # size() ran first: no cycles left, every node sized
-        raise BadInput(f"the YAML aliases (*name) expand to more than {text_cap:,} characters of text", where=source,
-                       hint="write each long text once; aliases are for short repeated values")
+        raise BadInput(say("yaml_alias_text", limit=text_cap), where=source, hint=say("yaml_alias_text_hint"))
 
 
 def _mapping(loader: _Loader, node: MappingNode) -> LocatedDict:
@@ -170,9 +167,9 @@ def load(text: str, source: str) -> Any:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"{source}:{mark.line + 1}:{mark.column + 1}" if mark else source
-        what = " ".join(x for x in (exc.context, exc.problem) if x)
+        what: str = " ".join(x for x in (exc.context, exc.problem) if x)  # PyYAML's own words
         if exc.context_mark is not None and exc.problem_mark is not None and exc.context_mark.line != exc.problem_mark.line:
-            what += f" (it starts on line {exc.context_mark.line + 1})"
+            what = joined([what, say("yaml_starts_on_line", line=exc.context_mark.line + 1)], "")
         raise BadInput(say("yaml_syntax", what=what), where=where, hint=say("yaml_syntax_hint")) from None
     except yaml.YAMLError as exc:
         raise BadInput(say("yaml_error", what=str(exc)), where=source, hint=say("yaml_error_hint")) from None

@@ -14,6 +14,7 @@ from rdflib.namespace import RDF
 from rdflib.term import Node, _is_valid_uri
 
 from ..errors import BadInput, PayloadTooLarge
+from ..i18n import say
 from ..model import iris
 from ..model.namespaces import HISTORY_GRAPH, ID, REPOSITORY_GRAPH, SB
 from .model import AuthoredBlueprint
@@ -38,9 +39,7 @@ def refuse_dtd(data: bytes, source: str) -> None:
     found = _DTD.search(text, 0, first.start() if first else len(text))
     if found:
         line = text.count(b"\n", 0, found.start()) + 1
-        raise BadInput("the RDF/XML declares a DTD or entities (<!DOCTYPE>/<!ENTITY>); refused, nothing was expanded",
-                       where=f"{source}:{line}",
-                       hint="write the IRIs out in full instead of entities (or send Turtle), and remove the DOCTYPE")
+        raise BadInput(say("rdf_dtd"), where=f"{source}:{line}", hint=say("rdf_dtd_hint"))
 
 
 # rdflib's Turtle and N-Triples parsers take time growing with the square of the escapes
@@ -55,15 +54,11 @@ def refuse_slow_escapes(text: str, source: str) -> None:
     if total <= MAX_ESCAPES_PER_LINE:
         return
     if total > MAX_ESCAPES:
-        raise PayloadTooLarge(f"{total:,} escape sequences (backslashes); at most {MAX_ESCAPES:,}", where=source,
-                              hint="write characters as themselves (UTF-8) instead of \\uXXXX escapes, "
-                                   "long texts in triple quotes, or split the file")
+        raise PayloadTooLarge(say("rdf_escapes", total=total, limit=MAX_ESCAPES), where=source, hint=say("rdf_escapes_hint"))
     for number, line in enumerate(text.splitlines(), start=1):
         if line.count("\\") > MAX_ESCAPES_PER_LINE:
-            raise PayloadTooLarge(f"{line.count(chr(92)):,} escape sequences on one line; at most {MAX_ESCAPES_PER_LINE:,}",
-                                  where=f"{source}:{number}",
-                                  hint="write characters as themselves (UTF-8) instead of \\uXXXX escapes, "
-                                       "or long texts in triple quotes")
+            raise PayloadTooLarge(say("rdf_escapes_line", total=line.count(chr(92)), limit=MAX_ESCAPES_PER_LINE),
+                                  where=f"{source}:{number}", hint=say("rdf_escapes_line_hint"))
 
 
 _ABSOLUTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
@@ -78,13 +73,11 @@ def refuse_unwritable_iris(graph: Graph, source: str) -> None:
             if isinstance(term, URIRef) and term not in seen:
                 seen.add(term)
                 if not _ABSOLUTE.match(term):
-                    raise BadInput(f"IRI <{term!s:.200}> is relative: the store keeps absolute IRIs only",
-                                   where=f"{source}: <{term!s:.200}>",
-                                   hint="write the IRI in full, with its scheme (https://…), or set @base / xml:base")
+                    raise BadInput(say("rdf_relative_iri", iri=f"{term!s:.200}"), where=f"{source}: <{term!s:.200}>",
+                                   hint=say("rdf_relative_iri_hint"))
                 if not _is_valid_uri(term):
-                    raise BadInput(f"IRI <{term!s:.200}> holds a character IRIs cannot hold "
-                                   "(space, <, >, \", {, }, |, ^, ` or \\)", where=f"{source}: <{term!s:.200}>",
-                                   hint="percent-encode the character (e.g. %3E for >) or remove it")
+                    raise BadInput(say("rdf_bad_iri_char", iri=f"{term!s:.200}"), where=f"{source}: <{term!s:.200}>",
+                                   hint=say("rdf_bad_iri_char_hint"))
 
 
 def _syntax_error(exc: Exception, source: str, fmt: str) -> BadInput:
@@ -94,8 +87,7 @@ def _syntax_error(exc: Exception, source: str, fmt: str) -> BadInput:
     lines = [ln for ln in text.strip().splitlines() if ln.strip() and not ln.startswith("at line")]
     first = lines[0] if lines else type(exc).__name__
     first = re.sub(r" at \^ in:$", "", first)
-    return BadInput(f"{fmt} syntax error: {first[:300]}", where=where,
-                    hint=f"fix the {fmt} syntax at that place (a validator such as `riot --validate` shows more)")
+    return BadInput(say("rdf_syntax", fmt=fmt, what=first[:300]), where=where, hint=say("rdf_syntax_hint", fmt=fmt))
 
 
 def _own(node: Node, bp: URIRef) -> bool:
@@ -119,9 +111,8 @@ def _shared_subjects(graph: Graph, source: str) -> set[Node]:
     found = {s for t in SHARED_TYPES for s in graph.subjects(RDF.type, t)}
     for subject in found:
         if not _shared_kind(subject):
-            raise BadInput(f"<{subject}> is typed a service, department or system but is not named as kgbp names them",
-                           where=f"{source}: <{subject}>",
-                           hint=f"name it {ID}department/<id>, {ID}system/<id> or {ID}service/<id>")
+            raise BadInput(say("rdf_shared_misnamed", iri=str(subject)), where=f"{source}: <{subject}>",
+                           hint=say("rdf_shared_misnamed_hint", id=ID))
     return found
 
 
@@ -134,11 +125,11 @@ def _split(graph: Graph, bp: URIRef, source: str, outside: Graph | None = None) 
     bid = iris.blueprint_id(str(bp))
     canonical = iris.canonical_blueprint_iri(str(bp))
     if canonical is not None:
-        raise BadInput(f"blueprint IRI <{bp}> is not written canonically: it names the blueprint <{canonical}>",
-                       where=f"{source}: <{bp}>", hint=f"write it <{canonical}> (no percent-escapes of allowed characters)")
+        raise BadInput(say("rdf_not_canonical", iri=str(bp), canonical=canonical), where=f"{source}: <{bp}>",
+                       hint=say("rdf_not_canonical_hint", canonical=canonical))
     if bid is None:
-        raise BadInput(f"blueprint IRI <{bp}> is outside kgbp's namespace", where=f"{source}: <{bp}>",
-                       hint=f"name blueprints {ID}service/<service-id>/<version>")
+        raise BadInput(say("rdf_outside_namespace", iri=str(bp)), where=f"{source}: <{bp}>",
+                       hint=say("rdf_outside_namespace_hint", id=ID))
     shared_subjects = _shared_subjects(graph, source)
     blueprint_graph, shared = Graph(), Graph()
     for triple in graph:
@@ -148,18 +139,13 @@ def _split(graph: Graph, bp: URIRef, source: str, outside: Graph | None = None) 
         elif _own(subject, bp):
             blueprint_graph.add(triple)
         else:
-            raise BadInput(f"<{subject}> is not part of blueprint <{bp}>: nothing is stored",
-                           where=f"{source}: <{subject}>",
-                           hint=f"a blueprint's graph describes only the blueprint and its own nodes (IRIs under {bp}/); "
-                                "departments, systems and services are typed as such and named by the blueprint")
+            raise BadInput(say("rdf_not_part", iri=str(subject), bp=str(bp)), where=f"{source}: <{subject}>",
+                           hint=say("rdf_not_part_hint", bp=str(bp)))
     service = iris.service_iri(bid.split("/")[0])
     named = _reachable(blueprint_graph, shared + outside if outside is not None else shared, service)
     stray = sorted(str(s) for s in shared_subjects - named)
     if stray:
-        raise BadInput(f"<{stray[0]}> is described but the blueprint <{bp}> never names it: nothing is stored",
-                       where=f"{source}: <{stray[0]}>",
-                       hint="describe only the departments, systems and service that the blueprint uses; "
-                            "the repository keeps shared entities for the blueprints that name them")
+        raise BadInput(say("rdf_stray", iri=stray[0], bp=str(bp)), where=f"{source}: <{stray[0]}>", hint=say("rdf_stray_hint"))
     if outside is not None:
         shared += (t for t in outside if t[0] in named)
     status = blueprint_graph.value(bp, SB.versionStatus)
@@ -226,17 +212,14 @@ def blueprints_in(graphs: list[tuple[Node | None, Graph]], source: str) -> list[
         elif len(blueprints) == 1 and is_default:
             chosen.append((blueprints[0], graph))
         elif len(blueprints) > 1:
-            raise BadInput(f"{len(blueprints)} blueprints in one graph", where=source,
-                           hint="put each blueprint in its own named graph (TriG or N-Quads), named by its IRI")
+            raise BadInput(say("rdf_many_in_graph", n=len(blueprints)), where=source, hint=say("rdf_many_in_graph_hint"))
         elif is_default or not len(graph):
             default_rest += graph
         else:
-            raise BadInput(f"graph <{name}> holds no blueprint: nothing is stored", where=f"{source}: <{name}>",
-                           hint="name each graph by the blueprint it holds; departments and systems go in the "
-                                f"blueprint's graph, the default graph or <{REPOSITORY_GRAPH}>")
+            raise BadInput(say("rdf_graph_no_blueprint", name=str(name)), where=f"{source}: <{name}>",
+                           hint=say("rdf_graph_no_blueprint_hint", graph=str(REPOSITORY_GRAPH)))
     if not chosen:
-        raise BadInput("no blueprint found (nothing typed sb:Blueprint)", where=source,
-                       hint=f"type the blueprint node <{ID}service/<service>/<version>> a <{SB.Blueprint}>")
+        raise BadInput(say("rdf_no_blueprint"), where=source, hint=say("rdf_no_blueprint_hint", id=ID, cls=str(SB.Blueprint)))
     # outside any blueprint graph: only departments, systems and services a blueprint names
     outside_shared = _shared_subjects(default_rest, source)
     _shared_subjects(exported_shared, source)
@@ -245,7 +228,5 @@ def blueprints_in(graphs: list[tuple[Node | None, Graph]], source: str) -> list[
     named = set().union(*(set(bp.shared.subjects()) for bp in found))
     loose = sorted(str(s) for s in set(default_rest.subjects()) - (outside_shared & named))
     if loose:
-        raise BadInput(f"<{loose[0]}> is outside every blueprint graph: nothing is stored", where=f"{source}: <{loose[0]}>",
-                       hint="put each triple in its blueprint's graph; only departments, systems and services "
-                            "that a blueprint names may stand outside")
+        raise BadInput(say("rdf_loose", iri=loose[0]), where=f"{source}: <{loose[0]}>", hint=say("rdf_loose_hint"))
     return found

@@ -22,7 +22,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from ..errors import BadInput, Problem
-from ..i18n import guess_lang, say
+from ..i18n import Pair, guess_lang, joined, say
 from ..model import iris
 from ..model.namespaces import SB, SCHEMA
 from ..model.vocabulary import Scheme, vocabulary
@@ -125,7 +125,8 @@ class _Reader:
         scheme: Scheme = vocabulary().scheme(scheme_name)
         found = scheme.lookup(text)
         if found is None:
-            self.problem(at, say("unknown_value", what=what, value=repr(text)), say("use_one_of", values=", ".join(scheme.names())))
+            self.problem(at, say("unknown_value", what=say("kind_" + what.replace(" ", "_")), value=repr(text)),
+                         say("use_one_of", values=", ".join(scheme.names())))
         return found
 
     # -- shared entities -------------------------------------------------------
@@ -182,14 +183,13 @@ class _Reader:
             chain = [iri, parent, *self.index.ancestors(parent)]
             if iri in chain[1:]:
                 path = chain[: chain.index(iri, 1) + 1]
-                self.problem(at, f"part_of makes a cycle: {' -> '.join(self.index.names(n) for n in path)}",
-                             f"a {kind} cannot be part of itself or of one of its own parts: remove one part_of")
+                self.problem(at, say("part_of_cycle", path=" -> ".join(self.index.names(n) for n in path)),
+                             say("part_of_cycle_hint", kind=say(f"kind_{kind}")))
                 continue
             stored = self.index.parents.get(iri)
             if stored is not None and stored != parent:
-                self.problem(at, f"{self.index.names(iri)} is already part of {self.index.names(stored)}, "
-                                 f"not of {self.index.names(parent)}",
-                             "keep the stored part_of, or rename/merge in the registry (docs/registry.md)")
+                self.problem(at, say("part_of_stored", name=self.index.names(iri), stored=self.index.names(stored),
+                                     parent=self.index.names(parent)), say("part_of_stored_hint"))
                 continue
             self.shared.add((iri, PARENT[kind], parent))
             self.index.parents[iri] = parent
@@ -208,16 +208,15 @@ class _Reader:
         own = self.index.by_id(kind, ident)
         if own is not None:
             if own in here:
-                self.problem(entry.at, f"duplicate {kind} id {ident!r}", "declare it once")
+                self.problem(entry.at, say("duplicate_kind_id", kind=say(f"kind_{kind}"), id=repr(ident)), say("declare_once"))
                 return None
             clash = {e: text for text in names for e in self.index.find(kind, text) if e != own}
             if clash:
                 other, text = next(iter(clash.items()))
-                self.problem(entry.at, f"conflict: {kind} {ident!r} is declared with the name {text!r}, "
-                                       f"which names {self.index.names(other)}",
-                             f"use the id {self.index.ident.get(other, other)!r} where you mean that {kind}; "
-                             f"or give {ident!r} a name of its own; or merge them "
-                             f"(kgbp merge {kind} {ident} {self.index.ident.get(other, other)})")
+                self.problem(entry.at, say("shared_name_clash", kind=say(f"kind_{kind}"), id=ident, text=text,
+                                           other=self.index.names(other)),
+                             say("shared_name_clash_hint", other_id=str(self.index.ident.get(other, other)),
+                                 kind=say(f"kind_{kind}"), id=ident, kind_id=kind))
                 return None
             return own
         hits: dict[URIRef, str] = {}
@@ -228,22 +227,23 @@ class _Reader:
             taken = self.index.find(kind, alias) - set(hits)
             if taken:
                 other = next(iter(taken))
-                self.problem(entry.at, f"conflict: the alias {alias!r} of {kind} {ident!r} already names "
-                                       f"{self.index.names(other)}",
-                             f"an alias names one {kind}: drop it, or declare {ident!r} as "
-                             f"{self.index.ident.get(other, other)!r} if they are the same {kind}")
+                self.problem(entry.at, say("shared_alias_clash", alias=alias, kind=say(f"kind_{kind}"), id=ident,
+                                           other=self.index.names(other)),
+                             say("shared_alias_clash_hint", kind=say(f"kind_{kind}"), id=ident,
+                                 other_id=str(self.index.ident.get(other, other))))
                 return None
         if len(hits) > 1:
-            found = "; ".join(f"{text!r} names {self.index.names(e)}" for e, text in hits.items())
-            self.problem(entry.at, f"conflict: {kind} {ident!r} names {len(hits)} known {kind}s: {found}",
-                         f"declare it by the id of the one you mean, or rename the names so each names one {kind}")
+            found = [say("shared_name_names", text=text, target=self.index.names(e)) for e, text in hits.items()]
+            self.problem(entry.at, say("shared_names_many", kind=say(f"kind_{kind}"), id=ident, n=len(hits),
+                                       kinds=say(f"kinds_{kind}"), found=joined(found, "; ")),
+                         say("shared_names_many_hint", kind=say(f"kind_{kind}")))
             return None
         if not hits:
             return {"department": iris.department_iri, "system": iris.system_iri}[kind](ident)
         iri, text = next(iter(hits.items()))
         if iri in here:
-            self.problem(entry.at, f"conflict: {kind} {ident!r} has the name {text!r} of {here[iri]!r} in this file",
-                         f"give each {kind} names of its own, or declare it once")
+            self.problem(entry.at, say("shared_name_here", kind=say(f"kind_{kind}"), id=ident, text=text, other=here[iri]),
+                         say("shared_name_here_hint", kind=say(f"kind_{kind}")))
             return None
         self.links.append(Note("linked", self.where(entry.at), {
             "text": text, "target": self.index.ident.get(iri, str(iri)), "kind": kind, "declared": ident}))
@@ -257,13 +257,13 @@ class _Reader:
         if not found:
             known = sorted(k for k in self.index.keys[kind])
             close = difflib.get_close_matches(text.casefold(), known, n=3)
-            hint = f"declare it under `{section}:` (in a spreadsheet: the {section.title()} sheet) with an id and a label"
+            hint = say("unknown_shared_hint", section=section, sheet=section.title())
             if close:
-                hint += f", or did you mean {', '.join(repr(c) for c in close)}?"
-            self.problem(at, f"unknown {kind} {text!r}", hint)
+                hint = joined([hint, say("did_you_mean", names=", ".join(repr(c) for c in close))], "")
+            self.problem(at, say("unknown_shared", kind=say(f"kind_{kind}"), text=text), hint)
         else:
-            self.problem(at, f"{kind} {text!r} is ambiguous: {', '.join(sorted(found))}",
-                         "name it by its id instead of its label")
+            self.problem(at, say("ambiguous_shared", kind=say(f"kind_{kind}"), text=text, found=", ".join(sorted(found))),
+                         say("ambiguous_shared_hint"))
         return None
 
     # -- local ids -------------------------------------------------------------
@@ -272,8 +272,8 @@ class _Reader:
         iri = iris.local_iri(service, version, kind, ident)
         if ident in self.local:
             first_kind, _, first_at = self.local[ident]
-            self.problem(entry.at, f"duplicate id {ident!r} (a {first_kind} {located_yaml.short(first_at)} has it)",
-                         "give every step, touchpoint, evidence and standard its own id")
+            self.problem(entry.at, say("duplicate_local_id", id=ident, kind=say(f"kind_{first_kind}"),
+                                       at=located_yaml.short(first_at)), say("duplicate_local_id_hint"))
         else:
             self.local[ident] = (kind, iri, entry.at)
         return iri
@@ -284,11 +284,11 @@ class _Reader:
             return entry[1]
         candidates = [k for k, v in self.local.items() if v[0] in kinds]
         close = difflib.get_close_matches(text, candidates, n=3)
-        what = " or ".join(kinds)
-        hint = f"use the id of a {what} defined in this file"
+        what = joined([say(f"kind_{k}") for k in kinds], say("or"))
+        hint = say("unknown_local_hint", what=what)
         if close:
-            hint += f"; did you mean {', '.join(repr(c) for c in close)}?"
-        self.problem(at, f"unknown {what} id {text!r}", hint)
+            hint = joined([hint, say("did_you_mean_local", names=", ".join(repr(c) for c in close))], "")
+        self.problem(at, say("unknown_local", what=what, text=text), hint)
         return None
 
 
@@ -300,9 +300,8 @@ def _non_finite(doc: Any, source: str) -> list[Problem]:
         node, path = stack.pop()
         if isinstance(node, float) and not math.isfinite(node):
             dotted = ".".join(str(p) for p in path)
-            found.append(Problem(f"{dotted}: {node} is not a number a blueprint can hold",
-                                 located_yaml.where(source, located_yaml.position(doc, path)),
-                                 "write a finite number, e.g. `share: 0.90`"))
+            found.append(Problem(say("not_finite", path=dotted, value=node),
+                                 located_yaml.where(source, located_yaml.position(doc, path)), say("not_finite_hint")))
         elif isinstance(node, dict):
             stack.extend((v, [*path, k]) for k, v in node.items())
         elif isinstance(node, list):
@@ -323,9 +322,9 @@ def _schema_problems(doc: Any, source: str) -> list[Problem]:
     for error in sorted(_validator().iter_errors(doc), key=lambda e: list(map(str, e.absolute_path))):
         path = list(error.absolute_path)
         where = located_yaml.where(source, located_yaml.position(doc, path))
-        dotted = ".".join(str(p) for p in path) or "(top level)"
-        hint = ""
-        message = f"{dotted}: {error.message}"
+        dotted = ".".join(str(p) for p in path) or say("schema_top_level")
+        hint: str = ""
+        message = say("schema_at", path=dotted, message=_schema_message(error))
         extra = sorted(set(error.instance) - set(error.schema.get("properties", {}))) \
             if error.validator == "additionalProperties" and isinstance(error.instance, dict) else []
         if extra and isinstance(error.instance, LocatedDict) and extra[0] in error.instance.key_pos:
@@ -344,33 +343,69 @@ def _schema_problems(doc: Any, source: str) -> list[Problem]:
         elif error.validator == "required":
             hint = say("missing_key_hint")
         elif error.validator == "type":
-            wanted = {"integer": "a whole number", "number": "a number", "string": "text", "boolean": "true or false",
-                      "array": "a list", "object": "a mapping"}
             expected = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
-            hint = "write " + " or ".join(wanted.get(str(t), str(t)) for t in expected) + " here"
+            hint = say("write_here", what=joined([say(f"type_{t}") for t in expected], say("or")))
         if error.schema.get("x-hint") and error.validator in ("oneOf", "anyOf", "type", "additionalProperties"):
-            hint = str(error.schema["x-hint"])
+            hint = Pair(str(error.schema["x-hint"]), str(error.schema.get("x-hint-zh", "")))
         if not hint:
             hint = _fallback_hint(error)
         problems.append(Problem(message, where, hint))
     return problems
 
 
-_BOUNDS = {"minimum": "at least {v}", "maximum": "at most {v}", "minLength": "at least {v} character(s)",
-           "maxLength": "at most {v} characters", "minProperties": "at least {v} entry", "const": "exactly {v!r}",
-           "format": "a {v} (e.g. 2024-05-31)", "minItems": "at least {v} item(s)"}
+_BOUNDS = ("minimum", "maximum", "minLength", "maxLength", "minProperties", "const", "format", "minItems")
+
+
+def _shown(value: Any) -> str:
+    """A value as a schema message quotes it, cut short (a whole mapping helps nobody)."""
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _schema_message(error: Any) -> str:
+    """What a JSON Schema error says, as a catalogue message (jsonschema's own wording is English only)."""
+    rule, value, limit = error.validator, _shown(error.instance), error.validator_value
+    if rule == "required":
+        missing = next((k for k in limit if k not in error.instance), limit[0] if limit else "")
+        return say("schema_required", key=missing)
+    if rule == "type":
+        return say("schema_type", value=value, types=", ".join(map(repr, limit if isinstance(limit, list) else [limit])))
+    if rule == "enum":
+        return say("schema_enum", value=value, allowed=repr(limit))
+    if rule == "additionalProperties" and isinstance(error.instance, dict):
+        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})), key=str)
+        return say("schema_extra_one" if len(extra) == 1 else "schema_extra_many", keys=", ".join(map(repr, extra)))
+    if rule == "pattern":
+        return say("schema_pattern", value=value, pattern=repr(limit))
+    if rule in ("minimum", "maximum"):
+        return say(f"schema_{rule}", value=value, limit=repr(limit))
+    if rule in ("minLength", "minItems"):
+        return say("schema_too_short", value=value)
+    if rule in ("maxLength", "maxItems"):
+        return say("schema_too_long", value=value)
+    if rule == "minProperties":
+        return say("schema_too_few_entries", value=value)
+    if rule == "const":
+        return say("schema_const", limit=repr(limit))
+    if rule == "format":
+        return say("schema_format", value=value, format=repr(limit))
+    if rule in ("oneOf", "anyOf"):
+        return say("schema_no_form", value=value)
+    return say("schema_other", what=error.message)
 
 
 def _fallback_hint(error: Any) -> str:
     """Every schema error carries a hint: the key's own (x-hint), else what the rule asks, else its description."""
     if error.validator in _BOUNDS:
-        return "write " + _BOUNDS[error.validator].format(v=error.validator_value) + " here"
+        return say("write_here", what=say(f"bound_{error.validator}", v=error.validator_value))
     if error.validator == "pattern":
-        return f"the text must match {error.validator_value} (see docs/authoring.md)"
+        return say("pattern_hint", pattern=error.validator_value)
     if error.validator == "propertyNames":
-        return "language keys are tags such as en, zh, zh-Hans"
+        return say("property_names_hint")
     description = error.schema.get("description")
-    return f"{description} (see docs/authoring.md)" if description else "see docs/authoring.md for this key"
+    if not description:
+        return say("no_description_hint")
+    return say("described_hint", description=Pair(str(description), str(error.schema.get("x-description-zh", ""))))
 
 
 def _normalise_lanes(doc: LocatedDict, source: str) -> None:
@@ -385,8 +420,8 @@ def _normalise_lanes(doc: LocatedDict, source: str) -> None:
     for key, value in steps.items():
         new_key = keys.get(str(key), key)
         if new_key in renamed:
-            raise BadInput(f"lane {new_key!r} is given twice (as {key!r} too)", where=located_yaml.where(source, steps.key_pos[key]),
-                           hint="put all the steps of a lane under one key")
+            raise BadInput(say("lane_twice", lane=new_key, key=key), where=located_yaml.where(source, steps.key_pos[key]),
+                           hint=say("lane_twice_hint"))
         renamed[new_key] = value
         renamed.key_at[new_key] = steps.key_at[key]
         renamed.key_pos[new_key] = steps.key_pos[key]
@@ -590,8 +625,7 @@ def _check_cycles(r: _Reader, arrows: list[tuple[str, str, Place]]) -> None:
                 key = frozenset(cycle)
                 if key not in reported:
                     reported.add(key)
-                    r.problem(at, "supports form a cycle: " + " -> ".join(cycle),
-                              "a support arrow goes from a lower step to the step it supports; remove one arrow of the cycle")
+                    r.problem(at, say("supports_cycle", cycle=" -> ".join(cycle)), say("supports_cycle_hint"))
             elif state.get(nxt) is None:
                 visit(nxt, [*path, node])
         state[node] = 2
