@@ -149,13 +149,15 @@ class Mention:
 def find_entry(store: Store, kind: str, ref: str, lang: str = "en") -> RegistryEntry:
     """One entry by id, IRI, label or alias (the one resolver; channels from the vocabulary)."""
     from ..errors import NotFound
+    from ..i18n import say
     from .names import resolve
 
     if kind == "channel":
         concept = vocabulary().scheme("channel").lookup(ref)
         entries = _channels()
         if concept is None or concept not in entries:
-            raise NotFound(f"no channel {ref!r}", where=ref, hint="known: " + ", ".join(sorted(e.id for e in entries.values())))
+            raise NotFound(say("reg_no_channel", ref=ref), where=ref,
+                           hint=say("reg_known", known=", ".join(sorted(e.id for e in entries.values()))))
         iri = concept
     else:
         iri = resolve(store, kind, ref, lang)

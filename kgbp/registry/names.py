@@ -14,6 +14,7 @@ import re
 from rdflib import Literal, URIRef
 
 from ..errors import Ambiguous, NotFound, QueryError
+from ..i18n import say
 from ..model import iris
 from ..model.namespaces import SB
 from ..repository import save as repository
@@ -98,9 +99,9 @@ def resolve(store: Store, entity: str, text: str, lang: str = "en") -> URIRef:
         if len(candidates) == 1:
             return candidates[0]
         names = _describe(store, entity, candidates, lang)
-        raise Ambiguous(f"{text!r} names {len(candidates)} {entity}s: {', '.join(names)}", where=text,
-                        hint=f"give the id or IRI of the {entity} you mean")
+        raise Ambiguous(say("reg_ambiguous", text=text, n=len(candidates), kinds=say(f"kinds_{entity}"), names=", ".join(names)),
+                        where=text, hint=say("reg_ambiguous_hint", kind=say(f"kind_{entity}")))
     known = [str(r[1]) for r in store.select(_IDS, {"class": cls}).rows] if entity != "blueprint" else \
         [b.id for b in repository.list_blueprints(store, lang)][:30]
-    raise NotFound(f"no {entity} {text!r}", where=text,
-                   hint=f"give its id, IRI or label in en or zh; known: {', '.join(known) or 'none'}")
+    raise NotFound(say("reg_not_found", kind=say(f"kind_{entity}"), text=text), where=text,
+                   hint=say("reg_not_found_hint", known=", ".join(known) or say("reg_none")))

@@ -14,7 +14,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDFS, SKOS
 
 from ..errors import BadInput, NotConformant
-from ..i18n import LANGS, guess_lang, normalise_lang
+from ..i18n import LANGS, Text, guess_lang, joined, normalise_lang, say
 from ..ingest import AuthoredBlueprint, SharedIndex
 from ..ingest.shared import PARENT
 from ..model import iris
@@ -48,18 +48,17 @@ class RegistryChange:
 
 def _editable(kind: str) -> None:
     if kind not in EDITABLE:
-        raise BadInput(f"the registry cannot change a {kind}", where=kind,
-                       hint="merge, rename and alias apply to a department or a system; channels are ontology terms")
+        raise BadInput(say("reg_not_editable", kind=kind), where=kind, hint=say("reg_not_editable_hint"))
 
 
-def _conflict(index: SharedIndex, kind: str, text: str, entity: URIRef, what: str) -> None:
+def _conflict(index: SharedIndex, kind: str, text: str, entity: URIRef, what: Text) -> None:
     """BadInput when `text` already names another entity of `kind`."""
     others = index.find(kind, text) - {entity}
     if others:
         other = sorted(others)[0]
-        raise BadInput(f"{what} {text!r} already names {index.names(other)}; {index.names(entity)} cannot take it",
-                       where=text, hint=f"choose another name, or merge them: kgbp merge {kind} "
-                                        f"{index.ident.get(entity, entity)} {index.ident.get(other, other)}")
+        raise BadInput(say("reg_name_taken", what=what, text=text, other=index.names(other), entity=index.names(entity)),
+                       where=text, hint=say("reg_name_taken_hint", kind=kind, entity_id=str(index.ident.get(entity, entity)),
+                                            other_id=str(index.ident.get(other, other))))
 
 
 def merge(store: Store, kind: str, source: str, target: str, agent: str = "kgbp",
@@ -69,8 +68,8 @@ def merge(store: Store, kind: str, source: str, target: str, agent: str = "kgbp"
     src, dst = resolve(store, kind, source), resolve(store, kind, target)
     index = SharedIndex._read(store)
     if src == dst:
-        raise BadInput(f"cannot merge {index.names(src)} into itself ({source!r} and {target!r} name the same {kind})",
-                       where=source, hint=f"name two different {kind}s: kgbp {kind}s lists them")
+        raise BadInput(say("reg_merge_self", name=index.names(src), source=source, target=target, kind=say(f"kind_{kind}")),
+                       where=source, hint=say("reg_merge_self_hint", kinds=say(f"kinds_{kind}"), kind_id=kind))
     repo = store.graph(REPOSITORY_GRAPH)
     names = [str(o) for p in (DCTERMS.identifier, RDFS.label, SKOS.altLabel) for o in repo.objects(src, p)]
     new_repo = _moved(repo, src, dst, keep_subject=False)
@@ -79,8 +78,7 @@ def merge(store: Store, kind: str, source: str, target: str, agent: str = "kgbp"
             new_repo.add((dst, SKOS.altLabel, Literal(name, lang=guess_lang(name))))
     new_repo.remove((dst, PARENT[kind], dst))  # dst was a part of src
     _check_parents(new_repo, kind, index)
-    message = {"en": f"merged {kind} {index.names(src)} into {index.names(dst)}",
-               "zh": f"已将{_KIND_ZH[kind]} {index.names(src)} 合并到 {index.names(dst)}"}
+    message = _in_both(say("reg_merged", kind=say(f"kind_{kind}"), source=index.names(src), target=index.names(dst)))
     return _write(store, kind, "merge", src, dst, new_repo, message, index.ident.get(dst, str(dst)), agent, validator)
 
 
@@ -93,8 +91,7 @@ def rename(store: Store, kind: str, entity: str, new_id: str | None = None,
     old = resolve(store, kind, entity)
     index = SharedIndex._read(store)
     if not new_id and not labels:
-        raise BadInput("rename needs a new id or a new label", where=entity,
-                       hint="e.g. --id ticket-dispatch, or --label en='Ticket dispatch system'")
+        raise BadInput(say("reg_rename_nothing"), where=entity, hint=say("reg_rename_nothing_hint"))
     repo = store.graph(REPOSITORY_GRAPH)
     new_repo = Graph()
     for triple in repo:
@@ -104,18 +101,17 @@ def rename(store: Store, kind: str, entity: str, new_id: str | None = None,
     if new_id:
         new_id = new_id.strip()
         if not iris.is_valid_id(new_id):
-            raise BadInput(f"{new_id!r} is not a valid id", where=new_id,
-                           hint="ids are letters (Chinese allowed), digits, '-', '_' and '.', without spaces or '/'")
+            raise BadInput(say("reg_bad_id", id=new_id), where=new_id, hint=say("id_pattern_hint"))
         taken = index.by_id(kind, new_id)
         if (taken is not None and taken != old) or (_MINT[kind](new_id) != old and store.ask(
                 "ASK { GRAPH ?r { ?e ?p ?o } }", {"r": REPOSITORY_GRAPH, "e": _MINT[kind](new_id)})):
             other = taken or _MINT[kind](new_id)
-            raise BadInput(f"the id {new_id!r} is taken by {index.names(other)}; {index.names(old)} cannot take it",
-                           where=new_id, hint=f"choose a free id, or merge them: kgbp merge {kind} {old_id} {new_id}")
-        _conflict(index, kind, new_id, old, "the id")
+            raise BadInput(say("reg_id_taken", id=new_id, other=index.names(other), entity=index.names(old)),
+                           where=new_id, hint=say("reg_id_taken_hint", kind=kind, old_id=old_id, id=new_id))
+        _conflict(index, kind, new_id, old, say("reg_the_id"))
         new = _MINT[kind](new_id)
         if new == old:
-            raise BadInput(f"{new_id!r} is already the id of {index.names(old)}", where=new_id, hint="give a new id")
+            raise BadInput(say("reg_same_id", id=new_id, entity=index.names(old)), where=new_id, hint=say("reg_same_id_hint"))
         new_repo = _moved(new_repo, old, new, keep_subject=True)
         new_repo.remove((new, DCTERMS.identifier, None))
         new_repo.add((new, DCTERMS.identifier, Literal(new_id)))
@@ -124,9 +120,8 @@ def rename(store: Store, kind: str, entity: str, new_id: str | None = None,
     for lang, text in (labels or {}).items():
         lang, text = normalise_lang(lang), text.strip()
         if lang not in LANGS or not text:
-            raise BadInput(f"a label needs a language (en or zh) and a text, not {lang}={text!r}", where=text,
-                           hint="e.g. --label en='Ticket dispatch system' --label zh=派单系统")
-        _conflict(index, kind, text, old, "the label")
+            raise BadInput(say("reg_bad_label", lang=lang, text=text), where=text, hint=say("reg_bad_label_hint"))
+        _conflict(index, kind, text, old, say("reg_the_label"))
         for lab in list(new_repo.objects(new, RDFS.label)):
             if isinstance(lab, Literal) and normalise_lang(lab.language) == lang and str(lab) != text:
                 new_repo.remove((new, RDFS.label, lab))
@@ -134,9 +129,9 @@ def rename(store: Store, kind: str, entity: str, new_id: str | None = None,
         new_repo.add((new, RDFS.label, Literal(text, lang=lang)))
         new_repo.remove((new, SKOS.altLabel, Literal(text, lang=lang)))
     shown = new_id or old_id
-    what = ", ".join([*([f"id {new_id}"] if new_id else []), *(f"{k} label {v!r}" for k, v in (labels or {}).items())])
-    message = {"en": f"renamed {kind} {index.names(old)}: {what}",
-               "zh": f"已重命名{_KIND_ZH[kind]} {index.names(old)}：{what}"}
+    what = joined([*([say("reg_what_id", id=new_id)] if new_id else []),
+                   *(say("reg_what_label", lang=k, text=v) for k, v in (labels or {}).items())], ", ")
+    message = _in_both(say("reg_renamed", kind=say(f"kind_{kind}"), name=index.names(old), what=what))
     return _write(store, kind, "rename", old, new, new_repo, message, shown, agent, validator)
 
 
@@ -147,7 +142,7 @@ def alias(store: Store, kind: str, entity: str, name: str, remove: bool = False,
     index = SharedIndex._read(store)
     name = name.strip()
     if not name:
-        raise BadInput("an alias needs a text", where=entity, hint="e.g. kgbp alias system ivr 'telephone voice system'")
+        raise BadInput(say("reg_alias_empty"), where=entity, hint=say("reg_alias_empty_hint"))
     repo = store.graph(REPOSITORY_GRAPH)
     new_repo = Graph()
     for triple in repo:
@@ -155,22 +150,24 @@ def alias(store: Store, kind: str, entity: str, name: str, remove: bool = False,
     stored = [a for a in repo.objects(iri, SKOS.altLabel) if str(a).casefold() == name.casefold()]
     if remove:
         if not stored:
-            raise BadInput(f"{name!r} is not an alias of {index.names(iri)}", where=name,
-                           hint=f"its aliases: {', '.join(sorted(str(a) for a in repo.objects(iri, SKOS.altLabel))) or 'none'}")
+            aliases = ", ".join(sorted(str(a) for a in repo.objects(iri, SKOS.altLabel)))
+            raise BadInput(say("reg_not_alias", name=name, entity=index.names(iri)), where=name,
+                           hint=say("reg_not_alias_hint", aliases=aliases or say("reg_none")))
         for a in stored:
             new_repo.remove((iri, SKOS.altLabel, a))
     else:
-        _conflict(index, kind, name, iri, "the alias")
+        _conflict(index, kind, name, iri, say("reg_the_alias"))
         if iri in index.find(kind, name):
-            raise BadInput(f"{name!r} already names {index.names(iri)}", where=name, hint="nothing to add")
+            raise BadInput(say("reg_alias_known", name=name, entity=index.names(iri)), where=name, hint=say("reg_alias_known_hint"))
         new_repo.add((iri, SKOS.altLabel, Literal(name, lang=guess_lang(name))))
-    verb = ("removed", "已删除") if remove else ("added", "已添加")
-    message = {"en": f"{verb[0]} alias {name!r} of {kind} {index.names(iri)}",
-               "zh": f"{verb[1]}{_KIND_ZH[kind]} {index.names(iri)} 的别名“{name}”"}
+    message = _in_both(say("reg_alias_removed" if remove else "reg_alias_added", name=name, kind=say(f"kind_{kind}"),
+                           entity=index.names(iri)))
     return _write(store, kind, "alias", iri, iri, new_repo, message, index.ident.get(iri, str(iri)), agent, None)
 
 
-_KIND_ZH = {"department": "部门", "system": "系统"}
+def _in_both(text: Text) -> dict[str, str]:
+    """A change's message in every language: the history keeps each as a description."""
+    return {lang: text.in_lang(lang) for lang in LANGS}
 
 
 def _moved(graph: Graph, old: URIRef, new: URIRef, keep_subject: bool) -> Graph:
@@ -195,8 +192,8 @@ def _check_parents(repo: Graph, kind: str, index: SharedIndex) -> None:
         while node is not None:
             if node in seen:
                 path = " -> ".join(index.names(n) for n in [*seen[seen.index(node):], node])  # type: ignore[arg-type]
-                raise BadInput(f"this change would make a parent cycle: {path}", where=str(start),
-                               hint=f"a {kind} cannot be part of itself: change a part_of first, then try again")
+                raise BadInput(say("reg_parent_cycle", path=path), where=str(start),
+                               hint=say("reg_parent_cycle_hint", kind=say(f"kind_{kind}")))
             seen.append(node)
             node = parents.get(node)
 
@@ -237,6 +234,5 @@ def _validate(store: Store, rewritten: dict[URIRef, Graph], repo: Graph, validat
     report = validator.check(blueprints, store)
     blocking = report.violations()
     if blocking:
-        raise NotConformant(f"{len(blocking)} rule violation(s) after the change: nothing was stored",
-                            where=str(blocking[0].focus), hint="fix the blueprints first (see the report)",
+        raise NotConformant(say("reg_violations", n=len(blocking)), where=str(blocking[0].focus), hint=say("reg_violations_hint"),
                             report=ValidationReport(blocking, report.checked, report.drafts, report.lang))
