@@ -20,6 +20,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDFS
 
 from ..errors import NotFound
+from ..i18n import say
 from ..model import iris
 from ..model.namespaces import SB
 from ..repository.blueprint_view import LANE_ORDER, StepView, build_view
@@ -211,8 +212,8 @@ def compare(store: Store, from_iri: URIRef, to_iri: URIRef, lang: str = "en") ->
     for iri in (from_iri, to_iri):
         graph = store.graph(iri)
         if (iri, SB.blueprintOf, None) not in graph:
-            raise NotFound(f"no blueprint {iris.blueprint_id(str(iri)) or iri}", where=str(iri),
-                           hint="`kgbp list` shows the stored blueprints (ids are service/version)")
+            raise NotFound(say("no_blueprint", id=iris.blueprint_id(str(iri)) or str(iri)), where=str(iri),
+                           hint=say("list_shows_ids_hint"))
         graphs.append(graph)
     shared = {o for g in graphs for p in (SB.responsibleDepartment, SB.usesSystem, SB.blueprintOf)
               for o in g.objects(None, p) if isinstance(o, URIRef)}
@@ -415,14 +416,13 @@ def default_pair(store: Store, service: str) -> tuple[URIRef, URIRef]:
     found = versions(store, service)
     as_is = [v for v in found if v.status == "as-is"] or [v for v in found if v.version == "as-is"]
     if not as_is:
-        raise NotFound(f"service {service!r} has no as-is version", where=service,
-                       hint="name both versions: kgbp diff SERVICE/VERSION SERVICE/VERSION")
+        raise NotFound(say("diff_no_as_is", service=service), where=service, hint=say("diff_name_both_hint"))
     base = as_is[0]
     revisions = [v for v in found if v.revision_of == base.id]
     to_be = revisions or [v for v in found if v.status == "to-be"]
     if len(to_be) != 1:
-        what = "no" if not to_be else f"{len(to_be)}"
-        raise NotFound(f"service {service!r} has {what} to-be version(s) of {base.id}", where=service,
-                       hint="name both versions: kgbp diff " + base.id + " SERVICE/VERSION"
-                       + (f" (one of {', '.join(v.id for v in to_be)})" if to_be else ""))
+        choices = say("diff_one_of", ids=", ".join(v.id for v in to_be)) if to_be else ""
+        raise NotFound(say("diff_to_be_count" if to_be else "diff_no_to_be", service=service, n=len(to_be), base=base.id),
+                       where=service,
+                       hint=say("diff_to_be_hint", base=base.id, choices=choices))
     return base.iri, to_be[0].iri

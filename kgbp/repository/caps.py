@@ -16,6 +16,7 @@ from rdflib.term import Node
 
 from ..config import Limits
 from ..errors import PayloadTooLarge
+from ..i18n import say
 from ..ingest import AuthoredBlueprint
 from ..model import iris
 from ..model.namespaces import SB
@@ -26,21 +27,16 @@ def check_blueprint(bp: AuthoredBlueprint, limits: Limits) -> None:
     name = bp.source or iris.blueprint_id(str(bp.iri)) or str(bp.iri)
     steps = set(bp.graph.subjects(SB.inBlueprint, bp.iri))
     if len(steps) > limits.max_steps:
-        raise PayloadTooLarge(f"{len(steps):,} steps, evidence and other parts in one blueprint; at most "
-                              f"{limits.max_steps:,}", where=name,
-                              hint="split it into slices (a blueprint per refined step), or raise max_steps")
+        raise PayloadTooLarge(say("cap_steps", n=len(steps), limit=limits.max_steps), where=name, hint=say("cap_steps_hint"))
     for graph in (bp.graph, bp.shared):
         for s, p, o in graph:
             if isinstance(o, Literal) and len(o) > limits.max_literal_chars:
-                raise PayloadTooLarge(f"a value of {len(o):,} characters; at most {limits.max_literal_chars:,}",
-                                      where=f"{name}: <{s}> <{p}>",
-                                      hint="keep long texts in documents and link them, or raise max_literal_chars")
+                raise PayloadTooLarge(say("cap_literal", n=len(o), limit=limits.max_literal_chars), where=f"{name}: <{s}> <{p}>",
+                                      hint=say("cap_literal_hint"))
     depth, top = longest_support_chain(bp.graph)
     if depth > limits.max_support_chain:
-        raise PayloadTooLarge(f"a chain of {depth:,} steps each supporting the next; at most "
-                              f"{limits.max_support_chain:,}", where=f"{name}: <{top}>",
-                              hint="a step supports the steps of the lane above it; chains are a few steps long "
-                                   "(support -> backstage -> frontstage -> customer); or raise max_support_chain")
+        raise PayloadTooLarge(say("cap_chain", n=depth, limit=limits.max_support_chain), where=f"{name}: <{top}>",
+                              hint=say("cap_chain_hint"))
 
 
 def longest_support_chain(graph: Graph) -> tuple[int, URIRef | None]:

@@ -25,6 +25,7 @@ from datetime import datetime
 from rdflib import URIRef
 
 from ..errors import BadInput, PreconditionFailed
+from ..i18n import joined, say
 from ..model import iris
 from ..store import Store
 
@@ -65,15 +66,13 @@ def _versions(header: str, where: str) -> frozenset[str]:
         if not value:
             continue
         if value.startswith("W/"):
-            raise BadInput(f"a weak validator ({value}) cannot guard a write", where=where,
-                           hint="send the ETag exactly as GET returned it (a quoted hex string)")
+            raise BadInput(say("etag_weak", value=value), where=where, hint=say("etag_weak_hint"))
         value = value.strip('"')
         if value != ANY and not re.fullmatch(r"[0-9a-f]{32}", value):
-            raise BadInput(f"{value!r} is not a blueprint version", where=where,
-                           hint="send the ETag a GET of the blueprint returned (32 hex digits), or *")
+            raise BadInput(say("etag_bad", value=value), where=where, hint=say("etag_bad_hint"))
         values.add(value)
     if not values:
-        raise BadInput("an empty version", where=where, hint="send the ETag a GET of the blueprint returned, or *")
+        raise BadInput(say("etag_empty"), where=where, hint=say("etag_empty_hint"))
     return frozenset(values)
 
 
@@ -123,18 +122,22 @@ def changed(store: Store, blueprint: URIRef, current: str | None, expected: Expe
     if last is not None:
         change = {"activity": last.id, "action": last.action, "agent": last.agent, "when": last.when.isoformat(),
                   "added": last.added, "removed": last.removed}
+    what: str
+    hint: str
     if current is None:
-        what = f"{ident} is not stored" + (f" (it was removed by {last.agent} at {_when(last.when)})"
-                                           if last is not None and last.action == "remove" else "")
-        hint = "load it without a version check to create it" if expected.versions else ""
+        what = say("stale_not_stored", id=ident)
+        if last is not None and last.action == "remove":
+            what = joined([what, say("stale_removed_by", agent=last.agent, when=_when(last.when))], "")
+        hint = say("stale_create_hint") if expected.versions else ""
     elif expected.not_versions and (ANY in expected.not_versions):
-        what = f"{ident} exists already (version {current})"
-        hint = "fetch it, and send your change with If-Match: its version"
+        what = say("stale_exists", id=ident, version=current)
+        hint = say("stale_exists_hint")
     else:
-        what = f"{ident} changed since you read it: it is now version {current}"
+        what = say("stale_changed", id=ident, version=current)
         if last is not None:
-            what += f", last {last.action} by {last.agent} at {_when(last.when)} (+{last.added} -{last.removed} triples)"
-        hint = "fetch it again, merge your change, and send it with the new version"
+            what = joined([what, say("stale_last_change", action=say(f"lc_action_{last.action}"), agent=last.agent,
+                                     when=_when(last.when), added=last.added, removed=last.removed)], "")
+        hint = say("stale_changed_hint")
     return PreconditionFailed(what, where=str(blueprint), hint=hint, current=current, last_change=change)
 
 

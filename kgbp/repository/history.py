@@ -36,6 +36,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 
 from ..errors import BadInput, NotFound
+from ..i18n import say
 from ..model import iris
 from ..model.namespaces import HISTORY_GRAPH, ID, REPOSITORY_GRAPH, SB
 from ..store import Store
@@ -103,8 +104,7 @@ def _unpack(value: str, where: str) -> Graph:
     try:
         text = zlib.decompress(base64.b64decode(value, validate=True)).decode("utf-8")
     except (binascii.Error, zlib.error, UnicodeDecodeError) as exc:
-        raise BadInput(f"the kept state cannot be read: {exc}", where=where,
-                       hint="the history graph was changed by hand; restore another activity") from None
+        raise BadInput(say("state_unreadable", what=str(exc)), where=where, hint=say("state_unreadable_hint")) from None
     return Graph().parse(data=text, format="nt")
 
 
@@ -215,33 +215,30 @@ def find_activity(store: Store, ref: str, blueprint: URIRef | None = None) -> Ac
         return exact[0]
     where = f"{ref} ({iris.blueprint_id(str(blueprint)) or blueprint})" if blueprint is not None else ref
     listing = f"kgbp history {iris.blueprint_id(str(blueprint)) or blueprint}" if blueprint is not None else "kgbp history"
-    hint = f"`{listing}` lists the activities"
+    hint = say("activities_listed", listing=listing)
     if len(ref) < _MIN_PREFIX:
-        raise BadInput(f"activity id {ref!r} is too short", where=where,
-                       hint=f"give at least {_MIN_PREFIX} characters of the id; {hint}")
+        raise BadInput(say("activity_too_short", ref=ref), where=where, hint=say("activity_too_short_hint", n=_MIN_PREFIX, hint=hint))
     matches = [a for a in candidates if a.id.startswith(ref)]
     if len(matches) == 1:
         return matches[0]
     if matches:
-        raise BadInput(f"{len(matches)} activities start with {ref!r}", where=where,
-                       hint="give more characters: " + ", ".join(a.id for a in matches[:5]))
-    raise NotFound(f"no recorded activity {ref!r}" + (" for this blueprint" if blueprint is not None else ""),
-                   where=where, hint=hint)
+        raise BadInput(say("activity_many", n=len(matches), ref=ref), where=where,
+                       hint=say("activity_many_hint", ids=", ".join(a.id for a in matches[:5])))
+    raise NotFound(say("activity_unknown_here" if blueprint is not None else "activity_unknown", ref=ref), where=where, hint=hint)
 
 
 def state(store: Store, activity: Activity) -> Graph:
     """The blueprint graph as `activity` left it."""
     if activity.state is None:
         if activity.action == "remove":
-            raise NotFound(f"activity {activity.id} removed {activity.blueprint_id}: it left no state",
-                           where=str(activity.iri), hint="pick the save before it to bring the blueprint back")
-        raise NotFound(f"no state was kept for activity {activity.id}", where=str(activity.iri),
-                       hint="states are kept for writes made since the history kept them; pick a later activity")
+            raise NotFound(say("activity_removed", id=activity.id, blueprint=activity.blueprint_id), where=str(activity.iri),
+                           hint=say("activity_removed_hint"))
+        raise NotFound(say("activity_no_state", id=activity.id), where=str(activity.iri), hint=say("activity_no_state_hint"))
     rows = store.select("SELECT ?v ?h ?e WHERE { GRAPH ?h { ?e <http://www.w3.org/ns/prov#value> ?v } }",
                         {"h": HISTORY_GRAPH, "e": activity.state})
     if not rows.rows or rows.rows[0][0] is None:
-        raise NotFound(f"the state of activity {activity.id} is missing", where=str(activity.state),
-                       hint="the history graph was changed by hand; pick another activity")
+        raise NotFound(say("activity_state_missing", id=activity.id), where=str(activity.state),
+                       hint=say("activity_state_missing_hint"))
     return _unpack(str(rows.rows[0][0]), str(activity.state))
 
 
@@ -341,8 +338,7 @@ def versions(store: Store, service: str, lang: str = "en") -> list[Version]:
     service_id, _ = iris.parse_blueprint_ref(service)
     rows: Sequence[dict[str, Any]] = list(store.select(_VERSIONS, {"service": iris.service_iri(service_id)}).dicts())
     if not rows:
-        raise NotFound(f"no stored versions of service {service_id!r}", where=service,
-                       hint="`kgbp list` shows the stored blueprints (ids are service/version)")
+        raise NotFound(say("no_versions", service=service_id), where=service, hint=say("list_shows_ids_hint"))
     names = vocabulary().scheme("status").notation
     titles = labels_of(store, [r["bp"] for r in rows], lang)
     return [Version(

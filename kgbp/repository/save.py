@@ -195,8 +195,8 @@ def remove(store: Store, blueprint: URIRef, agent: str = "kgbp", expect: Expecte
     with write_lock():
         old = store.graph(blueprint)
         if not len(old) and (expect is None or not expect.versions):
-            raise NotFound(f"no blueprint {iris.blueprint_id(str(blueprint)) or blueprint}", where=str(blueprint),
-                           hint="`kgbp list` shows the stored blueprints")
+            raise NotFound(say("no_blueprint", id=iris.blueprint_id(str(blueprint)) or str(blueprint)), where=str(blueprint),
+                           hint=say("list_shows_hint"))
         if expect is not None:
             check(store, blueprint, expect)
         refuse_orphaning(store, blueprint, set(), {blueprint, *together})
@@ -223,11 +223,10 @@ def refuse_orphaning(store: Store, parent: URIRef, kept: set[object], leaving: s
         slices = sorted({iris.blueprint_id(str(s)) or str(s) for s, _ in orphaned})
         step = orphaned[0][1]
         raise Conflict(
-            f"{', '.join(slices)} refine(s) step <{step}> of {iris.blueprint_id(str(parent)) or parent}; "
-            "removing it would leave the slice refining nothing: nothing was changed",
-            where=str(step), problems=[Problem(f"slice {iris.blueprint_id(str(s)) or s} refines <{st}>", str(st),
-                                               "remove or re-point the slice first") for s, st in orphaned],
-            hint=f"remove the slice(s) {', '.join(slices)} first (or in the same request), or keep the step")
+            say("slice_orphaned", slices=", ".join(slices), step=str(step), parent=iris.blueprint_id(str(parent)) or str(parent)),
+            where=str(step), problems=[Problem(say("slice_refines", slice=iris.blueprint_id(str(s)) or str(s), step=str(st)),
+                                               str(st), say("slice_refines_hint")) for s, st in orphaned],
+            hint=say("slice_orphaned_hint", slices=", ".join(slices)))
 
 
 # -- listings ----------------------------------------------------------------------
@@ -324,6 +323,6 @@ def resolve_blueprint(store: Store, ref: str) -> URIRef:
         if as_is:
             return as_is[0].iri
         if candidates:
-            raise NotFound(f"service {service!r} has several versions", where=ref,
-                           hint="name one: " + ", ".join(b.id for b in candidates))
-    raise NotFound(f"no blueprint {ref!r}", where=ref, hint="`kgbp list` shows the stored blueprints (ids are service/version)")
+            raise NotFound(say("service_many_versions", service=service), where=ref,
+                           hint=say("service_many_versions_hint", ids=", ".join(b.id for b in candidates)))
+    raise NotFound(say("no_blueprint_ref", ref=ref), where=ref, hint=say("list_shows_ids_hint"))
