@@ -90,6 +90,9 @@ class Text(str):
     def in_lang(self, lang: str) -> str:
         return _render(self.key, lang, self.params)
 
+    def __reduce__(self) -> tuple[Any, ...]:  # pickled as its key and fields (errors cross to query workers)
+        return (Text, (self.key, self.params))
+
 
 def say(key: str, /, **params: Any) -> Text:
     """The message `key` with its fields; fails at once on a key the catalogue lacks."""
@@ -117,6 +120,9 @@ class Pair(Text):
     def in_lang(self, lang: str) -> str:
         return self.zh if normalise_lang(lang) == "zh" and self.zh else str.__str__(self)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Pair, (str.__str__(self), self.zh))
+
 
 class Joined(Text):
     """Texts joined by a separator (itself maybe a Text), each rendered in the reader's language."""
@@ -132,6 +138,9 @@ class Joined(Text):
 
     def in_lang(self, lang: str) -> str:
         return localise(self.sep, lang).join(localise(p, lang) for p in self.parts)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Joined, (self.parts, self.sep))
 
 
 def joined(parts: Iterable[str], sep: str) -> Text:

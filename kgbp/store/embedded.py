@@ -88,15 +88,13 @@ class EmbeddedStore:
                 raise StoreUnavailable(
                     say("store_in_use"), where=str(self.path), hint=say("store_in_use_hint"),
                 ) from None
-            raise StoreUnavailable(f"cannot open the store: {exc}", where=str(self.path),
-                                   hint="check the folder exists and is a kgbp store") from None
+            raise StoreUnavailable(say("store_cannot_open", what=str(exc)), where=str(self.path),
+                                   hint=say("store_cannot_open_hint")) from None
 
     # -- storage faults --------------------------------------------------------
     def _storage_fault(self, exc: OSError) -> StoreUnavailable:
         self.fault = str(exc)
-        return StoreUnavailable(f"the store could not write: {exc}; nothing was stored", where=str(self.path),
-                                hint="free disk space (or fix the disk); the store is reopened on the next write, "
-                                     "no restart needed; /api/health says when writes work again")
+        return StoreUnavailable(say("store_write_fault", what=str(exc)), where=str(self.path), hint=say("store_write_fault_hint"))
 
     def recover(self) -> None:
         """After a storage fault: reopen the store, so writes work again once the cause is gone.
@@ -106,8 +104,8 @@ class EmbeddedStore:
             return
         reason = self._probe()
         if reason is not None:
-            raise StoreUnavailable(f"the store cannot write ({self.fault}): {reason}", where=str(self.path),
-                                   hint="free disk space (or fix the disk) and try again; no restart needed")
+            raise StoreUnavailable(say("store_cannot_write", fault=self.fault, reason=reason), where=str(self.path),
+                                   hint=say("store_cannot_write_hint"))
         old, self._ox = self._ox, _Reopening(self.fault)  # type: ignore[assignment]  # readers meanwhile: a 503
         del old  # the last reference: RocksDB releases its lock
         try:
@@ -115,8 +113,8 @@ class EmbeddedStore:
         except StoreUnavailable as exc:
             with contextlib.suppress(OSError):
                 self._ox = ox.Store.read_only(str(self.path))  # reads go on; the next write tries again
-            raise StoreUnavailable(f"the store could not be reopened after a storage fault ({self.fault}): "
-                                   f"{exc.message}", where=str(self.path), hint="try again shortly") from None
+            raise StoreUnavailable(say("store_not_reopened", fault=self.fault, what=exc.message), where=str(self.path),
+                                   hint=say("try_again_shortly")) from None
         self.fault = None
         self.generation += 1
 
@@ -155,8 +153,7 @@ class EmbeddedStore:
         try:
             subs = {ox.Variable(k): to_ox(v) for k, v in (bindings or {}).items()}
         except ValueError as exc:  # e.g. an IRI made from what someone typed
-            raise QueryError(f"cannot bind a parameter: {exc}", where=", ".join(bindings or {}),
-                             hint="give a valid IRI or text") from None
+            raise QueryError(say("query_bind", what=str(exc)), where=", ".join(bindings or {}), hint=say("query_bind_hint")) from None
         kwargs: dict[str, object] = {}
         if any(isinstance(v, BNode) for v in (bindings or {}).values()):
             kwargs["substitutions"] = subs  # a stored blank node has no name a query text could give
@@ -173,11 +170,11 @@ class EmbeddedStore:
             # parameters as a VALUES at the start of the WHERE group (see sparql_text.bind)
             return self._ox.query(bind(query, bindings), base_iri=BASE_IRI, **kwargs)  # type: ignore[arg-type]
         except RuntimeError as exc:
-            raise QueryError(f"query failed: {exc}", hint="check the query") from None
+            raise QueryError(say("query_failed", what=str(exc)), hint=say("query_failed_hint")) from None
         except SyntaxError as exc:
             raise malformed("SPARQL query", exc, query) from None
         except OSError as exc:
-            raise QueryError(f"query failed: {exc}", hint="check the query") from None
+            raise QueryError(say("query_failed", what=str(exc)), hint=say("query_failed_hint")) from None
 
     def select(self, query: str, bindings: Mapping[str, Identifier] | None = None) -> Rows:
         result = self._run(query, bindings)
@@ -204,14 +201,14 @@ class EmbeddedStore:
         if isinstance(result, ox.QueryTriples):
             chosen = graph_media_type or media_type
             if chosen not in GRAPH_FORMATS:
-                raise NotAcceptable("the query builds a graph, but no RDF format was accepted",
-                                    where="Accept", hint="accept one of: " + ", ".join(GRAPH_FORMATS))
+                raise NotAcceptable(say("not_acceptable_graph"), where="Accept",
+                                    hint=say("accept_one_of", formats=", ".join(GRAPH_FORMATS)))
             result.serialize(out, GRAPH_FORMATS[chosen])
         else:
             chosen = media_type
             if chosen not in RESULT_FORMATS:
-                raise NotAcceptable("the query gives solutions, but no SPARQL results format was accepted",
-                                    where="Accept", hint="accept one of: " + ", ".join(RESULT_FORMATS))
+                raise NotAcceptable(say("not_acceptable_results"), where="Accept",
+                                    hint=say("accept_one_of", formats=", ".join(RESULT_FORMATS)))
             result.serialize(out, RESULT_FORMATS[chosen])  # type: ignore[attr-defined]
         return SerializedResult(out.getvalue(), chosen)
 
@@ -225,7 +222,7 @@ class EmbeddedStore:
         except OSError as exc:
             raise self._storage_fault(exc) from None
         except RuntimeError as exc:
-            raise QueryError(f"update failed: {exc}", hint="check the update") from None
+            raise QueryError(say("update_failed", what=str(exc)), hint=say("update_failed_hint")) from None
         finally:
             # after the write: a checkpoint taken meanwhile is then seen as stale
             self.generation += 1
@@ -291,14 +288,13 @@ class _Reopening:
         self._fault = fault
 
     def __getattr__(self, name: str) -> object:
-        raise StoreUnavailable(f"the store is being reopened after a storage fault ({self._fault})",
-                               hint="free disk space (or fix the disk) and try again shortly")
+        raise StoreUnavailable(say("store_reopening", fault=self._fault), hint=say("store_reopening_hint"))
 
 
 def malformed(what: str, exc: SyntaxError, text: str) -> QueryError:
     """A parser error as a QueryError that says where (line:column) the query is wrong."""
     message, where = syntax_error(what, text, str(exc))
-    return QueryError(message, where=where, hint="fix the syntax at that place")
+    return QueryError(message, where=where, hint=say("sparql_fix_syntax_hint"))
 
 
 def check_update_syntax(update: str) -> None:
@@ -329,7 +325,7 @@ def changed_graphs(before: ox.Store, scratch: ox.Store, update: str,
     except SyntaxError as exc:
         raise malformed("SPARQL Update", exc, update) from None
     except OSError as exc:
-        raise QueryError(f"update failed: {exc}", hint="check the update") from None
+        raise QueryError(say("update_failed", what=str(exc)), hint=say("update_failed_hint")) from None
     if candidates is None:
         names: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = [ox.DefaultGraph()]
         names += {*before.named_graphs(), *scratch.named_graphs()}

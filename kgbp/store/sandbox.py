@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 from rdflib import URIRef
 
 from ..errors import Forbidden, KgbpError, NotAcceptable, QueryError, QueryTimeout, QueryTooLarge, StoreUnavailable
+from ..i18n import say
 from .protocol import BASE_IRI, SerializedResult, SparqlRunner, Store, UpdatePreview
 from .update_targets import update_targets
 
@@ -92,10 +93,9 @@ def _worker_main(jobs: Connection, replies: Connection) -> None:
         except KgbpError as exc:
             replies.send(("error", type(exc).__name__, exc.message, exc.where, exc.hint))
         except MemoryError:  # the answer outgrew this worker's memory cap; what it built is freed now
-            replies.send(("error", "QueryTooLarge", "the query needed more memory than a query may use, and was stopped",
-                          "query", "narrow it (more patterns, a LIMIT), or raise the query_memory_mb setting"))
+            replies.send(("error", "QueryTooLarge", say("query_memory_any"), "query", say("query_memory_hint")))
         except Exception as exc:  # a worker answers every job; the server decides what to show
-            replies.send(("error", "QueryError", f"query failed: {exc}", "", "check the query"))
+            replies.send(("error", "QueryError", say("query_failed", what=str(exc)), "", say("query_failed_hint")))
 
 
 class _Worker:
@@ -132,7 +132,7 @@ class _Worker:
         if not self.ready:
             self._jobs.send(("ping",))
             if not self._replies.poll(limit):
-                raise StoreUnavailable("a query worker did not start", where="query", hint="see the server log")
+                raise StoreUnavailable(say("query_worker_failed"), where="query", hint=say("see_server_log"))
             self._replies.recv()
             self.ready = True
 
@@ -239,7 +239,7 @@ class QuerySandbox:
     def _call(self, job: tuple[Any, ...], checkpoint: Path) -> Any:
         with self._lock:
             if self._closed:
-                raise StoreUnavailable("the server is shutting down", where="query", hint="try again shortly")
+                raise StoreUnavailable(say("server_shutting_down"), where="query", hint=say("try_again_shortly"))
             if not self._idle and not self._busy:  # first use: boot the whole pool at once
                 self._idle.extend(self._spawn() for _ in range(self._size))
             worker = self._idle.pop() if self._idle else self._spawn()
@@ -254,16 +254,12 @@ class QuerySandbox:
         except TimeoutError:
             self._discard(worker, replace=True)
             log.warning("SPARQL job stopped after %.1f s", self.timeout)
-            raise QueryTimeout(f"the query ran longer than {self.timeout:g} s and was stopped", where="query",
-                               hint="narrow it (more patterns, a LIMIT), or raise the query_timeout setting") from None
+            raise QueryTimeout(say("query_timeout", seconds=self.timeout), where="query", hint=say("query_timeout_hint")) from None
         except (EOFError, OSError):
             self._discard(worker, replace=False)
             if self._memory_mb:
-                raise QueryTooLarge(f"the query needed more than the {self._memory_mb} MB a query may use, "
-                                    "and was stopped", where="query",
-                                    hint="narrow it (more patterns, a LIMIT), or raise the query_memory_mb setting") from None
-            raise StoreUnavailable("the query worker stopped unexpectedly (out of memory?)", where="query",
-                                   hint="narrow the query and try again") from None
+                raise QueryTooLarge(say("query_memory", mb=self._memory_mb), where="query", hint=say("query_memory_hint")) from None
+            raise StoreUnavailable(say("query_worker_died"), where="query", hint=say("query_worker_died_hint")) from None
         with self._lock:
             self._busy.discard(worker)
             if worker.checkpoint != self._checkpoint:
@@ -395,11 +391,8 @@ class FairQueue:
                 if not self._cond.wait_for(lambda: self._eligible(client) and next(
                         t for t in self._waiting if self._eligible(t[1])) == ticket, self._timeout):
                     busy = self._running[client] >= self._per_client
-                    raise QueryTimeout(
-                        "your earlier queries hold every query worker you may use" if busy
-                        else "every query worker is busy", where="query",
-                        hint="wait for your running queries, or narrow them" if busy
-                        else "try again shortly; long queries hold the workers")
+                    raise QueryTimeout(say("workers_yours_busy" if busy else "workers_busy"), where="query",
+                                       hint=say("workers_yours_busy_hint" if busy else "workers_busy_hint"))
             finally:
                 self._waiting.remove(ticket)
             self._running[client] += 1
@@ -429,8 +422,7 @@ class InProcessRunner:
     def preview_update(self, update: str) -> UpdatePreview:
         preview = getattr(self._store, "preview_update", None)
         if preview is None:
-            raise QueryError("this store cannot check an update before running it",
-                             hint="send updates to a kgbp server with an embedded store")
+            raise QueryError(say("store_no_check"), hint=say("store_no_check_hint"))
         return preview(update, update_targets(update, BASE_IRI))  # type: ignore[no-any-return]
 
     def close(self) -> None:

@@ -22,6 +22,7 @@ import re
 from typing import Any
 
 from ..errors import Forbidden, QueryError
+from ..i18n import say
 
 # rdflib's pyparsing grammar is slow (2-20 KB/s): above this, the tokenizer decides alone
 STRUCTURE_LIMIT = 32_000
@@ -40,14 +41,11 @@ def _unescape(text: str) -> str:
 
 
 def _forbidden_service(where: str) -> Forbidden:
-    return Forbidden("SERVICE (federated query) is not allowed on this endpoint: the server never fetches URLs",
-                     where=where, hint="query the other endpoint yourself and combine the answers")
+    return Forbidden(say("sparql_no_service"), where=where, hint=say("sparql_no_service_hint"))
 
 
 def _forbidden_load(where: str) -> Forbidden:
-    return Forbidden("LOAD is not allowed on this endpoint: the server never fetches URLs or reads files",
-                     where=where,
-                     hint="send the data itself: PUT or POST it to /rdf-graphs/service, or upload the blueprint")
+    return Forbidden(say("sparql_no_load"), where=where, hint=say("sparql_no_load_hint"))
 
 
 def _walk(node: Any, found: set[str], depth: int = 0) -> None:
@@ -72,9 +70,8 @@ def _parsed_remote_parts(text: str, update: bool) -> set[str]:
     try:
         tree = parseUpdate(text) if update else parseQuery(text)
     except ParseException as exc:
-        what = "SPARQL Update" if update else "SPARQL query"
-        raise QueryError(f"malformed {what}: {exc.msg}", where=f"line {exc.lineno}, column {exc.col}",
-                         hint="fix the syntax at that place") from None
+        raise QueryError(say("sparql_malformed", what=say("sparql_update" if update else "sparql_query"), detail=exc.msg),
+                         where=f"line {exc.lineno}, column {exc.col}", hint=say("sparql_fix_syntax_hint")) from None
     except RecursionError:
         return {"deep"}
     found: set[str] = set()
@@ -151,24 +148,20 @@ def refuse_engine_extensions(text: str, where: str = "query") -> None:
 
     plain = _unescape(text)
     if len(plain) > STRUCTURE_LIMIT:
-        raise Forbidden(f"queries longer than {STRUCTURE_LIMIT} characters are not taken on this endpoint",
-                        where=where, hint="shorten the query (use VALUES for long lists, or split it)")
+        raise Forbidden(say("sparql_too_long", limit=STRUCTURE_LIMIT), where=where, hint=say("sparql_too_long_hint"))
     refuse_remote_query(plain, where)
     try:
         algebra = translateQuery(parseQuery(plain)).algebra
     except RecursionError:
-        raise QueryError("the request is nested too deeply to be checked", where=where,
-                         hint="flatten the nested groups or expressions") from None
+        raise QueryError(say("sparql_too_deep"), where=where, hint=say("sparql_too_deep_hint")) from None
     except Exception as exc:  # pyparsing's ParseException, rdflib's unknown prefix
-        raise QueryError(f"not a plain SPARQL 1.1 query: {str(exc)[:300]}", where=where,
-                         hint="this endpoint takes standard SPARQL 1.1 only: declare every prefix, "
-                              "and use no server-specific pragmas or functions") from None
+        raise QueryError(say("sparql_not_plain", what=str(exc)[:300]), where=where,
+                         hint=say("sparql_not_plain_hint")) from None
     functions: set[str] = set()
     _functions(algebra, functions)
     foreign = sorted(f for f in functions if not f.startswith(XSD))
     if foreign:
-        raise Forbidden(f"the function <{foreign[0]}> is not allowed on this endpoint", where=where,
-                        hint="use SPARQL's own functions (and XSD casts) only")
+        raise Forbidden(say("sparql_function", iri=foreign[0]), where=where, hint=say("sparql_function_hint"))
 
 
 def _functions(node: Any, found: set[str], depth: int = 0) -> None:
@@ -191,5 +184,4 @@ def _refuse(found: set[str], where: str) -> None:
     if "ServiceGraphPattern" in found:
         raise _forbidden_service(where)
     if "deep" in found:
-        raise QueryError("the request is nested too deeply to be checked", where=where,
-                         hint="flatten the nested groups or expressions")
+        raise QueryError(say("sparql_too_deep"), where=where, hint=say("sparql_too_deep_hint"))

@@ -8,6 +8,8 @@ from collections.abc import Callable, Iterable, Mapping
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from ..i18n import joined, say
+
 
 def term(node: Node) -> str:
     if isinstance(node, URIRef):
@@ -81,33 +83,38 @@ def has_dataset_clause(query: str) -> bool:
 _EXPECTED_ITEM = re.compile(r'"((?:[^"\\]|\\.)*)"|\[[^\]]*\]|([A-Za-z]\w*)')
 
 
+_WHAT = {"SPARQL query": "sparql_query", "SPARQL Update": "sparql_update"}  # message keys
+
+
 def syntax_error(what: str, text: str, message: str) -> tuple[str, str]:
     """One line for a parser message: (message, where). Says what was found at the place
     and the tokens expected there, not the parser's character classes."""
+    what = say(_WHAT[what]) if what in _WHAT else what
     position = error_position(message)
     if position is None:
-        return f"malformed {what}: {message.splitlines()[0][:200] if message else 'syntax error'}", ""
+        return say("sparql_malformed", what=what,
+                   detail=message.splitlines()[0][:200] if message else say("sparql_syntax_error")), ""
     line, column = position
     lines = text.splitlines() or [""]
     rest = lines[line - 1][column - 1:] if line <= len(lines) else ""
-    found = rest.split()[0][:20] if rest.split() else \
-        "the end of the text" if not "".join(lines[line:]).strip() else f"the end of line {line}"
+    found: str = rest.split()[0][:20] if rest.split() else \
+        say("sparql_end_of_text") if not "".join(lines[line:]).strip() else say("sparql_end_of_line", line=line)
     expected: list[str] = []
     if not text.strip():
-        return f"the {what} is empty", "line 1, column 1"
+        return say("sparql_empty", what=what), "line 1, column 1"
     for m in _EXPECTED_ITEM.finditer(message.partition("expected")[2]):
         item = m.group(1) if m.group(1) is not None else (m.group(2) or "").strip()
         if m.group(0).startswith("["):  # a character class: say what it stands for
-            item = "a number" if "'0'" in m.group(0) else "a name" if "'A'" in m.group(0) else ""
+            item = say("sparql_a_number") if "'0'" in m.group(0) else say("sparql_a_name") if "'A'" in m.group(0) else ""
         if item and item not in expected and item not in ("one", "of", "parsing", "failed", "IRI", "_"):
             expected.append(f"'{item}'" if m.group(1) is not None else item)
     more = " …" if len(expected) > 6 else ""
-    hint = f"expected {', '.join(expected[:6])}{more}" if expected else "not expected here"
+    hint = say("sparql_expected", items=joined(expected[:6], ", "), more=more) if expected else say("sparql_not_expected")
     where = f"line {line}, column {column}"
     if "IRI parsing failed" in message:  # the parser stops after the IRI, so say so, not what follows
-        return f"malformed {what} at {where}: the IRI just before this place is not a valid IRI", where
+        return say("sparql_bad_iri_at", what=what, where=where), where
     found_text = f"'{found}'" if rest.split() else found
-    return f"malformed {what} at {where}: found {found_text}; {hint}", where
+    return say("sparql_found_at", what=what, where=where, found=found_text, expected=hint), where
 
 
 def error_position(message: str) -> tuple[int, int] | None:
