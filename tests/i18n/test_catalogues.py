@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+import pickle
+import re
 import string
 from pathlib import Path
 
 import pytest
 
-from kgbp.i18n import LANGS, MESSAGES, Text, catalogue, localise, say
+import kgbp
+from kgbp.i18n import LANGS, MESSAGES, Pair, Text, catalogue, joined, localise, say
+from kgbp.repository.history import ACTIONS
 from kgbp.web.messages import HERE as WEB_MESSAGES
 
 CATALOGUES = [MESSAGES, WEB_MESSAGES]
@@ -41,3 +45,55 @@ def test_a_text_reads_as_english_and_renders_in_chinese() -> None:
 def test_an_unknown_key_fails_where_the_message_is_made() -> None:
     with pytest.raises(KeyError):
         say("no_such_message")
+
+
+# -- every message the code asks for exists ----------------------------------------------------
+
+PACKAGE = Path(kgbp.__file__).parent
+SAID = re.compile(r"""\bsay(?:_in)?\(\s*(?:\w+,\s*)?["']([a-z0-9_]+)["']\s*[,)]""")
+# keys made from a prefix and a name at run time, with every name the code may give
+FAMILIES = {
+    "kind_": ("department", "system", "step", "touchpoint", "evidence", "standard", "blueprint", "service",
+              "channel", "channel_kind", "marketing_P", "metric", "customer_tier"),
+    "kinds_": ("department", "system", "blueprint", "service"),
+    "lc_action_": ACTIONS,
+    "sheet_what_": ("id", "service_id", "version", "revision_of"),
+    "type_": ("integer", "number", "string", "boolean", "array", "object", "null"),
+    "bound_": ("minimum", "maximum", "minLength", "maxLength", "minProperties", "const", "format", "minItems"),
+    "schema_": ("minimum", "maximum"),
+}
+
+
+def test_every_key_the_code_names_is_in_both_catalogues() -> None:
+    named = {m.group(1) for path in PACKAGE.rglob("*.py") for m in SAID.finditer(path.read_text("utf-8"))}
+    named |= {prefix + name for prefix, names in FAMILIES.items() for name in names}
+    assert len(named) > 300  # the scan finds the calls
+    for lang in LANGS:
+        missing = sorted(named - set(catalogue(lang)))
+        assert not missing, f"kgbp/messages/{lang}.json lacks {missing}"
+
+
+def test_every_schema_hint_and_description_has_its_chinese() -> None:
+    schema = json.loads((PACKAGE / "ingest" / "blueprint.schema.json").read_text("utf-8"))
+    lacking: list[str] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            for key, zh in (("x-hint", "x-hint-zh"), ("description", "x-description-zh")):
+                if isinstance(node.get(key), str) and not node.get(zh):
+                    lacking.append(node[key])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+    walk(schema)
+    assert not lacking, lacking
+
+
+def test_a_text_joined_or_given_in_both_languages_renders_in_each() -> None:
+    either = joined([say("kind_step"), say("kind_touchpoint")], say("or"))
+    assert either == "step or touchpoint" and localise(either, "zh") == "步骤或接触点"
+    assert localise(Pair("a hint", "提示"), "zh") == "提示" and localise(Pair("a hint", ""), "zh") == "a hint"
+    message = say("unknown_local", what=either, text="x")
+    assert pickle.loads(pickle.dumps(message)).in_lang("zh") == message.in_lang("zh")  # crosses to a query worker
