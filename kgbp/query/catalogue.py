@@ -27,7 +27,7 @@ from rdflib.namespace import XSD
 from rdflib.term import Identifier
 
 from ..errors import BadInput, NotFound, QueryFileError
-from ..i18n import LANGS, normalise_lang
+from ..i18n import LANGS, Pair, normalise_lang, say
 from ..registry import names
 from ..registry.names import ENTITIES
 from ..resources import data_dir
@@ -240,7 +240,7 @@ def load_catalogue(folder: Path | None = None) -> dict[str, NamedQuery]:
 def get(name: str, catalogue: Mapping[str, NamedQuery] | None = None) -> NamedQuery:
     catalogue = load_catalogue() if catalogue is None else catalogue
     if name not in catalogue:
-        raise NotFound(f"no named query {name!r}", where=name, hint="known: " + ", ".join(sorted(catalogue)))
+        raise NotFound(say("q_no_query", name=name), where=name, hint=say("reg_known", known=", ".join(sorted(catalogue))))
     return catalogue[name]
 
 
@@ -262,8 +262,8 @@ def bind(store: Store, query: NamedQuery, params: Mapping[str, str | None], lang
     declared = {p.name for p in query.params}
     unknown = sorted(set(params) - declared - {"lang"})
     if unknown:
-        raise BadInput(f"{query.name} has no parameter {', '.join(unknown)}", where=", ".join(unknown),
-                       hint="its parameters: " + (", ".join(p.name for p in query.user_params) or "none"))
+        raise BadInput(say("q_unknown_param", query=query.name, names=", ".join(unknown)), where=", ".join(unknown),
+                       hint=say("q_its_params", names=", ".join(p.name for p in query.user_params) or say("reg_none")))
     out: dict[str, Identifier] = {}
     for p in query.user_params:
         raw = params.get(p.name)
@@ -271,8 +271,7 @@ def bind(store: Store, query: NamedQuery, params: Mapping[str, str | None], lang
             raw = p.default
         if raw is None or raw == "":
             if p.required:
-                raise BadInput(f"{query.name} needs the parameter {p.name!r}", where=p.name,
-                               hint=p.description.get("en", ""))
+                raise BadInput(say("q_needs_param", query=query.name, name=p.name), where=p.name, hint=_described(p))
             continue
         out[p.name] = _term(store, query, p, raw, lang)
     lang_param = query.lang_param
@@ -281,27 +280,31 @@ def bind(store: Store, query: NamedQuery, params: Mapping[str, str | None], lang
     return out
 
 
+def _described(p: Param) -> str:
+    """The parameter's own description (its header gives it in en and zh) as a hint."""
+    return Pair(p.description.get("en", ""), p.description.get("zh", ""))
+
+
 def _term(store: Store, query: NamedQuery, p: Param, raw: str, lang: str) -> Identifier:
     if p.values and raw not in p.values:
-        raise BadInput(f"{p.name} must be one of {', '.join(p.values)}, not {raw!r}", where=p.name,
-                       hint=p.description.get("en", ""))
+        raise BadInput(say("q_one_of", name=p.name, values=", ".join(p.values), raw=raw), where=p.name, hint=_described(p))
     if p.kind == "iri":
         if not is_iri(raw):
-            raise BadInput(f"{p.name} must be an absolute IRI, not {raw!r}", where=p.name,
-                           hint="e.g. https://w3id.org/kgbp/id/service/arrears-reconnect/as-is")
+            raise BadInput(say("q_iri", name=p.name, raw=raw), where=p.name,
+                           hint=say("e_g", example="https://w3id.org/kgbp/id/service/arrears-reconnect/as-is"))
         return URIRef(raw)
     if p.kind == "int":
         try:
             return Literal(int(raw.strip()), datatype=XSD.integer)
         except ValueError:
-            raise BadInput(f"{p.name} must be a whole number, not {raw!r}", where=p.name, hint="e.g. 10") from None
+            raise BadInput(say("q_int", name=p.name, raw=raw), where=p.name, hint=say("e_g", example="10")) from None
     if p.kind == "period":
         if not _PERIOD.match(raw.strip()):
-            raise BadInput(f"{p.name} must be a month written YYYY-MM, not {raw!r}", where=p.name, hint="e.g. 2026-03")
+            raise BadInput(say("q_period", name=p.name, raw=raw), where=p.name, hint=say("e_g", example="2026-03"))
         return Literal(raw.strip())
     if p.kind == "date":
         if not _DATE.match(raw.strip()):
-            raise BadInput(f"{p.name} must be a date written YYYY-MM-DD, not {raw!r}", where=p.name, hint="e.g. 2026-06-30")
+            raise BadInput(say("q_date", name=p.name, raw=raw), where=p.name, hint=say("e_g", example="2026-06-30"))
         return Literal(raw.strip(), datatype=XSD.date)
     if p.kind == "label":
         assert p.entity is not None
