@@ -12,6 +12,7 @@ import pytest
 
 import kgbp
 from kgbp.i18n import LANGS, MESSAGES, Pair, Text, catalogue, joined, localise, say
+from kgbp.registry.names import ENTITIES
 from kgbp.repository.history import ACTIONS
 from kgbp.web.messages import HERE as WEB_MESSAGES
 
@@ -54,8 +55,8 @@ SAID = re.compile(r"""\bsay(?:_in)?\(\s*(?:\w+,\s*)?["']([a-z0-9_]+)["']\s*[,)]"
 # keys made from a prefix and a name at run time, with every name the code may give
 FAMILIES = {
     "kind_": ("department", "system", "step", "touchpoint", "evidence", "standard", "blueprint", "service",
-              "channel", "channel_kind", "marketing_P", "metric", "customer_tier"),
-    "kinds_": ("department", "system", "blueprint", "service"),
+              "channel", "channel_kind", "marketing_P", "metric", "customer_tier", *ENTITIES),
+    "kinds_": tuple(ENTITIES),
     "lc_action_": ACTIONS,
     "sheet_what_": ("id", "service_id", "version", "revision_of"),
     "type_": ("integer", "number", "string", "boolean", "array", "object", "null"),
