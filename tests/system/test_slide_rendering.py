@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import shutil
 import subprocess
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -53,7 +54,7 @@ def _render(tmp_path: Path, files: list[Path]) -> list[Path]:
 def _samples(points: list[Point], step: float) -> list[Point]:
     """Points every `step` along a polyline, leaving out the ends (where boxes and heads are)."""
     out: list[Point] = []
-    for (x1, y1), (x2, y2) in zip(points, points[1:], strict=False):
+    for (x1, y1), (x2, y2) in pairwise(points):
         length = abs(x2 - x1) + abs(y2 - y1)
         n = int(length // step)
         out += [(x1 + (x2 - x1) * k / n, y1 + (y2 - y1) * k / n) for k in range(1, n)]
