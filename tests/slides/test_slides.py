@@ -6,6 +6,7 @@ exported slide rendered by LibreOffice Impress.
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import subprocess
 import zipfile
@@ -217,6 +218,23 @@ def test_no_two_arrows_of_any_example_share_a_run_on_its_slide(examples_store: E
         assert shared_runs(paths, tol=EMU_PER_PX / 2) == [], ident
         # and every arrow stays on the slide
         assert all(0 <= x <= SLIDE_W and 0 <= y <= SLIDE_H for pts in paths.values() for x, y in pts), ident
+
+
+@pytest.mark.parametrize("ident", EXAMPLE_IDS)
+def test_every_text_on_a_slide_is_in_the_slides_language(examples_store: EmbeddedStore, ident: str) -> None:
+    han = re.compile(r"[\u4e00-\u9fff]")
+    for lang in ("zh", "en"):
+        view = _view(examples_store, ident, lang)
+        slide = Presentation(io.BytesIO(deck([view]))).slides[0]
+        texts = {t.text for t in slide.shapes._spTree.iter(qn("a:t")) if t.text}
+        # the same in both: the markers' letters, the blueprint's id, systems named by a code (BOSS)
+        neutral = {"F", "W", ident} | {name for st in view.steps for name in st.systems if name.isascii()}
+        words = texts - neutral
+        if lang == "zh":
+            assert all(han.search(t) for t in words), sorted(t for t in words if not han.search(t))
+        else:
+            assert not any(han.search(t) for t in words), sorted(t for t in words if han.search(t))
+        assert {r.get("lang") for r in slide.shapes._spTree.iter(qn("a:rPr"))} == {"zh-CN" if lang == "zh" else "en-US"}
 
 
 # -- slides drawn by a person ------------------------------------------------------------
