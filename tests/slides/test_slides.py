@@ -151,6 +151,8 @@ def test_the_slide_is_native_shapes_drawn_where_the_diagram_draws(examples_store
     for kind in ("a:majorFont", "a:minorFont"):
         assert fonts.find(f"{qn(kind)}/{qn('a:latin')}").get("typeface") == "Arial"
         assert fonts.find(f"{qn(kind)}/{qn('a:ea')}").get("typeface") == "Microsoft YaHei"
+        hans = [f for f in fonts.find(qn(kind)).iter(qn("a:font")) if f.get("script") == "Hans"]
+        assert [f.get("typeface") for f in hans] == ["Microsoft YaHei"]  # simplified Chinese's face
     # support arrows draw exactly the diagram's route: straight ones as connectors glued to both boxes,
     # bent ones as paths naming both boxes in their alt text
     paths = drawn.arrows(slide)
