@@ -106,8 +106,7 @@ def _load_files(s: Any, paths: list[Path], draft: bool, lang: str, if_version: s
     expect = None
     if if_version is not None:
         if len(blueprints) != 1:
-            raise BadInput(f"--if-version guards one blueprint; the files hold {len(blueprints)}", where="--if-version",
-                           hint="load the blueprints one by one, each with the version `kgbp show` printed")
+            raise BadInput(say("if_version_one", n=len(blueprints)), where="--if-version", hint=say("if_version_one_hint"))
         expect = {blueprints[0].iri: Expected.parse(if_version) or Expected()}
     try:
         return repository.save(s, blueprints, validator=Validator(lang=lang), draft=draft, agent="cli", expect=expect,

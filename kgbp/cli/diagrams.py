@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from ..i18n import normalise_lang
+from ..i18n import normalise_lang, say
 from ..repository import save as repository
 from .main import LangOpt, StoreOpt, app, handle_errors, open_store, out
 
@@ -23,7 +23,7 @@ def heat_of(s: Any, iri: Any, measure: str, period: str | None, lang: str) -> An
     from ..quality.heat import heat_for
 
     if period is None:
-        raise BadInput("--heat needs --period", where="--period", hint="e.g. --period 2026-06 or --period 2026-01..2026-06")
+        raise BadInput(say("cli_heat_needs_period"), where="--period", hint=say("cli_heat_needs_period_hint"))
     return heat_for(s, iri, measure, period, lang)
 
 
@@ -45,7 +45,7 @@ def draw(
 
     suffix = output.suffix.lower()
     if suffix not in (".svg", ".png"):
-        raise BadInput(f"cannot draw to {output.name!r}", where=str(output), hint="name the output file *.svg or *.png")
+        raise BadInput(say("cannot_draw_to", name=output.name), where=str(output), hint=say("cannot_draw_to_hint"))
     with open_store(store) as s:
         iri = repository.resolve_blueprint(s, blueprint)
         if heat is not None:

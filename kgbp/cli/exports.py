@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from ..i18n import normalise_lang
+from ..i18n import normalise_lang, say
 from ..repository import save as repository
 from .main import StoreOpt, app, err, handle_errors, open_store
 from .output import SPREADSHEET_FORMATS, _export_spreadsheet
@@ -67,10 +67,10 @@ def export(
         dump(output, fmt, store)  # the whole repository
         return
     if fmt not in FORMATS:
-        raise BadInput(f"unknown format {fmt!r}", where="--format", hint=f"use one of: {', '.join([*FORMATS, *ARCHIMATE_FORMATS])}")
+        raise BadInput(say("unknown_format", fmt=fmt), where="--format",
+                       hint=say("use_one_of", values=", ".join([*FORMATS, *ARCHIMATE_FORMATS])))
     if blueprint is None:
-        raise BadInput(f"format {fmt!r} exports one blueprint: name it", where="BLUEPRINT",
-                       hint="give service/version (see `kgbp list`), or use --format archimate / archi-csv for the repository")
+        raise BadInput(say("one_blueprint_format", fmt=fmt), where="BLUEPRINT", hint=say("one_blueprint_export_hint"))
     with open_store(store) as s:
         data = export_blueprint(s, repository.resolve_blueprint(s, blueprint), fmt)
     if output:

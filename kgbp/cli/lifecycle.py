@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from ..i18n import normalise_lang
+from ..i18n import normalise_lang, say
 from ..repository import save as repository
 from .formats import FormatOpt as RowsFormatOpt
 from .formats import chosen, write_rows
@@ -20,7 +20,7 @@ def _check_format(fmt: str) -> None:
     from ..errors import BadInput
 
     if fmt not in ("table", "json"):
-        raise BadInput(f"unknown format {fmt!r}", where="--format", hint="use table or json")
+        raise BadInput(say("unknown_format", fmt=fmt), where="--format", hint=say("use_one_of", values="table, json"))
 
 
 def _print_json(data: object) -> None:

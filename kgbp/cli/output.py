@@ -14,12 +14,12 @@ from .main import err, open_store
 
 def _write_file(path: Path, data: bytes) -> None:
     from ..errors import BadInput
+    from ..i18n import say
 
     try:
         path.write_bytes(data)
     except OSError as exc:
-        raise BadInput(f"cannot write the file: {exc.strerror}", where=str(path),
-                       hint="check that its folder exists and is writable") from None
+        raise BadInput(say("cannot_write_file", what=exc.strerror), where=str(path), hint=say("cannot_write_file_hint")) from None
 
 
 def _write_import(imported: Any, output: Path | None) -> None:
@@ -50,14 +50,13 @@ def _write(data: bytes, output: Path | None) -> None:
 def _export_spreadsheet(fmt: str, blueprint: str | None, output: Path | None, store: str | None) -> None:
     from ..errors import BadInput
     from ..export.document import blueprint_document
+    from ..i18n import say
     from ..spreadsheet.writer import csv_bytes, workbook_bytes
 
     if blueprint is None:
-        raise BadInput(f"format {fmt!r} exports one blueprint: name it", where="BLUEPRINT",
-                       hint="give service/version (see `kgbp list`); `kgbp template` writes an empty template")
+        raise BadInput(say("one_blueprint_format", fmt=fmt), where="BLUEPRINT", hint=say("one_blueprint_sheet_hint"))
     if fmt == "xlsx" and output is None and sys.stdout.isatty():
-        raise BadInput("an XLSX workbook is binary: not written to the terminal", where="--output",
-                       hint="name a file with -o FILE.xlsx")
+        raise BadInput(say("xlsx_not_to_terminal"), where="--output", hint=say("xlsx_not_to_terminal_hint"))
     with open_store(store) as s:
         doc = blueprint_document(s, repository.resolve_blueprint(s, blueprint))
     _write(workbook_bytes(doc) if fmt == "xlsx" else csv_bytes(doc), output)

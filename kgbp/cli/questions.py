@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from ..i18n import normalise_lang
+from ..i18n import normalise_lang, say
 from .formats import FormatOpt, chosen, write_rows
 from .main import LangOpt, StoreOpt, app, handle_errors, open_store, out, read_store, settings_for
 
@@ -46,7 +46,7 @@ def queries_(
             [q.name, q.title[lang], ", ".join(f"{p.name}{'' if p.required else '?'}" for p in q.user_params)]
             for q in catalogue.values()])
     else:
-        raise BadInput(f"unknown format {fmt!r}", where="--format", hint="use table, json or markdown")
+        raise BadInput(say("unknown_format", fmt=fmt), where="--format", hint=say("use_one_of", values="table, json, markdown"))
 
 
 @app.command("query")
@@ -70,7 +70,7 @@ def query_(
     for item in param or []:
         key, sep, value = item.partition("=")
         if not sep or not key.strip():
-            raise BadInput(f"--param {item!r} is not name=value", where="--param", hint="e.g. --param system=BOSS")
+            raise BadInput(say("param_not_pair", item=item), where="--param", hint=say("param_not_pair_hint"))
         params[key.strip()] = value
     named = query.get(name)
     with read_store(store) as s:
@@ -115,7 +115,7 @@ def sparql(
     from ..errors import BadInput
 
     if fmt not in SPARQL_FORMATS:
-        raise BadInput(f"unknown format {fmt!r}", where="--format", hint="use " + ", ".join(SPARQL_FORMATS))
+        raise BadInput(say("unknown_format", fmt=fmt), where="--format", hint=say("use_one_of", values=", ".join(SPARQL_FORMATS)))
     path = Path(query_or_file)
     if query_or_file == "-":
         text = sys.stdin.read()

@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 
 from ..errors import BadInput
-from ..i18n import normalise_lang
+from ..i18n import normalise_lang, say
 from .main import LangOpt, StoreOpt, app, handle_errors, open_store, out
 
 SearchArg = Annotated[str, typer.Argument(help="Only entries whose id, label (zh or en) or alias holds this text.")]
@@ -43,7 +43,7 @@ def _cells(entry: dict[str, object]) -> list[str]:
 def _present(kind: str, search: str, fmt: str, store: str | None, lang: str) -> None:
     lang = normalise_lang(lang)
     if fmt not in ("table", "json", "csv"):
-        raise BadInput(f"unknown format {fmt!r}", where="--format", hint="use table, json or csv")
+        raise BadInput(say("unknown_format", fmt=fmt), where="--format", hint=say("use_one_of", values="table, json, csv"))
     entries = _rows(kind, search, store, lang)
     if fmt == "json":
         sys.stdout.write(json.dumps(entries, ensure_ascii=False, indent=2) + "\n")
@@ -124,7 +124,7 @@ def rename(kind: KindArg, entity: Annotated[str, typer.Argument(help="The entity
     for item in label or []:
         key, sep, text = item.partition("=")
         if not sep:
-            raise BadInput(f"--label {item!r} is not lang=text", where="--label", hint="e.g. --label en='Ticket dispatch system'")
+            raise BadInput(say("label_not_pair", item=item), where="--label", hint=say("label_not_pair_hint"))
         labels[key.strip()] = text
     with open_store(store) as s:
         change = do_rename(s, kind, entity, new_id, labels, agent="cli", validator=Validator(lang=normalise_lang(lang)))

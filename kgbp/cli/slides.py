@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from ..i18n import normalise_lang
+from ..i18n import normalise_lang, say
 from .diagrams import HeatOpt, PeriodOpt, heat_of
 from .main import LangOpt, StoreOpt, app, err, handle_errors, open_store, out
 from .output import _write_file, _write_import
@@ -28,7 +28,7 @@ def slides(
     from ..slides import blueprint_deck
 
     if output.suffix.lower() != ".pptx":
-        raise BadInput(f"cannot write slides to {output.name!r}", where=str(output), hint="name the output file *.pptx")
+        raise BadInput(say("cannot_write_slides", name=output.name), where=str(output), hint=say("cannot_write_slides_hint"))
     with open_store(store) as s:
         if heat is not None:
             from ..repository.blueprint_view import load_view
@@ -64,9 +64,9 @@ def import_slide(
     from ..slides import store_draft
 
     if not deck.is_file():
-        raise BadInput("no such file", where=str(deck), hint="check the path")
+        raise BadInput(say("no_such_file"), where=str(deck), hint=say("no_such_file_hint"))
     if deck.stat().st_size > MAX_FILE_BYTES:
-        raise BadInput(f"file larger than {MAX_FILE_BYTES} bytes", where=str(deck), hint="keep only the blueprint's slide")
+        raise BadInput(say("file_too_large", limit=MAX_FILE_BYTES), where=str(deck), hint=say("deck_too_large_hint"))
     data = deck.read_bytes()
     if not (store or save):
         imported = read_slide(data, str(deck), slide, None, service, version)

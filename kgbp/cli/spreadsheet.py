@@ -17,10 +17,11 @@ def template(
 ) -> None:
     """Write the empty spreadsheet template (one row per step) to fill in and `kgbp load`."""
     from ..errors import BadInput
+    from ..i18n import say
     from ..spreadsheet.writer import csv_bytes, workbook_bytes
 
     suffix = output.suffix.lower()
     if suffix not in (".xlsx", ".csv"):
-        raise BadInput(f"cannot write a template to {output.name!r}", where=str(output), hint="name it *.xlsx or *.csv")
+        raise BadInput(say("cannot_write_template", name=output.name), where=str(output), hint=say("cannot_write_template_hint"))
     output.write_bytes(workbook_bytes() if suffix == ".xlsx" else csv_bytes())
     out.print(f"wrote the template to {output}")

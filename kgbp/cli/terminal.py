@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..errors import BadInput
+from ..i18n import say
 from ..repository.blueprint_view import LANE_ORDER, BlueprintView
 from ..repository.save import BlueprintSummary
 from ..validation.engine import ValidationReport, report_graph
@@ -119,4 +120,4 @@ def render_report(console: Console, report: ValidationReport, fmt: str, lang: st
     elif fmt == "text":
         print_report(console, report, lang)
     else:
-        raise BadInput(f"unknown format {fmt!r}", where="--format", hint="use one of: " + ", ".join(FORMATS))
+        raise BadInput(say("unknown_format", fmt=fmt), where="--format", hint=say("use_one_of", values=", ".join(FORMATS)))

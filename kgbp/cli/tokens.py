@@ -20,11 +20,11 @@ def token_create(name: Annotated[str, typer.Argument(help="Who holds it (shown i
     """Create a token (a write token, or a read token with --read) and print it once (only its hash is kept)."""
     from ..auth import check_name, create_token, token_names
     from ..errors import Conflict
+    from ..i18n import say
 
     settings = settings_for(store)
     if check_name(name) in token_names(settings):
-        raise Conflict(f"a token named {name!r} exists already", where=name,
-                       hint=f"`kgbp token rotate {name}` replaces it; or choose another name")
+        raise Conflict(say("token_exists", name=name), where=name, hint=say("token_exists_hint", name=name))
     _print_token(name, create_token(settings, name, "read" if read else "write"))
 
 
@@ -56,9 +56,10 @@ def token_revoke(name: str, store: StoreOpt = None) -> None:
     """Revoke a token: writes with it are refused from the next request on."""
     from ..auth import revoke_token
     from ..errors import NotFound
+    from ..i18n import say
 
     if not revoke_token(settings_for(store), name):
-        raise NotFound(f"no token named {name!r}", where=name, hint="`kgbp token list` shows the names")
+        raise NotFound(say("no_token", name=name), where=name, hint=say("no_token_hint"))
     out.print(f"revoked {name}")
 
 

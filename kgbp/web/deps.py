@@ -47,8 +47,7 @@ def writer_of(request: Request, holder: Holder | None) -> str:
     if holder is None:
         raise Unauthorized(say("token_to_write"), where=str(request.url.path), hint=say("token_to_write_hint"))
     if not holder.can_write:
-        raise Forbidden(f"the token of {holder.name!r} is a read token: it cannot write", where=str(request.url.path),
-                        hint="ask the administrator for a write token (`kgbp token create NAME`)")
+        raise Forbidden(say("read_token", name=holder.name), where=str(request.url.path), hint=say("read_token_hint"))
     return holder.name
 
 

@@ -16,6 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from ...config import Limits
 from ...errors import BadInput, PayloadTooLarge
 from ...export.rdf import FORMATS, export_blueprint
+from ...i18n import say
 from ...ingest import SharedIndex, read_bytes
 from ...model import iris
 from ...repository import concurrency
@@ -77,7 +78,7 @@ def get_blueprint(service: str, version: str, store: StoreDep, lang: LangDep, re
 @router.get("/blueprints/{service}/{version}/export", summary="Export one blueprint as RDF (ETag: its stored version)")
 def export(service: str, version: str, store: StoreDep, format: str = "ttl", if_none_match: IfNoneMatch = None) -> Response:
     if format not in FORMATS:
-        raise BadInput(f"unknown format {format!r}", where="format", hint=f"use one of: {', '.join(FORMATS)}")
+        raise BadInput(say("unknown_format", fmt=format), where="format", hint=say("use_one_of", values=", ".join(FORMATS)))
     iri, current = _stored_version(store, service, version)
     unchanged = _not_modified(if_none_match, current)
     if unchanged is not None:
@@ -110,8 +111,7 @@ def _read_and_save(store: Store, data: bytes, name: str, lang: str, draft: bool,
                    expected: concurrency.Expected | None, limits: Limits | None = None) -> repository.SaveResult:
     blueprints = read_bytes(data, name, SharedIndex.from_store(store), limits)
     if expected is not None and len(blueprints) != 1:
-        raise BadInput(f"If-Match/If-None-Match guard one blueprint; {name} holds {len(blueprints)}", where=name,
-                       hint="upload the blueprints one by one, each with its own version")
+        raise BadInput(say("guard_one", name=name, n=len(blueprints)), where=name, hint=say("guard_one_hint"))
     expect = {blueprints[0].iri: expected} if expected is not None else None
     return repository.save(store, blueprints, validator=Validator(lang=lang), draft=draft, agent=writer, expect=expect,
                            limits=limits)

@@ -10,6 +10,7 @@ from fastapi.responses import Response
 
 from ...diagram import blueprint_svg, svg_to_png
 from ...errors import BadInput
+from ...i18n import say
 from ...repository import save as repository
 from ...store import Store
 from ..deps import LangDep, StoreDep
@@ -31,7 +32,7 @@ def _svg(store: Store, service: str, version: str, lang: str, highlight_system: 
         from ...repository.blueprint_view import load_view
 
         if not period:
-            raise BadInput("the heat view needs a period", where="period", hint="e.g. period=2026-06 or 2026-01..2026-06")
+            raise BadInput(say("heat_needs_period"), where="period", hint=say("heat_needs_period_hint"))
         return draw_svg(load_view(store, iri, lang), heat_for(store, iri, heat, period, lang))
     return blueprint_svg(store, iri, lang, highlight_system)
 

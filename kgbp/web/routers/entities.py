@@ -15,6 +15,7 @@ from rdflib import URIRef
 
 from ...errors import NotFound
 from ...export.rdf import FORMATS, describe
+from ...i18n import say
 from ...model import iris
 from ...model.namespaces import ID
 from ...query.internal import internal_query
@@ -45,7 +46,7 @@ def wants_rdf(request: Request) -> str | None:
 def rdf_response(store: Any, node: URIRef, media: str) -> Response:
     graph = describe(store, node)
     if not len(graph):
-        raise NotFound(f"nothing is known about <{node}>", where=str(node), hint="check the IRI")
+        raise NotFound(say("nothing_known", iri=str(node)), where=str(node), hint=say("check_iri_hint"))
     fmt = FORMATS[RDF_TYPES[media]][0]
     return Response(graph.serialize(format=fmt, encoding="utf-8"), media_type=media, headers={"Vary": "Accept"})
 
@@ -71,5 +72,5 @@ def dereference(path: str, request: Request, store: StoreDep, lang: LangDep) -> 
         return RedirectResponse(page + anchor, status_code=303)
     if kind == "service":
         return RedirectResponse("/?q=" + path.split("/", 1)[-1], status_code=303)
-    raise NotFound(f"nothing is known about <{node}>", where=str(node), hint="check the IRI")
+    raise NotFound(say("nothing_known", iri=str(node)), where=str(node), hint=say("check_iri_hint"))
 

@@ -8,6 +8,7 @@ from fastapi import APIRouter
 from starlette.concurrency import run_in_threadpool
 
 from ...errors import StoreUnavailable
+from ...i18n import say
 from ...query.internal import internal_query
 from ...store import Store
 from ..deps import StoreDep
@@ -20,8 +21,7 @@ def _check(store: Store) -> dict[str, Any]:
     health = getattr(store, "health", None)
     reason = health() if health is not None else None
     if reason is not None:
-        raise StoreUnavailable(f"writes fail: {reason}", where="store",
-                               hint="free disk space (or fix the disk); writes resume without a restart")
+        raise StoreUnavailable(say("writes_fail", reason=reason), where="store", hint=say("writes_fail_hint"))
     return {"status": "ok", "reads": "ok", "writes": "ok"}
 
 

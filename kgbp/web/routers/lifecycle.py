@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from ...errors import BadInput
+from ...i18n import say
 from ...lifecycle import diff
 from ...repository import history
 from ...repository import save as repository
@@ -59,8 +60,7 @@ def restore(service: str, version: str, store: StoreDep, lang: LangDep, writer: 
             activity: Annotated[str, Query(description="The activity whose state to restore (id or prefix).")] = "",
             ) -> dict[str, Any]:
     if not activity:
-        raise BadInput("which activity's state should come back?", where="activity",
-                       hint="add ?activity=<id> (GET /api/history?blueprint=service/version lists them)")
+        raise BadInput(say("restore_which"), where="activity", hint=say("restore_which_hint"))
     iri = history.resolve(store, f"{service}/{version}")
     done = history.restore(store, iri, activity, agent=writer, validator=Validator(lang=lang))
     return done.as_dict()

@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, Response
 from ...errors import NotAcceptable, NotFound
 from ...export.jsonld_context import context_text
 from ...export.ontology_docs import HTML_MEDIA_TYPE, RDF_FORMATS, ontology_html, ontology_rdf
+from ...i18n import say
 from ..deps import LangDep
 from ..negotiate import best_match
 
@@ -42,8 +43,7 @@ async def _html(lang: str) -> HTMLResponse:
 async def ontology(request: Request, lang: LangDep) -> Response:
     chosen = best_match(request.headers.get("accept"), OFFERS)
     if chosen is None:
-        raise NotAcceptable("the ontology is available as HTML or RDF only", where="Accept",
-                            hint="accept one of: " + ", ".join(OFFERS))
+        raise NotAcceptable(say("ontology_accept"), where="Accept", hint=say("accept_one_of", formats=", ".join(OFFERS)))
     if chosen in _BY_MEDIA:
         return _rdf(_BY_MEDIA[chosen])
     return await _html(lang)
@@ -54,8 +54,7 @@ async def ontology_as(ext: str, lang: LangDep) -> Response:
     if ext == "html":
         return await _html(lang)
     if ext not in _BY_SUFFIX:
-        raise NotFound(f"no ontology format {ext!r}", where=f"/ontology.{ext}",
-                       hint="use /ontology.html, .ttl, .rdf, .jsonld or .nt (or /ontology with an Accept header)")
+        raise NotFound(say("no_ontology_format", ext=ext), where=f"/ontology.{ext}", hint=say("no_ontology_format_hint"))
     return _rdf(_BY_SUFFIX[ext])
 
 

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from ...auth import check_holder, load_holders
 from ...config import Settings
 from ...errors import BadInput, KgbpError, PayloadTooLarge
+from ...i18n import say
 from ...quality import load_evidence
 from ...quality.actions import update_action
 from ...quality.heat import check_period
@@ -50,8 +51,8 @@ async def _files(files: list[UploadFile], settings: Settings) -> list[tuple[str,
         name = safe_name(file.filename)
         data = await file.read(settings.max_upload_bytes + 1)
         if len(data) > settings.max_upload_bytes:
-            raise PayloadTooLarge(f"file larger than {settings.max_upload_bytes} bytes", where=name,
-                                  hint="split the evidence by period")
+            raise PayloadTooLarge(say("file_too_large", limit=settings.max_upload_bytes), where=name,
+                                  hint=say("evidence_too_large_hint"))
         out.append((name, data))
     return out
 
@@ -63,7 +64,7 @@ async def upload_evidence(request: Request, store: StoreDep, lang: LangDep, sett
     try:
         writer = _writer(request, settings, token)
         if not file:
-            raise BadInput("no file", where="file", hint="choose one or more .csv or .xlsx files")
+            raise BadInput(say("no_file"), where="file", hint=say("no_file_hint"))
         saved = load_evidence(store, await _files(file, settings), source=source or None, agent=writer, lang=lang)
     except KgbpError as exc:
         return _page(request, store, lang, None, status_code=exc.http_status, error=exc)

@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from ...errors import NotAcceptable
+from ...i18n import say
 from ...query import catalogue as query
 from ...query.catalogue import NamedQuery, Param
 from ...query.output import catalogue_entry, result_csv, result_json
@@ -28,8 +29,7 @@ def _respond(result: query.QueryResult, request: Request, fmt: str | None) -> Re
     if fmt is None:
         chosen = best_match(request.headers.get("accept"), ["application/json", "text/csv"])
         if chosen is None:
-            raise NotAcceptable("a query answers in application/json or text/csv", where="Accept",
-                                hint="accept one of them, or add ?format=csv")
+            raise NotAcceptable(say("query_accept"), where="Accept", hint=say("query_accept_hint"))
         fmt = "csv" if chosen == "text/csv" else "json"
     if fmt == "csv":
         return Response(result_csv(result), media_type="text/csv",

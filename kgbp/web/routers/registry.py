@@ -10,6 +10,7 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from ...errors import BadInput
+from ...i18n import say
 from ...registry import listing, operations
 from ...validation.engine import Validator
 from ..deps import LangDep, StoreDep, WriterDep
@@ -21,7 +22,7 @@ COLUMNS = ("id", "label_en", "label_zh", "aliases", "parent", "parts", "status",
 
 def _kind(plural: str) -> str:
     if plural not in PLURAL:
-        raise BadInput(f"no registry {plural!r}", where=plural, hint="use systems, departments or channels")
+        raise BadInput(say("no_registry", plural=plural), where=plural, hint=say("no_registry_hint"))
     return PLURAL[plural]
 
 
@@ -46,7 +47,7 @@ def list_registry(plural: str, store: StoreDep, lang: LangDep, q: str = "",
     if format == "csv":
         return _csv(entries)
     if format != "json":
-        raise BadInput(f"unknown format {format!r}", where="format", hint="use json or csv")
+        raise BadInput(say("unknown_format", fmt=format), where="format", hint=say("use_one_of", values="json, csv"))
     return [e.as_dict() for e in entries]
 
 

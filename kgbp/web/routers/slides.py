@@ -10,6 +10,7 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from ...errors import PayloadTooLarge
+from ...i18n import say
 from ...ingest import SharedIndex
 from ...slides import MEDIA_TYPE, blueprint_deck, import_slide, store_draft
 from ..deps import LangDep, SettingsDep, StoreDep, WriterDep
@@ -43,8 +44,8 @@ async def upload_slide(
     name = safe_name(file.filename or "upload.pptx")
     data = await file.read(settings.max_upload_bytes + 1)
     if len(data) > settings.max_upload_bytes:
-        raise PayloadTooLarge(f"upload larger than {settings.max_upload_bytes} bytes", where=name,
-                              hint="keep only the blueprint's slide, or raise max_upload_bytes")
+        raise PayloadTooLarge(say("upload_too_large", limit=settings.max_upload_bytes), where=name,
+                              hint=say("upload_slides_hint"))
     # reading a slide of thousands of shapes takes seconds: off the event loop, so other requests go on
     imported = await run_in_threadpool(lambda: import_slide(data, name, slide, SharedIndex.from_store(store),
                                                             service, version))

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from ...errors import BadInput
+from ...i18n import say
 from ...repository import save as repository
 from ...store import Store
 from ...validation.engine import ValidationReport, Validator, report_graph, rules
@@ -73,7 +74,7 @@ def _respond(report: ValidationReport, lang: str, fmt: str, repository_wide: boo
     if fmt == "ttl":
         return Response(report_graph(report).serialize(format="turtle"), media_type="text/turtle")
     if fmt != "json":
-        raise BadInput(f"unknown format {fmt!r}", where="format", hint="use one of: " + ", ".join(FORMATS))
+        raise BadInput(say("unknown_format", fmt=fmt), where="format", hint=say("use_one_of", values=", ".join(FORMATS)))
     return report_body(report, lang, repository_wide)
 
 
