@@ -47,7 +47,7 @@ def test_search_csv_and_plain_tsv_when_piped(store_folder: Path) -> None:
     assert piped.stdout.splitlines()[1].split("\t")[:7] == ["ivr", "IVR", "自动语音应答", "IVR; interactive voice response",
                                                             "phone", "", "active"]
     bad = runner.invoke(cli, ["systems", "--format", "xml", "--store", str(store_folder)])
-    assert bad.exit_code == 2 and "use table, json or csv" in bad.stderr
+    assert bad.exit_code == 2 and "use one of: table, json, csv" in bad.stderr
 
 
 def test_fail_points_by_system_by_alias_gives_the_rows_by_id(store: EmbeddedStore) -> None:
