@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from ..i18n import normalise_lang, say
+from ..i18n import normalise_lang, say, say_in
 from ..repository import save as repository
 from .main import LangOpt, StoreOpt, app, handle_errors, open_store, out
 
@@ -55,4 +55,4 @@ def draw(
         else:
             svg = blueprint_svg(s, iri, normalise_lang(lang), highlight_system)
     output.write_bytes(svg if suffix == ".svg" else svg_to_png(svg))
-    out.print(f"drew {blueprint} to {output}")
+    out.print(say_in(normalise_lang(lang), "cli_drew", blueprint=blueprint, output=output))

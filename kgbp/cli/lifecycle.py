@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from ..i18n import normalise_lang, say
+from ..i18n import normalise_lang, say, say_in
 from ..repository import save as repository
 from .formats import FormatOpt as RowsFormatOpt
 from .formats import chosen, write_rows
@@ -110,8 +110,9 @@ def restore_version(
     with open_store(store) as s:
         iri = hist.resolve(s, blueprint)
         done = hist.restore(s, iri, activity, agent="cli", validator=Validator(lang=normalise_lang(lang)))
-    out.print(f"restored {done.saved.id} to its state after {done.source.id[:8]} ({done.source.when:%Y-%m-%d %H:%M:%S}): "
-              f"{done.saved.triples} triples (+{done.saved.added} -{done.saved.removed}), {done.saved.warnings} warning(s)")
+    out.print(say_in(normalise_lang(lang), "cli_restored", id=done.saved.id, activity=done.source.id[:8],
+                     when=f"{done.source.when:%Y-%m-%d %H:%M:%S}", triples=done.saved.triples, added=done.saved.added,
+                     removed=done.saved.removed, warnings=done.saved.warnings))
 
 
 @app.command()

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from ..i18n import normalise_lang, say
+from ..i18n import normalise_lang, say, say_in
 from .diagrams import HeatOpt, PeriodOpt, heat_of
 from .main import LangOpt, StoreOpt, app, err, handle_errors, open_store, out
 from .output import _write_file, _write_import
@@ -40,7 +40,7 @@ def slides(
         else:
             data = blueprint_deck(s, blueprints, normalise_lang(lang))
     _write_file(output, data)
-    out.print(f"wrote {output}")
+    out.print(say_in(normalise_lang(lang), "cli_wrote", output=output))
 
 
 @app.command("import-slide")
