@@ -24,6 +24,7 @@ from rdflib.namespace import RDF
 
 from ..boundary import reading
 from ..errors import BadInput, Conflict, Forbidden, NotFound, UnsupportedMediaType
+from ..i18n import say
 from ..ingest import AuthoredBlueprint
 from ..ingest.rdf_reader import blueprints_in, read_rdf
 from ..model import iris
@@ -75,19 +76,17 @@ def is_user_graph(name: URIRef, user_graphs: Sequence[str]) -> bool:
 def graph_kind(name: URIRef | None, user_graphs: Sequence[str]) -> Literal["blueprint", "user"]:
     """Whether a write may change graph `name`, and how (the update profile); Forbidden if not."""
     if name is None:
-        raise Forbidden("the default graph is not writable: it is the union of all graphs",
-                        where="default graph", hint="name the graph you write (GRAPH <...> or WITH <...>)")
+        raise Forbidden(say("gs_default_readonly"), where="default graph", hint=say("gs_default_readonly_hint"))
     canonical = iris.canonical_blueprint_iri(str(name))
     if canonical is not None:
-        raise BadInput(f"graph <{name}> is not written canonically: it names the blueprint <{canonical}>",
-                       where=str(name), hint=f"write <{canonical}> (no percent-escapes of allowed characters)")
+        raise BadInput(say("gs_not_canonical", name=str(name), canonical=canonical), where=str(name),
+                       hint=say("gs_not_canonical_hint", canonical=canonical))
     if is_blueprint_graph(name):
         return "blueprint"
     if is_user_graph(name, user_graphs):
         return "user"
-    spaces = ", ".join(f"{p}<name>" for p in user_graphs) or "none configured (setting user_graphs)"
-    raise Forbidden(f"<{name}> is not writable: only blueprint graphs and user-owned graphs are", where=str(name),
-                    hint=f"blueprint graphs are named {ID}service/<service>/<version>; user-owned graphs {spaces}")
+    spaces = ", ".join(f"{p}<name>" for p in user_graphs) or say("gs_none_configured")
+    raise Forbidden(say("gs_not_writable", name=str(name)), where=str(name), hint=say("gs_not_writable_hint", id=ID, spaces=spaces))
 
 
 def _as_blueprint(store: Store, name: URIRef, graph: Graph, source: str) -> AuthoredBlueprint:
@@ -95,8 +94,8 @@ def _as_blueprint(store: Store, name: URIRef, graph: Graph, source: str) -> Auth
     found = blueprints_in([(None, graph)], source)  # no text round trip: rdflib's N-Triples parser is quadratic
     if len(found) != 1 or found[0].iri != name:
         other = found[0].iri if found else "none"
-        raise BadInput(f"graph <{name}> must hold the blueprint <{name}> (found {other})", where=str(name),
-                       hint="a blueprint's graph is named by the blueprint's IRI")
+        raise BadInput(say("gs_wrong_blueprint", name=str(name), other=str(other)), where=str(name),
+                       hint=say("gs_wrong_blueprint_hint"))
     return _unchanged_shared(store, found[0])
 
 
@@ -107,10 +106,7 @@ def _unchanged_shared(store: Store, bp: AuthoredBlueprint) -> AuthoredBlueprint:
     new = bp.shared - store.graph(REPOSITORY_GRAPH)
     if len(new):
         subject = sorted(str(s) for s in new.subjects())[0]
-        raise Forbidden(f"writing <{bp.iri}> would change the shared description of <{subject}>: nothing is stored",
-                        where=subject,
-                        hint="a SPARQL or Graph Store write changes only the blueprint graph it names; describe the "
-                             "department, system or service as stored, or upload the blueprint file that defines it")
+        raise Forbidden(say("gs_shared_change", bp=str(bp.iri), subject=subject), where=subject, hint=say("gs_shared_change_hint"))
     return bp
 
 
@@ -175,8 +171,7 @@ def apply_update(store: Store, runner: SparqlRunner, update: str, *, validator: 
         assert name is not None
         (blueprints if kind == "blueprint" else user)[name] = graph
     if getattr(store, "generation", preview.generation) != preview.generation:
-        raise Conflict("the store changed while the update was being checked", where="update",
-                       hint="send the update again")
+        raise Conflict(say("gs_store_changed"), where="update", hint=say("gs_store_changed_hint"))
     return _store_graphs(store, blueprints, validator, agent, user)
 
 
@@ -184,8 +179,8 @@ def apply_update(store: Store, runner: SparqlRunner, update: str, *, validator: 
 
 def rdf_suffix(media_type: str) -> str:
     if media_type not in RDF_MEDIA_TYPES:
-        raise UnsupportedMediaType(f"cannot read {media_type or 'a body without Content-Type'}",
-                                   where="Content-Type", hint="send one of: " + ", ".join(RDF_MEDIA_TYPES))
+        raise UnsupportedMediaType(say("gs_cannot_read", media=media_type or say("gs_no_content_type")),
+                                   where="Content-Type", hint=say("send_one_of", values=", ".join(RDF_MEDIA_TYPES)))
     return RDF_MEDIA_TYPES[media_type][0]
 
 
@@ -226,7 +221,7 @@ def _utf8(data: bytes, source: str) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise BadInput(f"the body is not UTF-8 text (byte {exc.start})", where=source, hint="send UTF-8") from None
+        raise BadInput(say("body_not_utf8", byte=exc.start), where=source, hint=say("send_utf8")) from None
 
 
 def graph_exists(store: Store, name: URIRef) -> bool:
@@ -272,23 +267,19 @@ def post_new_graph(store: Store, data: bytes, media_type: str, *, validator: Val
     """
     suffix = rdf_suffix(media_type)
     if not data.strip():
-        raise BadInput("the payload is empty: there is no graph to create", where="POST",
-                       hint="send the RDF of the new graph (one blueprint, or your own triples)")
+        raise BadInput(say("gs_empty_payload"), where="POST", hint=say("gs_empty_payload_hint"))
     graph = parse_graph(data, media_type, "POST")
     if not any(graph.subjects(RDF.type, SB.Blueprint)):
         if not user_graphs:
-            raise Forbidden("the payload holds no blueprint, and no user-owned graphs are configured", where="POST",
-                            hint="send one blueprint, or set user_graphs")
+            raise Forbidden(say("gs_no_user_graphs"), where="POST", hint=say("gs_no_user_graphs_hint"))
         name = URIRef(f"{user_graphs[0]}{uuid.uuid4()}")
         return name, WriteOutcome(graphs=repository.write_user_graphs(store, {name: graph}, agent=agent), created=True)
     found = read_rdf(data, "POST", suffix)
     if len(found) != 1:
-        raise BadInput(f"the payload must hold exactly one blueprint (found {len(found)})", where="POST",
-                       hint="send one blueprint; its IRI names the new graph")
+        raise BadInput(say("gs_one_blueprint", n=len(found)), where="POST", hint=say("gs_one_blueprint_hint"))
     _unchanged_shared(store, found[0])
     if graph_exists(store, found[0].iri):
-        raise Conflict(f"blueprint <{found[0].iri}> exists already", where=str(found[0].iri),
-                       hint="PUT to ?graph=<iri> to replace it, or POST to ?graph=<iri> to add to it")
+        raise Conflict(say("gs_exists", iri=str(found[0].iri)), where=str(found[0].iri), hint=say("gs_exists_hint"))
     result = repository.save(store, found, validator=validator, agent=agent)
     return found[0].iri, WriteOutcome(saved=result.saved, report=result.report, created=True)
 
@@ -296,7 +287,7 @@ def post_new_graph(store: Store, data: bytes, media_type: str, *, validator: Val
 def delete_graph(store: Store, name: URIRef, *, agent: str, user_graphs: Sequence[str] = ()) -> WriteOutcome:
     kind = graph_kind(name, user_graphs)
     if not graph_exists(store, name):
-        raise NotFound(f"no graph <{name}>", where=str(name), hint="GET /sparql lists the named graphs")
+        raise NotFound(say("gs_no_graph", name=str(name)), where=str(name), hint=say("gs_lists_graphs_hint"))
     if kind == "user":
         return WriteOutcome(graphs=repository.write_user_graphs(store, {name: None}, agent=agent))
     repository.remove(store, name, agent=agent)
