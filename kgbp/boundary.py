@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from .errors import BadInput, KgbpError, PayloadTooLarge
+from .i18n import say
 
 
 def as_kgbp_error(exc: BaseException, where: str = "") -> KgbpError | None:
@@ -22,14 +23,11 @@ def as_kgbp_error(exc: BaseException, where: str = "") -> KgbpError | None:
     if isinstance(exc, KgbpError):
         return exc
     if isinstance(exc, RecursionError):
-        return BadInput("the input is nested too deeply to read", where=where,
-                        hint="flatten it: lists and objects nested a few levels deep are enough for a blueprint")
+        return BadInput(say("too_deep"), where=where, hint=say("too_deep_hint"))
     if isinstance(exc, decimal.InvalidOperation):
-        return BadInput("a number is not a number (NaN or infinity) where a value is compared", where=where,
-                        hint="write a finite number, e.g. `share: 0.90`")
+        return BadInput(say("nan_compared"), where=where, hint=say("not_finite_hint"))
     if isinstance(exc, MemoryError):
-        return PayloadTooLarge("the input needs more memory than the server allows", where=where,
-                               hint="send a smaller input")
+        return PayloadTooLarge(say("too_much_memory"), where=where, hint=say("send_smaller"))
     return None
 
 

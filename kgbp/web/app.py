@@ -17,6 +17,7 @@ from .. import __version__
 from ..boundary import as_kgbp_error
 from ..config import Settings
 from ..errors import KgbpError, Problem, error_body
+from ..i18n import say_in
 from ..query import catalogue as named_queries
 from ..repository import save as repository
 from ..store import open_store
@@ -120,8 +121,9 @@ def create_app(settings: Settings) -> FastAPI:
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, exc: RequestValidationError) -> JSONResponse:
         problems = [Problem(e.get("msg", ""), ".".join(map(str, e.get("loc", ())))) for e in exc.errors()]
-        return JSONResponse(error_body("bad-input", "the request is not valid", problems[0].where if problems else "",
-                                       "see the API documentation at /docs", problems), status_code=400)
+        lang = lang_of(request)
+        return JSONResponse(error_body("bad-input", say_in(lang, "request_invalid"), problems[0].where if problems else "",
+                                       say_in(lang, "request_invalid_hint"), problems), status_code=400)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -129,7 +131,7 @@ def create_app(settings: Settings) -> FastAPI:
         hint = ""
         if exc.status_code == 405:  # Starlette's Allow names the first route on the path only
             headers["Allow"] = ", ".join(allowed_methods(app, request.url.path))
-            hint = f"use {headers['Allow']}"
+            hint = say_in(lang_of(request), "use_methods", methods=headers["Allow"])
         return JSONResponse(error_body("http", str(exc.detail), str(request.url.path), hint),
                             status_code=exc.status_code, headers=headers or None)
 
@@ -137,13 +139,14 @@ def create_app(settings: Settings) -> FastAPI:
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
         mapped = as_kgbp_error(exc, str(request.url.path))  # a library's exception on a client's input
         if mapped is not None:
-            return JSONResponse(mapped.as_dict(), status_code=mapped.http_status, headers=SECURITY_HEADERS)
+            return JSONResponse(mapped.localised(lang_of(request)), status_code=mapped.http_status, headers=SECURITY_HEADERS)
         # never a traceback in a response; the server log has it
         import logging
 
         logging.getLogger("kgbp").exception("unexpected error on %s", request.url.path)
-        return JSONResponse(error_body("internal", "unexpected server error", str(request.url.path),
-                                       "try again; if it persists, report it with the server log"), status_code=500,
+        lang = lang_of(request)
+        return JSONResponse(error_body("internal", say_in(lang, "unexpected"), str(request.url.path),
+                                       say_in(lang, "unexpected_hint")), status_code=500,
                             headers=SECURITY_HEADERS)  # answered outside the middleware that adds them
 
     # every request body, on every route, is capped (inside the security headers: a 413 gets them too)
@@ -153,9 +156,9 @@ def create_app(settings: Settings) -> FastAPI:
     async def refuse_cross_site_writes(request: Request, call_next):  # type: ignore[no-untyped-def]
         why = cross_site_refusal(request.method, request.headers, settings.cors_origins)
         if why is not None:
-            return JSONResponse(error_body("forbidden", f"cross-site write refused: {why}", str(request.url.path),
-                                           "send writes from kgbp's own pages, or from a script with a bearer token; "
-                                           "a separate front end must be listed in cors_origins"), status_code=403)
+            lang = lang_of(request)
+            return JSONResponse(error_body("forbidden", say_in(lang, "cross_site", why=why), str(request.url.path),
+                                           say_in(lang, "cross_site_hint")), status_code=403)
         return await call_next(request)
 
     @app.middleware("http")
