@@ -122,3 +122,14 @@ def test_every_bad_file_reads_as_chinese(path: Path) -> None:
     for error in problems:
         assert isinstance(error, KgbpError)
         all_chinese(error.localised("zh"))
+
+
+def test_a_sparql_syntax_error_is_in_chinese_with_its_line_and_column(served: tuple[str, str]) -> None:
+    base, _ = served
+    query = "SELECT ?s WHERE {\n  ?s ?p ?o .\n  FILTER(?o = ) .\n  ?s ?p\n}"
+    zh = httpx.get(f"{base}/sparql", params={"query": query, "lang": "zh"}, timeout=60)
+    en = httpx.get(f"{base}/sparql", params={"query": query, "lang": "en"}, timeout=60)
+    assert zh.status_code == en.status_code == 400, zh.text
+    assert zh.json()["where"] == en.json()["where"] and re.fullmatch(r"line \d+, column \d+", zh.json()["where"])
+    assert chinese(zh.json()["message"]) and chinese(zh.json()["hint"]), zh.json()
+    assert "SPARQL 查询格式有误" in zh.json()["message"] and not chinese(en.json()["message"])

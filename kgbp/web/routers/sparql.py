@@ -23,13 +23,14 @@ from rdflib.namespace import RDF
 from starlette.concurrency import run_in_threadpool
 
 from ...errors import BadInput, NotAcceptable, NotFound, PayloadTooLarge, Problem, UnsupportedMediaType, error_body
+from ...i18n import say, say_in
 from ...query.catalogue import is_iri
 from ...query.internal import internal_query
 from ...sparql import endpoint as endpoint
 from ...store.protocol import BASE_IRI, SparqlRunner
 from ...store.sparql_text import query_form
 from ...validation.engine import Validator
-from ..deps import client_key, get_lang, get_settings, get_store, require_writer
+from ..deps import client_key, get_lang, get_settings, get_store, lang_of, require_writer
 
 router = APIRouter(tags=["sparql"])
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
@@ -93,12 +94,12 @@ async def _body(request: Request) -> bytes:
     limit = get_settings(request).max_upload_bytes
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
-        raise PayloadTooLarge(f"request body larger than {limit} bytes", where="body", hint="raise max_upload_bytes")
+        raise PayloadTooLarge(say("body_too_large", limit=limit), where="body", hint=say("raise_upload_limit"))
     data = bytearray()
     async for chunk in request.stream():
         data += chunk
         if len(data) > limit:
-            raise PayloadTooLarge(f"request body larger than {limit} bytes", where="body", hint="raise max_upload_bytes")
+            raise PayloadTooLarge(say("body_too_large", limit=limit), where="body", hint=say("raise_upload_limit"))
     return bytes(data)
 
 
@@ -106,7 +107,7 @@ def _text(data: bytes, where: str) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise BadInput(f"the {where} is not UTF-8 text (byte {exc.start})", where=where, hint="send UTF-8") from None
+        raise BadInput(say("text_not_utf8", where=where, byte=exc.start), where=where, hint=say("send_utf8")) from None
 
 
 def _media_type(request: Request) -> str:
@@ -118,23 +119,22 @@ def _check_charset(request: Request) -> None:
     for param in request.headers.get("content-type", "").split(";")[1:]:
         key, _, value = param.partition("=")
         if key.strip().lower() == "charset" and value.strip().strip('"').lower() not in ("utf-8", "utf8"):
-            raise UnsupportedMediaType(f"charset {value.strip() or '(empty)'} is not accepted", where="Content-Type",
-                                       hint="send the text as UTF-8 (charset=UTF-8)")
+            raise UnsupportedMediaType(say("charset_refused", charset=value.strip() or "(empty)"), where="Content-Type",
+                                       hint=say("charset_refused_hint"))
 
 
 def _one(values: list[str], name: str, required: bool = True) -> str | None:
     if len(values) > 1:
-        raise BadInput(f"{len(values)} {name} parameters; the protocol allows one", where=name,
-                       hint=f"send exactly one {name}")
+        raise BadInput(say("param_many", n=len(values), name=name), where=name, hint=say("param_many_hint", name=name))
     if not values and required:
-        raise BadInput(f"no {name} given", where=name, hint=f"send {name}=...")
+        raise BadInput(say("param_none", name=name), where=name, hint=say("param_none_hint", name=name))
     return values[0] if values else None
 
 
 def _graphs(values: list[str], name: str) -> list[URIRef]:
     for value in values:
         if not is_iri(value):
-            raise BadInput(f"{name} {value!r} is not an absolute IRI", where=name, hint="give graph IRIs")
+            raise BadInput(say("param_not_iri", name=name, value=value), where=name, hint=say("give_graph_iris"))
     return [URIRef(v) for v in values]
 
 
@@ -148,10 +148,9 @@ def _negotiate(request: Request, offers: dict[str, str]) -> str | None:
 
 def _not_acceptable(builds_graph: bool) -> NotAcceptable:
     if builds_graph:
-        return NotAcceptable("the query builds a graph, and you accept no RDF format this endpoint writes",
-                             where="Accept", hint="accept one of: " + ", ".join(RDFLIB_FORMATS))
-    return NotAcceptable("the query gives solutions, and you accept no results format this endpoint writes",
-                         where="Accept", hint="accept one of: " + ", ".join(list(RESULT_TYPES)[:4]))
+        return NotAcceptable(say("sparql_accept_graph"), where="Accept", hint=say("accept_one_of", formats=", ".join(RDFLIB_FORMATS)))
+    return NotAcceptable(say("sparql_accept_results"), where="Accept",
+                         hint=say("accept_one_of", formats=", ".join(list(RESULT_TYPES)[:4])))
 
 
 async def _query(request: Request, text: str, default_graphs: list[str], named_graphs: list[str]) -> Response:
@@ -177,7 +176,7 @@ async def _query(request: Request, text: str, default_graphs: list[str], named_g
 async def _update(request: Request, text: str, using: list[str], using_named: list[str]) -> JSONResponse:
     writer = require_writer(request, request.headers.get("authorization"))
     if not text.strip():
-        raise BadInput("the SPARQL Update is empty", where="update", hint="send at least one operation")
+        raise BadInput(say("update_empty"), where="update", hint=say("update_empty_hint"))
     lang = get_lang(request, None)
     outcome = await run_in_threadpool(
         partial(endpoint.apply_update, validator=Validator(lang=lang), agent=writer,
@@ -190,7 +189,7 @@ async def _update(request: Request, text: str, using: list[str], using_named: li
 def _service_description(request: Request) -> Response:
     offer = _negotiate(request, GRAPH_TYPES)
     if offer is None:
-        raise NotAcceptable("the service description is RDF", where="Accept", hint="accept text/turtle")
+        raise NotAcceptable(say("sd_is_rdf"), where="Accept", hint=say("sd_is_rdf_hint"))
     graph = Graph()
     graph.bind("sd", SD)
     graph.bind("formats", FORMATS)
@@ -235,8 +234,7 @@ async def sparql_get(
 ) -> Response:
     params = request.query_params
     if params.getlist("update"):
-        raise BadInput("an update must be sent with POST", where="update",
-                       hint="POST it as application/sparql-update, or as update= in a form")
+        raise BadInput(say("update_needs_post"), where="update", hint=say("update_needs_post_hint"))
     text = _one(params.getlist("query"), "query", required=False)
     if text is None:
         return await run_in_threadpool(_service_description, request)
@@ -260,7 +258,7 @@ async def sparql_post(request: Request) -> Response:
         form = parse_qs(_text(await _body(request), "form"), keep_blank_values=True)
         queries, updates = form.get("query", []), form.get("update", [])
         if queries and updates:
-            raise BadInput("a request carries a query or an update, not both", where="form", hint="send one")
+            raise BadInput(say("query_and_update"), where="form", hint=say("send_one"))
         params = request.query_params  # dataset parameters may come in the URL too
 
         def both(name: str) -> list[str]:
@@ -277,9 +275,8 @@ async def sparql_post(request: Request) -> Response:
     if media == "application/sparql-update":
         return await _update(request, _text(await _body(request), "update"), params.getlist("using-graph-uri"),
                              params.getlist("using-named-graph-uri"))
-    raise UnsupportedMediaType(f"cannot take a {media or 'body without Content-Type'}", where="Content-Type",
-                               hint="send application/sparql-query, application/sparql-update "
-                                    "or application/x-www-form-urlencoded")
+    raise UnsupportedMediaType(say("cannot_take", media=media or say("gs_no_content_type")), where="Content-Type",
+                               hint=say("cannot_take_hint"))
 
 
 # -- Graph Store HTTP Protocol --------------------------------------------------------------
@@ -289,21 +286,21 @@ def _target(request: Request) -> URIRef | str | None:
     params = request.query_params
     graphs, default = params.getlist("graph"), "default" in params
     if graphs and default:
-        raise BadInput("give ?graph=... or ?default, not both", where="graph", hint="name one graph")
+        raise BadInput(say("graph_or_default"), where="graph", hint=say("name_one_graph"))
     if default:
         return None
     value = _one(graphs, "graph", required=False)
     if value is None:
         return ""
     if not is_iri(value):
-        raise BadInput(f"graph {value!r} is not an absolute IRI", where="graph", hint="give the graph's IRI")
+        raise BadInput(say("graph_not_iri", value=value), where="graph", hint=say("give_graph_iri"))
     return URIRef(value)
 
 
-def _default_not_writable(method: str) -> Response:
+def _default_not_writable(method: str, lang: str) -> Response:
     return JSONResponse(
-        error_body("method-not-allowed", f"{method} on the default graph is not allowed: it is the union of all blueprints",
-                   "default", "write a blueprint graph: ?graph=<blueprint IRI>", [Problem("the default graph is read-only", "default")]),
+        error_body("method-not-allowed", say_in(lang, "default_not_writable", method=method), "default",
+                   say_in(lang, "default_not_writable_hint"), [Problem(say_in(lang, "default_read_only"), "default")]),
         status_code=405, headers={"Allow": "GET, HEAD"})
 
 
@@ -311,16 +308,16 @@ async def _graph_response(request: Request) -> tuple[bytes, str]:
     target = _target(request)
     offer = _negotiate(request, {k: v for k, v in GRAPH_TYPES.items() if k != "application/xml"})
     if offer is None:
-        raise NotAcceptable("no RDF format you accept", where="Accept", hint="accept one of: " + ", ".join(RDFLIB_FORMATS))
+        raise NotAcceptable(say("no_rdf_accepted"), where="Accept", hint=say("accept_one_of", formats=", ".join(RDFLIB_FORMATS)))
     if target == "":
-        raise BadInput("name a graph: ?graph=<IRI> or ?default", where="graph", hint="GET /sparql lists the named graphs")
+        raise BadInput(say("name_a_graph"), where="graph", hint=say("gs_lists_graphs_hint"))
     if target is None:
         answer = await run_in_threadpool(get_runner(request).query, internal_query("default_graph"), None, GRAPH_TYPES[offer])
         return answer.body, offer
     store = get_store(request)
     assert isinstance(target, URIRef)
     if not await run_in_threadpool(endpoint.graph_exists, store, target):
-        raise NotFound(f"no graph <{target}>", where=str(target), hint="GET /sparql lists the named graphs")
+        raise NotFound(say("gs_no_graph", name=str(target)), where=str(target), hint=say("gs_lists_graphs_hint"))
     graph = await run_in_threadpool(store.graph, target)
     return graph.serialize(format=RDFLIB_FORMATS[GRAPH_TYPES[offer]], encoding="utf-8"), offer
 
@@ -347,18 +344,15 @@ async def _multipart(request: Request, data: bytes) -> list[tuple[bytes, str]]:
     message = BytesParser(policy=HTTP).parsebytes(
         b"Content-Type: " + request.headers.get("content-type", "").encode("latin-1") + b"\r\n\r\n" + data)
     if not message.is_multipart():
-        raise BadInput("the multipart/form-data body has no parts (or no boundary)", where="body",
-                       hint="send one part per RDF document, each with its Content-Type")
+        raise BadInput(say("multipart_empty"), where="body", hint=say("multipart_empty_hint"))
     parts = []
     for number, part in enumerate(message.iter_parts(), 1):
         media = part.get_content_type()
         payload = part.get_payload(decode=True)
         if not isinstance(payload, bytes):
-            raise BadInput(f"part {number} of the multipart body is not a document", where=f"body part {number}",
-                           hint="send one part per RDF document")
+            raise BadInput(say("part_not_document", n=number), where=f"body part {number}", hint=say("part_not_document_hint"))
         if media == "text/plain" and not part.get("content-type"):
-            raise UnsupportedMediaType(f"part {number} has no Content-Type", where=f"body part {number}",
-                                       hint="give each part the media type of its RDF (text/turtle, ...)")
+            raise UnsupportedMediaType(say("part_no_type", n=number), where=f"body part {number}", hint=say("part_no_type_hint"))
         parts.append((payload, media))
     return parts
 
@@ -367,20 +361,20 @@ async def _write(request: Request, method: str) -> Response:
     writer = require_writer(request, request.headers.get("authorization"))
     target = _target(request)
     if target is None:
-        return _default_not_writable(method)
+        return _default_not_writable(method, lang_of(request))
     store = get_store(request)
     user_graphs = get_settings(request).user_graphs
     validator = Validator(lang=get_lang(request, None))
     if method == "DELETE":
         if target == "":
-            raise BadInput("name the graph to delete: ?graph=<IRI>", where="graph", hint="")
+            raise BadInput(say("name_graph_to_delete"), where="graph", hint="")
         assert isinstance(target, URIRef)
         await run_in_threadpool(partial(endpoint.delete_graph, agent=writer, user_graphs=user_graphs), store, target)
         return Response(status_code=204)
     data, media = await _body(request), _media_type(request)
     if target == "":
         if method != "POST":
-            raise BadInput(f"{method} needs ?graph=<IRI>", where="graph", hint="POST to the store itself to add a new graph")
+            raise BadInput(say("method_needs_graph", method=method), where="graph", hint=say("method_needs_graph_hint"))
         iri, outcome = await run_in_threadpool(
             partial(endpoint.post_new_graph, validator=validator, agent=writer, user_graphs=user_graphs),
             store, data, media)
