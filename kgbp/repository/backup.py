@@ -25,6 +25,7 @@ from pathlib import Path
 
 from ..config import Settings
 from ..errors import BadInput, Conflict, StoreUnavailable
+from ..i18n import say
 from ..store import Store
 
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
@@ -56,9 +57,7 @@ def default_name() -> str:
 def check_name(name: str) -> str:
     """A backup name a request may give: one plain folder name, never a path."""
     if not NAME.fullmatch(name) or ".." in name:
-        raise BadInput(f"{name!r} is not a backup name", where="name",
-                       hint="give a plain name: letters, digits, '.', '_' and '-' (no slashes, no '..'), "
-                            "e.g. nightly-2024-06-01; the server puts it in its backups folder")
+        raise BadInput(say("backup_bad_name", name=name), where="name", hint=say("backup_bad_name_hint"))
     return name
 
 
@@ -78,12 +77,10 @@ def _describe(path: Path) -> tuple[int, int]:
     try:
         store = EmbeddedStore(path, read_only=True)
     except StoreUnavailable as exc:
-        raise BadInput(f"the backup cannot be opened: {exc.message}", where=str(path),
-                       hint="give a folder written by `kgbp backup`") from None
+        raise BadInput(say("backup_cannot_open", what=exc.message), where=str(path), hint=say("backup_folder_hint")) from None
     try:
         if ONTOLOGY_GRAPH not in store.graph_names():
-            raise BadInput("the folder opens, but holds no kgbp repository (no ontology graph)", where=str(path),
-                           hint="give a folder written by `kgbp backup`")
+            raise BadInput(say("backup_no_repository"), where=str(path), hint=say("backup_folder_hint"))
         return len(repository.list_blueprints(store)), len(store.graph_names())
     finally:
         store.close()
@@ -92,15 +89,13 @@ def _describe(path: Path) -> tuple[int, int]:
 def snapshot(store: Store, target: Path) -> Snapshot:
     """Write a consistent snapshot of `store` to the new folder `target`, and check it opens."""
     if target.exists():
-        raise Conflict(f"{target.name} exists already", where=str(target),
-                       hint="give a new name: a backup is never written over another")
+        raise Conflict(say("backup_exists", name=target.name), where=str(target), hint=say("backup_exists_hint"))
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
         store.backup(str(target))
     except (OSError, RuntimeError) as exc:
         shutil.rmtree(target, ignore_errors=True)
-        raise StoreUnavailable(f"the snapshot failed: {exc}", where=str(target),
-                               hint="check the disk has room and the folder is writable") from None
+        raise StoreUnavailable(say("backup_failed", what=str(exc)), where=str(target), hint=say("backup_failed_hint")) from None
     blueprints, graphs = _describe(target)
     return Snapshot(target, blueprints, graphs)
 
@@ -108,8 +103,7 @@ def snapshot(store: Store, target: Path) -> Snapshot:
 def snapshot_named(store: Store, settings: Settings, name: str | None) -> Snapshot:
     """What the server does for POST /api/admin/backup: a snapshot into its backups folder."""
     if settings.is_remote:
-        raise BadInput("the store is a remote SPARQL server: back it up with that server's own tools",
-                       where=settings.store, hint="e.g. Virtuoso's backup_online(), or `kgbp dump` for the data")
+        raise BadInput(say("backup_remote"), where=settings.store, hint=say("backup_remote_hint"))
     return snapshot(store, backups_folder(settings) / check_name(name or default_name()))
 
 
@@ -121,8 +115,7 @@ def _held(store: Path) -> Iterator[None]:
     try:
         EmbeddedStore(store).close()
     except StoreUnavailable as exc:
-        raise StoreUnavailable(exc.message, where=exc.where,
-                               hint="stop the server (or the other kgbp command) first, then restore") from None
+        raise StoreUnavailable(exc.message, where=exc.where, hint=say("restore_stop_first")) from None
     try:
         import fcntl
     except ImportError:  # no fcntl (Windows): the check above is all there is
@@ -132,8 +125,7 @@ def _held(store: Path) -> Iterator[None]:
         try:
             fcntl.lockf(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
-            raise StoreUnavailable("the store is in use by another process", where=str(store),
-                                   hint="stop the server (or the other kgbp command) first, then restore") from None
+            raise StoreUnavailable(say("store_in_use"), where=str(store), hint=say("restore_stop_first")) from None
         try:
             yield
         finally:
@@ -143,12 +135,11 @@ def _held(store: Path) -> Iterator[None]:
 def restore_backup(backup: Path, store: Path) -> RestoredBackup:
     """Replace the store folder with a copy of `backup` (see the module docstring)."""
     if not backup.is_dir():
-        raise BadInput("no such folder", where=str(backup), hint="give a folder written by `kgbp backup`")
+        raise BadInput(say("no_such_folder"), where=str(backup), hint=say("backup_folder_hint"))
     if not (backup / "CURRENT").is_file():
-        raise BadInput("not a store backup (no CURRENT file)", where=str(backup),
-                       hint="give a folder written by `kgbp backup`; a dump file is restored with `kgbp restore FILE`")
+        raise BadInput(say("backup_not_store"), where=str(backup), hint=say("backup_not_store_hint"))
     if store.resolve() == backup.resolve():
-        raise BadInput("the backup is the store itself", where=str(backup), hint="give another folder")
+        raise BadInput(say("backup_is_store"), where=str(backup), hint=say("backup_is_store_hint"))
     store.parent.mkdir(parents=True, exist_ok=True)
     staging = store.parent / f".{store.name}.restoring-{uuid.uuid4().hex[:8]}"
     try:

@@ -19,6 +19,7 @@ from rdflib.namespace import RDF
 
 from ..errors import BadInput, NotConformant
 from ..export.rdf import FORMATS, export_repository
+from ..i18n import say
 from ..ingest.model import AuthoredBlueprint
 from ..model import iris
 from ..model.namespaces import ONTOLOGY_GRAPH, REPOSITORY_GRAPH, SB
@@ -42,7 +43,7 @@ class Restored:
 
 def dump(store: Store, fmt: str = "trig") -> bytes:
     if fmt not in DUMP_FORMATS:
-        raise BadInput(f"unknown dump format {fmt!r}", where="--format", hint="use trig or nq")
+        raise BadInput(say("dump_format", fmt=fmt), where="--format", hint=say("dump_format_hint"))
     return export_repository(store, fmt)
 
 
@@ -50,7 +51,7 @@ def format_for(path: Path | str, fmt: str | None = None) -> str:
     """The dump format: given, or from the file's suffix (default TriG)."""
     if fmt is not None:
         if fmt not in DUMP_FORMATS:
-            raise BadInput(f"unknown dump format {fmt!r}", where="--format", hint="use trig or nq")
+            raise BadInput(say("dump_format", fmt=fmt), where="--format", hint=say("dump_format_hint"))
         return fmt
     return SUFFIX_FORMATS.get(Path(path).suffix.lower(), "trig")
 
@@ -61,22 +62,20 @@ def parse_dump(data: bytes, source: str, fmt: str) -> dict[URIRef, Graph]:
     try:
         ds.parse(data=data.decode("utf-8-sig"), format=FORMATS[fmt][0])
     except UnicodeDecodeError:
-        raise BadInput("not UTF-8 text", where=source, hint="a dump is UTF-8 TriG or N-Quads (`kgbp dump`)") from None
+        raise BadInput(say("dump_not_utf8"), where=source, hint=say("dump_not_utf8_hint")) from None
     except Exception as exc:  # rdflib raises many types for syntax errors
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-        raise BadInput(f"{fmt} syntax error: {first[:300]}", where=source,
-                       hint="restore a file written by `kgbp dump`") from None
+        raise BadInput(say("dump_syntax", fmt=fmt, what=first[:300]), where=source, hint=say("dump_restore_hint")) from None
     graphs: dict[URIRef, Graph] = {}
     for graph in ds.graphs():
         name = graph.identifier
         if not len(graph):
             continue
         if not isinstance(name, URIRef) or name == ds.default_graph.identifier:
-            raise BadInput(f"{len(graph)} triple(s) outside any named graph", where=source,
-                           hint="a dump keeps every triple in a named graph: a blueprint's, the repository's or history's")
+            raise BadInput(say("dump_loose", n=len(graph)), where=source, hint=say("dump_loose_hint"))
         graphs[name] = Graph() + graph
     if not graphs:
-        raise BadInput("the dump holds no graphs", where=source, hint="restore a file written by `kgbp dump`")
+        raise BadInput(say("dump_empty"), where=source, hint=say("dump_restore_hint"))
     return graphs
 
 
@@ -108,9 +107,8 @@ def restore(store: Store, data: bytes, source: str, fmt: str = "trig",
             if not bp.draft:
                 report.extend(validator.validate(bp, None, pending=blueprints))
         if report.violations():
-            raise NotConformant(f"{len(report.violations())} rule violation(s) in the dump: nothing was restored",
-                                where=str(report.violations()[0].focus),
-                                hint="fix the blueprints in the dump, or mark them as drafts", report=report)
+            raise NotConformant(say("dump_violations", n=len(report.violations())), where=str(report.violations()[0].focus),
+                                hint=say("dump_violations_hint"), report=report)
     dropped = sorted(name for name in store.graph_names() if name not in graphs and name != ONTOLOGY_GRAPH)
     replace: dict[URIRef, Graph | None] = dict.fromkeys(dropped)
     replace.update(graphs)
