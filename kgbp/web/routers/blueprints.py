@@ -1,4 +1,4 @@
-"""JSON API for blueprints: list, read, upload (validated, token required), delete.
+"""JSON API for blueprints: list, read, upload (validated, token required), ArchiMate import, delete.
 
 Reads answer with an ETag (the blueprint's stored version, see kgbp/concurrency.py);
 uploads and deletes honour If-Match / If-None-Match, so a writer who read version V
