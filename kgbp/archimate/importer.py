@@ -22,6 +22,7 @@ from ..i18n import guess_lang, normalise_lang, say
 from ..ingest.model import AuthoredBlueprint
 from ..ingest.rdf_reader import blueprints_in
 from ..model.namespaces import REPOSITORY_GRAPH
+from ..repository.save import list_blueprints
 from ..store import Store
 from .reader import ArchimateImport, ImportedElement
 
@@ -86,8 +87,10 @@ def _renamed(graph: Graph, node: URIRef, wanted: dict[str, str], props: tuple[UR
     return done
 
 
-def changes_in(store: Store, imported: ArchimateImport, stored: set[URIRef]) -> ArchimateChanges:
-    """What `imported` changes in the stored blueprint versions `stored` (their IRIs)."""
+def changes_in(store: Store, imported: ArchimateImport, stored: set[URIRef] | None = None) -> ArchimateChanges:
+    """What `imported` changes in the stored blueprint versions (`stored`: their IRIs; default: all)."""
+    if stored is None:
+        stored = {b.iri for b in list_blueprints(store)}
     changes = ArchimateChanges(notes=list(imported.notes))
     graphs: dict[URIRef, Graph] = {}
     repository: Graph | None = None

@@ -131,7 +131,7 @@ def import_archimate(
     lang = normalise_lang(lang)
     imported = read_archimate_path(file)
     with open_store(store) as s:
-        changes = changes_in(s, imported, {b.iri for b in repository.list_blueprints(s)})
+        changes = changes_in(s, imported)
         for note in changes.notes:
             err.print(str(note.localised(lang)), soft_wrap=True, highlight=False)
         for rename in changes.renames:

@@ -106,7 +106,9 @@ def ingest(store: Store, sources: Sequence[Source], *, agent: str, lang: str = "
     phase: told each phase of the save (name, number of blueprints), for progress.
     Errors that are not about the content (a precondition, a cap, a locked store) are raised.
     """
-    blueprints, problems = read_sources(sources, SharedIndex.from_store(store), limits, on_file)
+    to_read = any(not isinstance(s, AuthoredBlueprint) for s in sources)  # read ones need no index of the store
+    blueprints, problems = read_sources(sources, SharedIndex.from_store(store) if to_read else SharedIndex(),
+                                        limits, on_file)
     if problems:
         return Ingested("unreadable", problems=problems)
     skipped: list[AuthoredBlueprint] = []

@@ -136,7 +136,7 @@ async def upload_archimate(file: UploadFile, store: StoreDep, lang: LangDep, wri
 
 def _import_archimate(store: Store, data: bytes, name: str, writer: str, lang: str, draft: bool,
                       limits: Limits) -> tuple[ArchimateChanges, Ingested]:
-    changes = changes_in(store, read_archimate_bytes(data, name), {b.iri for b in repository.list_blueprints(store)})
+    changes = changes_in(store, read_archimate_bytes(data, name))
     if not changes.blueprints:
         return changes, Ingested("stored")
     return changes, ingest(store, changes.blueprints, agent=writer, lang=lang, draft=draft, limits=limits)
