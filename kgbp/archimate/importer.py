@@ -21,8 +21,8 @@ from ..errors import Problem
 from ..i18n import guess_lang, normalise_lang, say
 from ..ingest.model import AuthoredBlueprint
 from ..ingest.rdf_reader import blueprints_in
+from ..model.blueprints import list_blueprints
 from ..model.namespaces import REPOSITORY_GRAPH
-from ..repository.save import list_blueprints
 from ..store import Store
 from .reader import ArchimateImport, ImportedElement
 

@@ -23,6 +23,7 @@ from typing import Literal
 from ..config import Limits
 from ..errors import BadInput, KgbpError, NotConformant
 from ..i18n import say
+from ..model.blueprints import list_blueprints
 from ..repository import save as repository  # looked up at call time: tests gate `repository.save`
 from ..repository.concurrency import Expected
 from ..store import Store
@@ -113,7 +114,7 @@ def ingest(store: Store, sources: Sequence[Source], *, agent: str, lang: str = "
         return Ingested("unreadable", problems=problems)
     skipped: list[AuthoredBlueprint] = []
     if only_absent:
-        stored = {b.iri for b in repository.list_blueprints(store)}
+        stored = {b.iri for b in list_blueprints(store)}
         skipped = [b for b in blueprints if b.iri in stored]
         blueprints = [b for b in blueprints if b.iri not in stored]
         if not blueprints:
