@@ -23,7 +23,7 @@ from rdflib.term import Node as RdfNode
 from ..diagram.layout import Arrow, StepBox, department_colour
 from ..diagram.layout import layout as diagram_layout
 from ..errors import NotFound
-from ..i18n import LANGS, guess_lang, normalise_lang
+from ..i18n import LANGS, guess_lang, normalise_lang, say
 from ..model import iris
 from ..model.literals import as_int, as_number
 from ..model.namespaces import REPOSITORY_GRAPH, SB, SCHEMA
@@ -639,8 +639,7 @@ def build_model(store: Store, service: str | None = None, lang: str = "en") -> A
     if service is not None:
         summaries = [b for b in summaries if b.id.split("/", 1)[0] == service]
         if not summaries:
-            raise NotFound(f"no service {service!r}", where=service,
-                           hint="`kgbp list` shows the stored blueprints (ids are service/version)")
+            raise NotFound(say("no_service", service=service), where=service, hint=say("list_shows_ids_hint"))
     repo = store.graph(REPOSITORY_GRAPH)
     if service is None:
         model = ArchiModel("kgbp:model:repository", dict(REPOSITORY_NAMES), lang)
