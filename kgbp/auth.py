@@ -19,6 +19,7 @@ from typing import TypeVar
 
 from .config import Settings
 from .errors import BadInput, NotFound
+from .i18n import say
 
 T = TypeVar("T")
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,63}")
@@ -83,7 +84,7 @@ def _new_secret(kind: str) -> str:
 
 def check_kind(kind: str) -> str:
     if kind not in KINDS:
-        raise BadInput(f"{kind!r} is not a token kind", where=kind, hint="use read or write")
+        raise BadInput(say("token_kind", kind=kind), where=kind, hint=say("token_kind_hint"))
     return kind
 
 
@@ -101,8 +102,7 @@ def create_token(settings: Settings, name: str, kind: str = "write") -> str:
 
 def check_name(name: str) -> str:
     if not NAME.fullmatch(name):
-        raise BadInput(f"{name!r} is not a token name", where=name,
-                       hint="use letters, digits and . _ @ - (up to 64), e.g. the person or tool that will hold it")
+        raise BadInput(say("token_name", name=name), where=name, hint=say("token_name_hint"))
     return name
 
 
@@ -131,7 +131,7 @@ def rotate_token(settings: Settings, name: str) -> str:
     """A new token for `name`; the old one stops working at once."""
     path = tokens_path(settings)
     if name not in token_names(settings):
-        raise NotFound(f"no token named {name!r}", where=str(path), hint="`kgbp token list` shows the names")
+        raise NotFound(say("no_token", name=name), where=str(path), hint=say("no_token_hint"))
     kind = token_kinds(settings)[name]  # a rotated token keeps its kind
     token = _new_secret(kind)
     lines = [line for line in path.read_text("utf-8").splitlines() if line.partition(":")[0] != name]

@@ -16,6 +16,7 @@ from typing import Annotated, Any
 import typer
 
 from ..errors import BadInput
+from ..i18n import say
 
 FORMATS = ("table", "json", "csv", "tsv")
 FormatOpt = Annotated[str | None, typer.Option(
@@ -27,7 +28,7 @@ def chosen(fmt: str | None, allowed: Sequence[str] = FORMATS) -> str:
     if fmt is None:
         return "table" if sys.stdout.isatty() else "tsv"
     if fmt not in allowed:
-        raise BadInput(f"unknown format {fmt!r}", where="--format", hint="use one of: " + ", ".join(allowed))
+        raise BadInput(say("unknown_format", fmt=fmt), where="--format", hint=say("use_one_of", values=", ".join(allowed)))
     return fmt
 
 

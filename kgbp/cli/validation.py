@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from ..errors import EXIT_NOT_CONFORMANT
-from ..i18n import normalise_lang
+from ..i18n import normalise_lang, say
 from .main import LangOpt, StoreOpt, app, handle_errors, out, settings_for
 
 
@@ -30,7 +30,8 @@ def validate(
 
     fmt = "text" if fmt == "table" else fmt
     if fmt not in (*FORMATS, "csv", "tsv"):
-        raise BadInput(f"unknown format {fmt!r}", where="--format", hint="use one of: table, " + ", ".join((*FORMATS, "csv", "tsv")))
+        raise BadInput(say("unknown_format", fmt=fmt), where="--format",
+                       hint=say("use_one_of", values=", ".join(("table", *FORMATS, "csv", "tsv"))))
     report = validate_targets(settings_for(store), targets or [], normalise_lang(lang), workers)
     if fmt in ("csv", "tsv"):
         from .formats import write_rows

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..errors import RenderUnavailable
+from ..i18n import say
 
 
 def svg_to_png(svg: bytes, scale: float = 2.0) -> bytes:
@@ -10,8 +11,7 @@ def svg_to_png(svg: bytes, scale: float = 2.0) -> bytes:
     try:
         import cairosvg
     except (ImportError, OSError) as exc:  # OSError: the cairo library itself is missing
-        raise RenderUnavailable(f"PNG rendering is unavailable: {exc}", where="cairosvg",
-                                hint="install the system library libcairo2 (scripts/system-deps.sh), or ask for the .svg") from None
+        raise RenderUnavailable(say("png_unavailable", what=str(exc)), where="cairosvg", hint=say("png_unavailable_hint")) from None
     png = cairosvg.svg2png(bytestring=svg, scale=scale, unsafe=False)
     assert isinstance(png, bytes)
     return png

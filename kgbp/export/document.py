@@ -17,7 +17,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from ..errors import NotFound
-from ..i18n import guess_lang
+from ..i18n import guess_lang, say
 from ..model import iris
 from ..model.literals import as_number
 from ..model.namespaces import ORG, SB, SCHEMA
@@ -69,7 +69,7 @@ def _with(entry: dict[str, Any], **values: Any) -> dict[str, Any]:
 def blueprint_document(store: Store, bp: URIRef) -> dict[str, Any]:
     g = store.graph(bp)
     if (bp, RDF.type, SB.Blueprint) not in g:
-        raise NotFound(f"no blueprint <{bp}>", where=str(bp), hint="`kgbp list` shows the stored blueprints")
+        raise NotFound(say("no_blueprint", id=f"<{bp}>"), where=str(bp), hint=say("list_shows_hint"))
     return document_from_graphs(g, bp, store)
 
 

@@ -14,6 +14,7 @@ from importlib.resources import files
 from typing import Any, NoReturn
 
 from ..errors import BadInput
+from ..i18n import say
 
 CONTEXT_IRI = "https://w3id.org/kgbp/context.jsonld"
 CONTEXT_FILE = "context.jsonld"
@@ -30,9 +31,7 @@ def context() -> dict[str, Any]:
 
 
 def _refuse(what: str, source: str, path: str) -> NoReturn:
-    raise BadInput(f"{what} is not fetched: the server never loads URLs or files named in a document",
-                   where=f"{source}: {path}",
-                   hint=f"put the context in the document itself, or name kgbp's ({CONTEXT_IRI}), which is built in")
+    raise BadInput(say("jsonld_not_fetched", what=what), where=f"{source}: {path}", hint=say("jsonld_not_fetched_hint", iri=CONTEXT_IRI))
 
 
 def _context(value: Any, source: str, path: str) -> Any:
@@ -73,8 +72,7 @@ def inline_contexts(text: str, source: str) -> str:
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise BadInput(f"JSON syntax error: {exc.msg}", where=f"{source}:{exc.lineno}:{exc.colno}",
-                       hint="fix the JSON at that place") from None
+        raise BadInput(say("json_syntax", what=exc.msg), where=f"{source}:{exc.lineno}:{exc.colno}", hint=say("json_syntax_hint")) from None
     except RecursionError:
         doc = None
     try:
@@ -82,5 +80,4 @@ def inline_contexts(text: str, source: str) -> str:
             return json.dumps(_walk(doc, source), ensure_ascii=False)
     except RecursionError:
         pass
-    raise BadInput("the JSON is nested too deeply to be read", where=source,
-                   hint="a blueprint needs only a few levels of nesting")
+    raise BadInput(say("json_too_deep"), where=source, hint=say("json_too_deep_hint"))

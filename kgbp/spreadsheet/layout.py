@@ -18,7 +18,6 @@ class Column:
     key: str
     en: str
     zh: str
-    help: str = ""
     width: int = 16
     choices: str = ""  # vocabulary scheme whose names (and Chinese labels) make a drop-down list
     required: bool = False
@@ -43,12 +42,11 @@ class Sheet:
         return next(c for c in self.columns if c.key == key)
 
 
-def _labels(help_en: str = "") -> tuple[Column, Column]:
-    return (Column("label_zh", "label (zh)", "名称（中文）", help_en or "name in Chinese", 28),
-            Column("label_en", "label (en)", "名称（英文）", help_en or "name in English", 28))
+def _labels() -> tuple[Column, Column]:
+    return (Column("label_zh", "label (zh)", "名称（中文）", 28), Column("label_en", "label (en)", "名称（英文）", 28))
 
 
-# The Service sheet's help column is in the message catalogue (xlsx_help_<key>).
+# The help texts (the Service sheet's help column) are in the message catalogue: xlsx_help_<key>.
 SERVICE = Sheet("Service", "服务", (
     Column("service_id", "service id", "服务编号", required=True),
     Column("service_label_zh", "service label (zh)", "服务名称（中文）"),
@@ -70,71 +68,65 @@ SERVICE = Sheet("Service", "服务", (
 ))
 
 STEPS = Sheet("Steps", "步骤", (
-    Column("lane", "lane", "泳道", "customer, frontstage, backstage or support (or 客户行为, 前台服务, 后台支撑, 支撑系统)",
-           12, choices="lane", required=True),
-    Column("id", "id", "编号", "unique in the blueprint: letters (Chinese allowed), digits, - _ .; no spaces", 22,
-           required=True),
+    Column("lane", "lane", "泳道", 12, choices="lane", required=True),
+    Column("id", "id", "编号", 22, required=True),
     *_labels(),
-    Column("position", "position", "时间线位置", "column on the timeline (1, 2, ...); default: row order in the lane", 10),
-    Column("marker", "marker", "标记", "F (fail point), W (wait point), FW (both), or empty", 8, choices="marker"),
-    Column("failure_mode_zh", "failure mode (zh)", "失败模式（中文）", "F: what goes wrong", 28),
-    Column("failure_mode_en", "failure mode (en)", "失败模式（英文）", "", 28),
-    Column("consequence_zh", "consequence (zh)", "对客户的后果（中文）", "F: what the customer suffers", 28),
-    Column("consequence_en", "consequence (en)", "对客户的后果（英文）", "", 28),
-    Column("performer", "performer", "执行者", "human or system (人 / 系统); default human outside the customer lane", 10,
-           choices="performer"),
-    Column("department", "department", "第一责任部门", "a department id (Departments sheet or the repository)", 20),
-    Column("systems", "systems", "支撑系统", "system ids, comma-separated (Systems sheet or the repository)", 24),
-    Column("supports", "supports", "支撑的步骤", "ids of the steps this step supports, comma-separated", 28),
-    Column("touchpoint", "touchpoint", "接触点", "a touchpoint id (Touchpoints sheet), or a new name", 18),
-    Column("channel", "channel", "渠道", "for a touchpoint not on the Touchpoints sheet: its channel", 14, choices="channel"),
-    Column("evidence", "evidence", "有形展示", "evidence ids (Evidence sheet) or new names the customer sees here, comma-separated",
-           24),
-    Column("standard", "wait standard", "等待标准", "W: the id of the service standard that bounds the wait", 22),
-    Column("description_zh", "description (zh)", "说明（中文）", "", 28),
-    Column("description_en", "description (en)", "说明（英文）", "", 28),
+    Column("position", "position", "时间线位置", 10),
+    Column("marker", "marker", "标记", 8, choices="marker"),
+    Column("failure_mode_zh", "failure mode (zh)", "失败模式（中文）", 28),
+    Column("failure_mode_en", "failure mode (en)", "失败模式（英文）", 28),
+    Column("consequence_zh", "consequence (zh)", "对客户的后果（中文）", 28),
+    Column("consequence_en", "consequence (en)", "对客户的后果（英文）", 28),
+    Column("performer", "performer", "执行者", 10, choices="performer"),
+    Column("department", "department", "第一责任部门", 20),
+    Column("systems", "systems", "支撑系统", 24),
+    Column("supports", "supports", "支撑的步骤", 28),
+    Column("touchpoint", "touchpoint", "接触点", 18),
+    Column("channel", "channel", "渠道", 14, choices="channel"),
+    Column("evidence", "evidence", "有形展示", 24),
+    Column("standard", "wait standard", "等待标准", 22),
+    Column("description_zh", "description (zh)", "说明（中文）", 28),
+    Column("description_en", "description (en)", "说明（英文）", 28),
 ))
 
 DEPARTMENTS = Sheet("Departments", "部门", (
-    Column("id", "id", "编号", "shared by every blueprint of the repository", 24, required=True),
+    Column("id", "id", "编号", 24, required=True),
     *_labels(),
-    Column("part_of", "part of", "隶属于", "the id of the larger unit", 20),
-    Column("aliases", "aliases", "别名", "other names of it, comma-separated (each may name this one only)", 24),
+    Column("part_of", "part of", "隶属于", 20),
+    Column("aliases", "aliases", "别名", 24),
 ))
 
 SYSTEMS = Sheet("Systems", "信息系统", (
-    Column("id", "id", "编号", "shared by every blueprint of the repository", 24, required=True),
+    Column("id", "id", "编号", 24, required=True),
     *_labels(),
-    Column("part_of", "part of", "隶属于", "the id of the larger system (home-location BOSS is part of BOSS)", 20),
-    Column("aliases", "aliases", "别名", "other names of it, comma-separated (each may name this one only)", 24),
+    Column("part_of", "part of", "隶属于", 20),
+    Column("aliases", "aliases", "别名", 24),
 ))
 
 TOUCHPOINTS = Sheet("Touchpoints", "接触点", (
-    Column("id", "id", "编号", "", 22, required=True),
+    Column("id", "id", "编号", 22, required=True),
     *_labels(),
-    Column("channel", "channel", "渠道", "web-hall, app-hall, kiosk, sms, hotline, ivr, store, on-site, social-media",
-           14, choices="channel"),
-    Column("kind", "channel kind", "渠道类型", "remote, phone or face-to-face; default: from the channel", 14,
-           choices="channel_kind"),
-    Column("p", "7P", "7P", "the one of the 7Ps it expresses", 18, choices="p"),
+    Column("channel", "channel", "渠道", 14, choices="channel"),
+    Column("kind", "channel kind", "渠道类型", 14, choices="channel_kind"),
+    Column("p", "7P", "7P", 18, choices="p"),
 ))
 
 STANDARDS = Sheet("Standards", "服务标准", (
-    Column("id", "id", "编号", "", 24, required=True),
+    Column("id", "id", "编号", 24, required=True),
     *_labels(),
-    Column("applies_to", "applies to", "适用于", "touchpoint or step ids, comma-separated", 24),
-    Column("metric", "metric", "指标", "answer-time, availability, effective-time, reply-time, ...", 16, choices="metric"),
-    Column("max", "max", "上限", "threshold value (a number)", 8),
-    Column("unit", "unit", "单位", "SEC, MIN, HUR or P1 (percent)", 8),
-    Column("share", "share", "达标比例", "share of cases meeting the threshold, 0 to 1", 8),
-    Column("tier", "tier", "客户等级", "diamond, gold, silver or ordinary", 12, choices="tier"),
+    Column("applies_to", "applies to", "适用于", 24),
+    Column("metric", "metric", "指标", 16, choices="metric"),
+    Column("max", "max", "上限", 8),
+    Column("unit", "unit", "单位", 8),
+    Column("share", "share", "达标比例", 8),
+    Column("tier", "tier", "客户等级", 12, choices="tier"),
 ))
 
 EVIDENCE = Sheet("Evidence", "有形展示", (
-    Column("id", "id", "编号", "name it in the evidence column of the steps it belongs to", 24, required=True),
+    Column("id", "id", "编号", 24, required=True),
     *_labels(),
-    Column("p", "7P", "7P", "", 18, choices="p"),
-    Column("position", "position", "时间线位置", "column on the timeline", 10),
+    Column("p", "7P", "7P", 18, choices="p"),
+    Column("position", "position", "时间线位置", 10),
 ))
 
 SHEETS = (SERVICE, STEPS, DEPARTMENTS, SYSTEMS, TOUCHPOINTS, STANDARDS, EVIDENCE)

@@ -182,7 +182,7 @@ class EmbeddedStore:
     def select(self, query: str, bindings: Bindings | None = None) -> Rows:
         result = self._run(query, bindings)
         if not isinstance(result, ox.QuerySolutions):
-            raise QueryError("expected a SELECT query", hint="use select() for SELECT only")
+            raise QueryError(say("expected_select"), hint=say("expected_select_hint"))
         variables = [v.value for v in result.variables]
         rows: list[tuple[Term | None, ...]] = [tuple(None if t is None else from_ox(t) for t in sol) for sol in result]
         return Rows(variables, rows)

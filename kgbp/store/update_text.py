@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from rdflib import URIRef
 
 from ..errors import BadInput
+from ..i18n import say
 from .sparql_text import term
 
 _TOKENS = re.compile(
@@ -106,9 +107,8 @@ def with_using(update: str, default_graphs: Sequence[URIRef], named_graphs: Sequ
         for word in ("WITH", "USING"):
             at = op.has(word)
             if at is not None:
-                raise BadInput(f"the update names its dataset ({word} at {line_column(update, at)}) and the request "
-                               "gives using-graph-uri or using-named-graph-uri too", where=line_column(update, at),
-                               hint=f"drop the {word} clause or the protocol parameters; the protocol allows one")
+                raise BadInput(say("update_dataset_twice", word=word, at=line_column(update, at)), where=line_column(update, at),
+                               hint=say("update_dataset_twice_hint", word=word))
         if op.is_modify:
             where = op.has("WHERE")
             assert where is not None

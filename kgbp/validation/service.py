@@ -19,6 +19,7 @@ from rdflib import Graph, URIRef
 
 from ..config import Settings
 from ..errors import BadInput, StoreUnavailable
+from ..i18n import say
 from ..ingest import SharedIndex, read_many
 from ..model.blueprints import list_blueprints, resolve_blueprint
 from ..model.derive import derive
@@ -106,8 +107,7 @@ def validate_repository(settings: Settings, lang: str = "en", workers: int | Non
 
 def _open_existing(settings: Settings) -> Store:
     if not settings.is_remote and not Path(settings.store).exists():
-        raise StoreUnavailable("there is no store here", where=settings.store,
-                               hint="load blueprints first (`kgbp load FILE`), or name the store with --store")
+        raise StoreUnavailable(say("no_store_here"), where=settings.store, hint=say("no_store_here_hint"))
     return open_store(settings, read_only=True)
 
 
