@@ -11,6 +11,7 @@ from __future__ import annotations
 from rdflib import URIRef
 
 from ..errors import Conflict
+from ..i18n import say
 from ..ingest.pipeline import ingest
 from ..repository.save import SaveResult
 from ..resources import internal_query
@@ -28,9 +29,8 @@ def store_draft(store: Store, imported: SlideImport, *, agent: str, lang: str = 
     """Store an imported slide as a draft; never over a stored version that is not a draft."""
     bp = imported.blueprint
     if is_stored_final(store, bp.iri):
-        raise Conflict(f"{bp.id} is stored and is not a draft: a draft from a slide would replace it",
-                       where=imported.blueprint.source,
-                       hint=f"store the draft as another version (--version NAME, e.g. {bp.id.rsplit('/', 1)[-1]}-from-slide)")
+        raise Conflict(say("slide_not_draft", id=bp.id), where=imported.blueprint.source,
+                       hint=say("slide_not_draft_hint", example=f"{bp.id.rsplit('/', 1)[-1]}-from-slide"))
     return ingest(store, [bp], agent=agent, lang=lang, draft=True).accepted()
 
 

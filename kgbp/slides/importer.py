@@ -25,7 +25,7 @@ from typing import Any
 import yaml
 
 from ..errors import BadInput
-from ..i18n import guess_lang, pick
+from ..i18n import guess_lang, pick, say
 from ..ingest import AuthoredBlueprint, SharedIndex, read_bytes
 from ..model import iris
 from ..model.namespaces import SKOS
@@ -225,8 +225,8 @@ class _Reader:
     # -- lanes -----------------------------------------------------------------------
     def find_lanes(self) -> None:
         if not self.lanes:
-            raise BadInput(f"no recognisable lanes on {self.where}: no lane titles found", where=self.where,
-                           hint=f"write each lane's name at its lane, e.g. {_lane_names('en')} / {_lane_names('zh')}")
+            raise BadInput(say("slide_no_lanes", where=self.where), where=self.where,
+                           hint=say("slide_no_lanes_hint", en=_lane_names("en"), zh=_lane_names("zh")))
         seen: dict[str, _Lane] = {}
         for lane in sorted(self.lanes, key=lambda ln: ln.title.box.x):
             if lane.key in seen:
@@ -553,23 +553,21 @@ def import_slide(data: bytes, source: str, slide: int = 1, index: SharedIndex | 
     """Read slide `slide` (1-based) of a .pptx into a draft blueprint; nothing is stored here."""
     for value, what in ((service, "service"), (version, "version")):
         if value is not None and not iris.is_valid_id(value):
-            raise BadInput(f"{what} id {value!r} is not a valid id", where=f"--{what}",
-                           hint="ids are letters (Chinese allowed), digits, '-', '_' and '.', without spaces or '/'")
+            raise BadInput(say("slide_bad_id", what=what, value=value), where=f"--{what}", hint=say("id_pattern_hint"))
     prs = open_deck(data, source)
     drawn = read_slide(prs, slide, source)
     where = f"{source} slide {slide}"
     reader = _Reader(drawn, where)
     reader.read()
     if not reader.steps:
-        raise BadInput(f"no step boxes in the lanes of {where}", where=where,
-                       hint="draw each step as a box with its text inside a lane")
+        raise BadInput(say("slide_no_steps", where=where), where=where, hint=say("slide_no_steps_hint"))
     doc = _document(reader, source, service, version)
     text = _yaml(doc, source, slide, reader.guesses)
     name = f"{doc['service']['id']}.{doc['version']}.yaml"
     try:
         [blueprint] = read_bytes(text.encode("utf-8"), name, index)
     except BadInput as exc:
-        raise BadInput(f"the blueprint read from {where} is not valid: {exc.message}", where=where,
+        raise BadInput(say("slide_invalid", where=where, what=exc.message), where=where,
                        hint=exc.hint, problems=exc.problems) from None
     blueprint.draft = True
     blueprint.source = where

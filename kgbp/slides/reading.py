@@ -21,6 +21,7 @@ from pptx.presentation import Presentation as PresentationT
 from pptx.shapes.base import BaseShape
 
 from ..errors import BadInput
+from ..i18n import say
 from . import alt_text
 from .connectors import Point, Transform, endpoints
 
@@ -117,23 +118,20 @@ class DrawnSlide:
 def open_deck(data: bytes, source: str) -> PresentationT:
     """The presentation, or BadInput saying why the bytes are not a readable .pptx."""
     if data.startswith(OLE_MAGIC):
-        raise BadInput("the file is password-protected, or an old PowerPoint 97-2003 (.ppt) file", where=source,
-                       hint="remove the password (File > Info > Protect Presentation) and save it as .pptx, then import it again")
+        raise BadInput(say("pptx_protected"), where=source, hint=say("pptx_protected_hint"))
     if not data.startswith(ZIP_MAGIC):
-        raise BadInput("not a PowerPoint file (.pptx)", where=source, hint="export the deck from PowerPoint or Impress as .pptx")
+        raise BadInput(say("pptx_not"), where=source, hint=say("pptx_not_hint"))
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             parts = z.infolist()
     except (zipfile.BadZipFile, ValueError):
         parts = []  # python-pptx below says it is corrupt
     if len(parts) > MAX_PARTS or sum(p.file_size for p in parts) > MAX_UNPACKED_BYTES:
-        raise BadInput(f"the .pptx unpacks to more than {MAX_UNPACKED_BYTES} bytes or {MAX_PARTS} parts", where=source,
-                       hint="keep only the blueprint's slide (and compress its pictures), then import it again")
+        raise BadInput(say("pptx_too_large", limit=MAX_UNPACKED_BYTES, parts=MAX_PARTS), where=source, hint=say("pptx_too_large_hint"))
     try:
         prs = Presentation(io.BytesIO(data))
     except Exception as exc:  # python-pptx raises many kinds (zip, XML, missing parts): all mean a broken file
-        raise BadInput(f"the .pptx file is corrupt or not a presentation ({type(exc).__name__})", where=source,
-                       hint="open it in PowerPoint or Impress and save it again as .pptx") from None
+        raise BadInput(say("pptx_corrupt", what=type(exc).__name__), where=source, hint=say("pptx_corrupt_hint")) from None
     return prs
 
 
@@ -283,10 +281,9 @@ def read_slide(prs: PresentationT, number: int, source: str) -> DrawnSlide:
     """Slide `number` (1-based) of the deck, flattened."""
     count = len(prs.slides)
     if count == 0:
-        raise BadInput("the deck has no slides", where=source, hint="draw the blueprint on a slide")
+        raise BadInput(say("pptx_no_slides"), where=source, hint=say("pptx_no_slides_hint"))
     if not 1 <= number <= count:
-        raise BadInput(f"there is no slide {number}: the deck has {count}", where=source,
-                       hint=f"choose a slide from 1 to {count} (--slide N)")
+        raise BadInput(say("pptx_no_slide", number=number, count=count), where=source, hint=say("pptx_no_slide_hint", count=count))
     slide = prs.slides[number - 1]
     shapes: list[Drawn] = []
     _flatten(slide.shapes, (0.0, 0.0, 1.0, 1.0), (), shapes)
