@@ -8,19 +8,19 @@ from typing import Annotated
 
 import typer
 
-from ..i18n import normalise_lang, say
+from ..i18n import normalise_lang, say, say_in
 from .formats import FormatOpt, chosen, write_rows
 from .main import LangOpt, StoreOpt, app, handle_errors, open_store, out, read_store, settings_for
 
 
-def _print_table(variables: list[str], rows: list[list[str]]) -> None:
+def _print_table(variables: list[str], rows: list[list[str]], lang: str = "en") -> None:
     from rich.table import Table
 
     table = Table(*variables, show_lines=False)
     for row in rows:
         table.add_row(*row)
     out.print(table)
-    out.print(f"{len(rows)} row(s)")
+    out.print(say_in(lang, "cli_rows", n=len(rows)))
 
 
 @app.command("queries")
@@ -42,7 +42,7 @@ def queries_(
     elif fmt == "json":
         sys.stdout.write(json.dumps([catalogue_entry(q, lang) for q in catalogue.values()], ensure_ascii=False, indent=2) + "\n")
     elif fmt == "table":
-        _print_table(["name", "title", "parameters"], [
+        _print_table([say_in(lang, f"cli_col_{c}") for c in ("name", "title", "parameters")], [
             [q.name, q.title[lang], ", ".join(f"{p.name}{'' if p.required else '?'}" for p in q.user_params)]
             for q in catalogue.values()])
     else:
@@ -86,7 +86,8 @@ def query_(
     else:
         columns = text_columns(result)
         index = [result.rows.variables.index(c) for c in columns]
-        _print_table(columns, [["" if row[i] is None else str(row[i]) for i in index] for row in result.rows.rows])
+        _print_table(columns, [["" if row[i] is None else str(row[i]) for i in index] for row in result.rows.rows],
+                     normalise_lang(lang))
 
 
 SPARQL_FORMATS = {  # --format -> (media type for SELECT/ASK, for CONSTRUCT/DESCRIBE)
@@ -114,6 +115,7 @@ def sparql(
 
     from ..errors import BadInput
 
+    language = normalise_lang(lang)
     if fmt not in SPARQL_FORMATS:
         raise BadInput(say("unknown_format", fmt=fmt), where="--format", hint=say("use_one_of", values=", ".join(SPARQL_FORMATS)))
     path = Path(query_or_file)
@@ -134,13 +136,15 @@ def sparql(
             outcome = apply_update(s, InProcessRunner(s), text, validator=Validator(lang=normalise_lang(lang)), agent="cli",
                                    user_graphs=settings_for(store).user_graphs)
             for saved in outcome.saved:
-                out.print(f"stored {saved.id}: {saved.triples} triples (+{saved.added} -{saved.removed}), {saved.warnings} warning(s)")
+                out.print(say_in(language, "cli_stored_update", id=saved.id, triples=saved.triples, added=saved.added,
+                                 removed=saved.removed, warnings=saved.warnings))
             for removed in outcome.removed:
-                out.print(f"removed {removed}")
+                out.print(say_in(language, "cli_removed", id=removed))
             for written in outcome.graphs:
-                out.print(f"stored <{written.iri}>: {written.triples} triples (+{written.added} -{written.removed})")
+                out.print(say_in(language, "cli_stored_graph", iri=written.iri, triples=written.triples, added=written.added,
+                                 removed=written.removed))
             if not outcome.saved and not outcome.removed and not outcome.graphs:
-                out.print("nothing changed")
+                out.print(say_in(language, "cli_nothing_changed"))
             return
         from ..sparql.endpoint import check_query
 
@@ -152,9 +156,9 @@ def sparql(
         return
     data = json.loads(answer.body)
     if "boolean" in data:
-        out.print("yes" if data["boolean"] else "no")
+        out.print(say_in(language, "cli_yes" if data["boolean"] else "cli_no"))
         return
     variables = data["head"]["vars"]
-    _print_table(variables, [[b.get(v, {}).get("value", "") for v in variables] for b in data["results"]["bindings"]])
+    _print_table(variables, [[b.get(v, {}).get("value", "") for v in variables] for b in data["results"]["bindings"]], language)
 
 

@@ -456,7 +456,7 @@ def test_cli_query(store_folder: str) -> None:
     assert lines[0].startswith("system,lang,blueprint,blueprint_id,") and len(lines) == 6
     table = runner.invoke(cli, ["query", "frontstage_performer_share", "-p", "blueprint=arrears-reconnect/as-is",
                                 "--lang", "zh", "-f", "table", "--store", store_folder], env={"COLUMNS": "200"})
-    assert table.exit_code == 0 and "欠费停机与复机" in table.stdout and "1 row(s)" in table.stdout
+    assert table.exit_code == 0 and "欠费停机与复机" in table.stdout and "1 行" in table.stdout
     unknown = runner.invoke(cli, ["query", "fail_points_by_system", "-p", "system=SAP", "--store", store_folder])
     assert unknown.exit_code == 2 and "no system 'SAP'" in unknown.output
     assert runner.invoke(cli, ["query", "fail_points_by_system", "-p", "system", "--store", store_folder]).exit_code == 2
