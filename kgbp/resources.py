@@ -20,6 +20,28 @@ def data_dir(name: str) -> Path:
     raise FileNotFoundError(f"kgbp data folder {name!r} not found beside the package")
 
 
+@cache
+def internal_query(name: str) -> str:
+    """The text of queries/internal/<name>.rq, checked once (see kgbp/query/internal.py).
+    Here, in the base layer, so that every capability can ask its questions from a file."""
+    from rdflib.plugins.sparql import prepareQuery
+
+    from .errors import QueryFileError
+
+    path = data_dir("queries") / "internal" / f"{name}.rq"
+    if not path.is_file():
+        raise QueryFileError(f"no internal query {name!r}", where=str(path), hint="add the .rq file beside the others")
+    text = path.read_text("utf-8")
+    if not text.startswith("#+ summary:"):
+        raise QueryFileError("an internal query starts with a `#+ summary:` line", where=f"{path}:1",
+                             hint="say in one line what the query answers")
+    try:
+        prepareQuery(text)
+    except Exception as exc:  # pyparsing's ParseException and rdflib's errors alike
+        raise QueryFileError(f"the query does not parse: {exc}", where=str(path), hint="fix the SPARQL syntax") from None
+    return text
+
+
 def ontology_file() -> Path:
     return data_dir("ontology") / "kgbp.ttl"
 

@@ -7,26 +7,6 @@ terms by the store (`store.select(text, {"s": node})`), never pasted into the te
 
 from __future__ import annotations
 
-from functools import cache
+from ..resources import internal_query
 
-from rdflib.plugins.sparql import prepareQuery
-
-from ..errors import QueryFileError
-from ..resources import data_dir
-
-
-@cache
-def internal_query(name: str) -> str:
-    """The text of queries/internal/<name>.rq, checked once."""
-    path = data_dir("queries") / "internal" / f"{name}.rq"
-    if not path.is_file():
-        raise QueryFileError(f"no internal query {name!r}", where=str(path), hint="add the .rq file beside the others")
-    text = path.read_text("utf-8")
-    if not text.startswith("#+ summary:"):
-        raise QueryFileError("an internal query starts with a `#+ summary:` line", where=f"{path}:1",
-                             hint="say in one line what the query answers")
-    try:
-        prepareQuery(text)
-    except Exception as exc:  # pyparsing's ParseException and rdflib's errors alike
-        raise QueryFileError(f"the query does not parse: {exc}", where=str(path), hint="fix the SPARQL syntax") from None
-    return text
+__all__ = ["internal_query"]

@@ -1,7 +1,7 @@
 """`kgbp validate` and the validation pages: files on disk (not stored), stored blueprints,
 or the whole repository (in batches, on every core).
 
-Stored blueprints are validated several at a time: one pySHACL run over the union of a
+Stored blueprints are validated several at a time: one run over the union of a
 batch's graphs shares the per-shape cost of a run (about a third of a single run), and a
 process pool spreads the batches over the cores. (A write is validated in the writing
 process: a worker would first rebuild the rdflib graphs the writer already holds, ~15 ms
@@ -27,7 +27,7 @@ from ..store import Store, open_store
 from ..store.sparql_text import term
 from .engine import ValidationReport, Validator, repository_context
 
-BATCH = 25  # blueprints per pySHACL run: past ~25 a run gets no cheaper per blueprint
+BATCH = 25  # blueprints per run: past ~25 a run gets no cheaper per blueprint
 FORMATS = ("text", "json", "ttl")
 
 
@@ -51,7 +51,7 @@ def union_of(store: Store, blueprints: Sequence[URIRef], predicates: Iterable[UR
 
 
 def validate_batch(store: Store, blueprints: Sequence[URIRef], validator: Validator, shared: Graph) -> ValidationReport:
-    """Validate stored blueprints in one pySHACL run; drafts are read from their graphs."""
+    """Validate stored blueprints in one run; drafts are read from their graphs."""
     data = union_of(store, blueprints, validator.predicates)
     drafts = [b for b in blueprints if (b, SB.versionStatus, SB.Draft) in data]
     return validator.validate_union(data, blueprints, drafts, store=store, shared=shared)
