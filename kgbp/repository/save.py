@@ -27,6 +27,7 @@ from ..model.namespaces import HISTORY_GRAPH, ONTOLOGY_GRAPH, REPOSITORY_GRAPH, 
 from ..model.vocabulary import ontology_graph, vocabulary
 from ..resources import internal_query
 from ..store import Store
+from ..store.sparql_text import bind_many
 from ..validation.engine import ValidationReport, Validator
 from . import history
 from .caps import check_blueprint
@@ -71,7 +72,7 @@ def init(store: Store) -> None:
 
 
 def ensure_initialised(store: Store) -> None:
-    if not store.ask("ASK { GRAPH ?g { ?s ?p ?o } }", {"g": ONTOLOGY_GRAPH}):
+    if not store.ask(internal_query("graph_exists"), {"g": ONTOLOGY_GRAPH}):
         init(store)
 
 
@@ -229,28 +230,6 @@ def refuse_orphaning(store: Store, parent: URIRef, kept: set[object], leaving: s
 
 # -- listings ----------------------------------------------------------------------
 
-_LIST = """
-PREFIX sb: <https://w3id.org/kgbp/ontology#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?bp ?service ?serviceId ?version ?status ?level
-       (COUNT(DISTINCT ?step) AS ?steps) (COUNT(DISTINCT ?fp) AS ?failPoints) (COUNT(DISTINCT ?wp) AS ?waitPoints)
-WHERE {
-  GRAPH ?bp {
-    ?bp a sb:Blueprint ; sb:blueprintOf ?service ; dcterms:identifier ?version .
-    OPTIONAL { ?bp sb:versionStatus ?status }
-    OPTIONAL { ?bp sb:level ?level }
-    OPTIONAL { ?step a sb:Step }
-    OPTIONAL { ?fp a sb:FailPoint }
-    OPTIONAL { ?wp a sb:WaitPoint }
-  }
-  OPTIONAL { GRAPH <https://w3id.org/kgbp/id/repository> { ?service dcterms:identifier ?serviceId } }
-}
-GROUP BY ?bp ?service ?serviceId ?version ?status ?level
-ORDER BY ?serviceId ?version
-"""
-
 
 @dataclass
 class BlueprintSummary:
@@ -273,14 +252,10 @@ class BlueprintSummary:
 
 def labels_of(store: Store, nodes: Iterable[URIRef], lang: str) -> dict[URIRef, str]:
     """Labels of many nodes in one query (rdfs:label, then skos:prefLabel, then title)."""
-    values = " ".join(f"<{n}>" for n in set(nodes))
-    if not values:
+    wanted = set(nodes)
+    if not wanted:
         return {}
-    rows = store.select(f"""
-        PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-        PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-        PREFIX dcterms: <http://purl.org/dc/terms/>
-        SELECT ?n ?l WHERE {{ VALUES ?n {{ {values} }} ?n rdfs:label|skos:prefLabel|dcterms:title ?l }}""")
+    rows = store.select(bind_many(internal_query("labels_of"), "n", sorted(wanted)))
     found: dict[URIRef, list[Literal]] = {}
     for n, lab in rows.rows:
         found.setdefault(n, []).append(lab)  # type: ignore[arg-type]
@@ -288,7 +263,7 @@ def labels_of(store: Store, nodes: Iterable[URIRef], lang: str) -> dict[URIRef, 
 
 
 def list_blueprints(store: Store, lang: str = "en") -> list[BlueprintSummary]:
-    rows = list(store.select(_LIST).dicts())
+    rows = list(store.select(internal_query("blueprint_list")).dicts())
     statuses = vocabulary().scheme("status")
     labels = labels_of(store, [n for r in rows for n in (r["service"], r["bp"]) if isinstance(n, URIRef)], lang)
     out = []
@@ -311,7 +286,7 @@ def resolve_blueprint(store: Store, ref: str) -> URIRef:
     service, version = iris.parse_blueprint_ref(ref)
     if version is not None:
         iri = iris.blueprint_iri(service, version) if not service.startswith("http") else URIRef(ref)
-        if store.ask("ASK { GRAPH ?g { ?g a <https://w3id.org/kgbp/ontology#Blueprint> } }", {"g": iri}):
+        if store.ask(internal_query("blueprint_exists"), {"g": iri}):
             return iri
     else:
         candidates = [b for b in list_blueprints(store) if b.id.split("/")[0] == service]

@@ -160,6 +160,17 @@ def bind(query: str, bindings: Mapping[str, Node] | None, substitute: bool = Fal
     return "".join(parts)
 
 
+def bind_many(query: str, name: str, values: Iterable[Node]) -> str:
+    """`query` with ?name bound to each of `values` (one row each): a VALUES at the start of
+    its WHERE group, as `bind` places one row. Terms are serialised, never pasted."""
+    group = _where_group(query)
+    block = f"VALUES ?{name} {{ {' '.join(term(v) for v in values)} }}"
+    if group is None:
+        return f"{query}\n{block}"
+    start = group[0]
+    return f"{query[:start + 1]} {block}\n{query[start + 1:]}"
+
+
 def query_form(query: str) -> str:
     """SELECT, CONSTRUCT, DESCRIBE or ASK: the first of them outside strings, IRIs and comments."""
     for match in _TOKENS.finditer(query):

@@ -27,9 +27,10 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SH, SKOS
 from rdflib.term import Node
 
 from ..i18n import LANGS, pick
-from ..model.namespaces import REPOSITORY_GRAPH, SB
+from ..model.namespaces import SB
 from ..model.vocabulary import ontology_graph
-from ..resources import data_dir
+from ..resources import data_dir, internal_query
+from ..store.sparql_text import bind_many
 
 if TYPE_CHECKING:
     from ..ingest import AuthoredBlueprint
@@ -357,29 +358,19 @@ def _channel_kinds() -> dict[Node, Node]:
 
 def _shared_types(store: Store, entities: Iterable[URIRef]) -> Graph:
     """rdf:type and labels of departments and systems, from the repository graph."""
-    from ..store.sparql_text import term
-
     graph = Graph()
     entities = sorted(set(entities))
     for start in range(0, len(entities), 500):
-        values = " ".join(term(e) for e in entities[start:start + 500])
-        rows = store.select(
-            f"SELECT ?e ?p ?o WHERE {{ VALUES ?e {{ {values} }} GRAPH {term(REPOSITORY_GRAPH)} "
-            f"{{ ?e ?p ?o FILTER(?p IN ({term(RDF.type)}, {term(RDFS.label)})) }} }}")
-        for e, p, o in rows.rows:
+        query = bind_many(internal_query("entity_types_labels"), "e", entities[start:start + 500])
+        for e, p, o in store.select(query).rows:
             graph.add((e, p, o))  # type: ignore[arg-type]
     return graph
 
 
 def repository_context(store: Store) -> Graph:
     """Types and labels of every department and system (for validating many blueprints)."""
-    from ..store.sparql_text import term
-
-    rows = store.select(
-        f"SELECT ?e ?p ?o WHERE {{ GRAPH {term(REPOSITORY_GRAPH)} {{ ?e a ?c ; ?p ?o "
-        f"FILTER(?c IN ({term(SB.Department)}, {term(SB.System)}) && ?p IN ({term(RDF.type)}, {term(RDFS.label)})) }} }}")
     graph = Graph()
-    for e, p, o in rows.rows:
+    for e, p, o in store.select(internal_query("shared_entities")).rows:
         graph.add((e, p, o))  # type: ignore[arg-type]
     return graph
 
@@ -429,7 +420,7 @@ class Validator:
                 for p, o in parent.graph.predicate_objects(step):
                     step_graph.add((step, p, o))
             elif store is not None:
-                rows = store.select("SELECT ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }", {"s": step})
+                rows = store.select(internal_query("node_facts"), {"s": step})
                 for row in rows.rows:
                     step_graph.add((step, row[0], row[1]))  # type: ignore[arg-type]
             graph += step_graph

@@ -23,8 +23,9 @@ from ..ingest import SharedIndex, read_many
 from ..model.derive import derive
 from ..model.namespaces import SB
 from ..repository import save as repository
+from ..resources import internal_query
 from ..store import Store, open_store
-from ..store.sparql_text import term
+from ..store.sparql_text import bind_many
 from .engine import ValidationReport, Validator, repository_context
 
 BATCH = 25  # blueprints per run: past ~25 a run gets no cheaper per blueprint
@@ -40,12 +41,13 @@ def union_of(store: Store, blueprints: Sequence[URIRef], predicates: Iterable[UR
     """The graphs of `blueprints` as one rdflib graph (one query), with the steps their
     slices refine when those live in other blueprints; only `predicates` if given (filling
     an rdflib graph costs about as much as validating it: leave out what no rule reads)."""
-    values = " ".join(term(b) for b in blueprints)
-    only = f" FILTER(?p IN ({', '.join(term(p) for p in sorted(predicates))}))" if predicates else ""
-    data = store.construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o{only} }} }}")
+    query = bind_many(internal_query("graphs_union"), "g", blueprints)
+    if predicates:
+        query = bind_many(query, "p", sorted(predicates))
+    data = store.construct(query)
     for step in set(data.objects(None, SB.refinesStep)):
         if isinstance(step, URIRef) and (step, None, None) not in data:
-            for p, o in store.select("SELECT ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }", {"s": step}).rows:
+            for p, o in store.select(internal_query("node_facts"), {"s": step}).rows:
                 data.add((step, p, o))  # type: ignore[arg-type]
     return data
 

@@ -37,12 +37,9 @@ NOT_MOVED_YET = {
     "kgbp/repository/concurrency.py",
     "kgbp/repository/entities.py",
     "kgbp/repository/history.py",
-    "kgbp/repository/save.py",
     "kgbp/repository/search.py",
     "kgbp/slides/__init__.py",
     "kgbp/sparql/endpoint.py",
-    "kgbp/validation/engine.py",
-    "kgbp/validation/service.py",
 }
 
 
