@@ -233,10 +233,11 @@ def main() -> None:
     parser.add_argument("--save-runs", type=int, default=15, help="saves per engine")
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "kgbp-bench-write")
     parser.add_argument("--no-docs", action="store_true", help="print the tables, leave docs/benchmarks.md alone")
+    parser.add_argument("--tables-only", action="store_true", help="measure nothing: tables from bench/results/write-*.json")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     RESULTS.mkdir(exist_ok=True)
-    for count in (int(c) for c in args.counts.split(",") if c):
+    for count in (int(c) for c in args.counts.split(",") if c and not args.tables_only):
         result = measure(count, args.work, 1 if count >= 10_000 else args.runs, args.save_runs)
         result["measured"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
         (RESULTS / f"write-{count}.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
