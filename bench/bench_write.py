@@ -234,11 +234,18 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "kgbp-bench-write")
     parser.add_argument("--no-docs", action="store_true", help="print the tables, leave docs/benchmarks.md alone")
     parser.add_argument("--tables-only", action="store_true", help="measure nothing: tables from bench/results/write-*.json")
+    parser.add_argument("--save-only", action="store_true",
+                        help="measure only save + validate, on the stores an earlier run loaded (its load figures kept)")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     RESULTS.mkdir(exist_ok=True)
     for count in (int(c) for c in args.counts.split(",") if c and not args.tables_only):
-        result = measure(count, args.work, 1 if count >= 10_000 else args.runs, args.save_runs)
+        if args.save_only:
+            result = json.loads((RESULTS / f"write-{count}.json").read_text(encoding="utf-8"))
+            result.update(save=save_p50(args.work / f"store-{count}", args.work / f"files-{count}", args.save_runs),
+                          save_runs=args.save_runs, save_load_average=os.getloadavg()[0])
+        else:
+            result = measure(count, args.work, 1 if count >= 10_000 else args.runs, args.save_runs)
         result["measured"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
         (RESULTS / f"write-{count}.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
     # every size measured so far (a size can be run on its own: --counts 10000)

@@ -12,8 +12,9 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
+from typing import Any
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 
 from ..config import Limits
 from ..errors import Conflict, NotConformant, NotFound, Problem
@@ -141,9 +142,11 @@ def save(
         now = datetime.now(UTC)
         records = Graph()
         result = SaveResult(report=report, links=[note for bp in blueprints for note in bp.links])
+        changes: dict[URIRef, tuple[set[Any], set[Any]]] = {}  # blueprint -> (triples removed, triples added)
         for bp in blueprints:
             old, new = stored_triples(store, bp.iri), set(bp.graph)  # sets: rdflib's graph difference copies graphs
-            added, removed = len(new - old), len(old - new)
+            changes[bp.iri] = (old - new, new - old)
+            added, removed = len(changes[bp.iri][1]), len(changes[bp.iri][0])
             act, record = history.record(bp.iri, "restore" if restores else "save", agent, added, removed, now,
                                          state=bp.graph, restores=restores)
             records += record
@@ -153,12 +156,24 @@ def save(
         user_records, result.graphs = _user_graph_records(store, user_graphs or {}, agent, now)
         records += user_records
         generation = getattr(store, "generation", None)
-        store.replace_graphs({**{bp.iri: bp.graph for bp in blueprints}, **(user_graphs or {})},
-                             add={REPOSITORY_GRAPH: shared, HISTORY_GRAPH: records})
+        patch = getattr(store, "patch_graphs", None)  # a store whose one update is one transaction
+        if patch is not None and not user_graphs and _patchable(changes, len(blueprints)):
+            patch({iri: removed for iri, (removed, _) in changes.items()},
+                  {**{iri: added for iri, (_, added) in changes.items()}, REPOSITORY_GRAPH: shared, HISTORY_GRAPH: records})
+        else:
+            store.replace_graphs({**{bp.iri: bp.graph for bp in blueprints}, **(user_graphs or {})},
+                                 add={REPOSITORY_GRAPH: shared, HISTORY_GRAPH: records})
         SharedIndex.written(store, generation, shared)
         for saved in result.saved:
             saved.version = version(store, saved.iri)
     return result
+
+
+def _patchable(changes: Mapping[URIRef, tuple[set[Any], set[Any]]], count: int) -> bool:
+    """Whether writing only what changed leaves each graph equal to the new one: each
+    blueprint once, and no blank node to remove (no update can name a stored one)."""
+    return len(changes) == count and not any(
+        isinstance(term, BNode) for removed, _ in changes.values() for triple in removed for term in triple)
 
 
 def stored_triples(store: Store, name: URIRef) -> set[tuple[object, ...]]:

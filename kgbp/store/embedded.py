@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -15,7 +15,7 @@ from rdflib.term import Identifier, Node
 from ..errors import NotAcceptable, QueryError, StoreUnavailable
 from ..i18n import say
 from .protocol import BASE_IRI, Rows, SerializedResult, Term, UpdatePreview
-from .sparql_text import bind, has_dataset_clause, replace_graphs_update, syntax_error
+from .sparql_text import bind, has_dataset_clause, patch_graphs_update, replace_graphs_update, syntax_error
 
 RESULT_FORMATS = {
     "application/sparql-results+json": ox.QueryResultsFormat.JSON,
@@ -245,6 +245,21 @@ class EmbeddedStore:
                        add: Mapping[URIRef, Graph] | None = None) -> None:
         # pyoxigraph has no transaction object, but one update() call is one transaction
         text = replace_graphs_update(replace, add, lambda g: self._ox.contains_named_graph(ox.NamedNode(str(g))))
+        if text:
+            self.recover()
+            try:
+                self._ox.update(text)
+            except OSError as exc:
+                raise self._storage_fault(exc) from None
+            finally:
+                self.generation += 1
+
+    def patch_graphs(self, remove: Mapping[URIRef, Iterable[tuple[Node, Node, Node]]],
+                     add: Mapping[URIRef, Iterable[tuple[Node, Node, Node]]]) -> None:
+        """Remove, then add, triples of named graphs in one transaction (one update call).
+        A save that changes a few triples of a stored blueprint then costs those triples,
+        not a DROP and re-insert of the whole graph (~50 ms for 1,000 triples)."""
+        text = patch_graphs_update(remove, add)
         if text:
             self.recover()
             try:
