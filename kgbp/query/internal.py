@@ -1,9 +1,6 @@
-"""The internal questions kgbp asks itself (listing, look-ups, checks): `.rq` files in
-queries/internal/, beside the named questions but not in their catalogue (no form, no
-route). Each file starts with a `#+ summary:` line; it is parsed when first loaded, so a
-broken file fails loudly at its first use, naming the file. Parameters are bound as RDF
-terms by the store (`store.select(text, {"s": node})`), never pasted into the text.
-"""
+"""The internal questions kgbp asks itself: `.rq` files in queries/internal/, read by
+`kgbp.resources.internal_query` (in the base layer, so capabilities that the query package
+itself imports, such as the registry's name resolver, can ask them without a cycle)."""
 
 from __future__ import annotations
 

@@ -30,7 +30,6 @@ from ..i18n import LANGS, pick
 from ..model.namespaces import SB
 from ..model.vocabulary import ontology_graph
 from ..resources import data_dir, internal_query
-from ..store.sparql_text import bind_many
 
 if TYPE_CHECKING:
     from ..ingest import AuthoredBlueprint
@@ -361,8 +360,7 @@ def _shared_types(store: Store, entities: Iterable[URIRef]) -> Graph:
     graph = Graph()
     entities = sorted(set(entities))
     for start in range(0, len(entities), 500):
-        query = bind_many(internal_query("entity_types_labels"), "e", entities[start:start + 500])
-        for e, p, o in store.select(query).rows:
+        for e, p, o in store.select(internal_query("entity_types_labels"), {"e": entities[start:start + 500]}).rows:
             graph.add((e, p, o))  # type: ignore[arg-type]
     return graph
 
@@ -370,7 +368,7 @@ def _shared_types(store: Store, entities: Iterable[URIRef]) -> Graph:
 def repository_context(store: Store) -> Graph:
     """Types and labels of every department and system (for validating many blueprints)."""
     graph = Graph()
-    for e, p, o in store.select(internal_query("shared_entities")).rows:
+    for e, p, o in store.select(internal_query("validation_context")).rows:
         graph.add((e, p, o))  # type: ignore[arg-type]
     return graph
 

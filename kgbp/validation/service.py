@@ -20,12 +20,12 @@ from rdflib import Graph, URIRef
 from ..config import Settings
 from ..errors import BadInput, StoreUnavailable
 from ..ingest import SharedIndex, read_many
+from ..model.blueprints import list_blueprints, resolve_blueprint
 from ..model.derive import derive
 from ..model.namespaces import SB
-from ..repository import save as repository
+from ..model.vocabulary import channel_kinds
 from ..resources import internal_query
 from ..store import Store, open_store
-from ..store.sparql_text import bind_many
 from .engine import ValidationReport, Validator, repository_context
 
 BATCH = 25  # blueprints per run: past ~25 a run gets no cheaper per blueprint
@@ -41,10 +41,10 @@ def union_of(store: Store, blueprints: Sequence[URIRef], predicates: Iterable[UR
     """The graphs of `blueprints` as one rdflib graph (one query), with the steps their
     slices refine when those live in other blueprints; only `predicates` if given (filling
     an rdflib graph costs about as much as validating it: leave out what no rule reads)."""
-    query = bind_many(internal_query("graphs_union"), "g", blueprints)
+    bindings: dict[str, list[URIRef]] = {"g": list(blueprints)}
     if predicates:
-        query = bind_many(query, "p", sorted(predicates))
-    data = store.construct(query)
+        bindings["p"] = sorted(predicates)
+    data = store.construct(internal_query("graphs_union"), bindings)  # type: ignore[arg-type]
     for step in set(data.objects(None, SB.refinesStep)):
         if isinstance(step, URIRef) and (step, None, None) not in data:
             for p, o in store.select(internal_query("node_facts"), {"s": step}).rows:
@@ -91,7 +91,7 @@ def validate_repository(settings: Settings, lang: str = "en", workers: int | Non
     one per core). Each worker opens the store read-only."""
     store = _open_existing(settings)
     try:
-        iris = list(only) if only is not None else [b.iri for b in repository.list_blueprints(store)]
+        iris = list(only) if only is not None else [b.iri for b in list_blueprints(store)]
         workers = max(1, min(workers or os.cpu_count() or 1, -(-len(iris) // batch) or 1))
         if workers == 1:
             return validate_stored(store, iris, Validator(lang=lang), batch)
@@ -122,7 +122,7 @@ def validate_files(paths: Sequence[Path], store: Store | None, validator: Valida
         first = problems[0]
         raise BadInput(first.message if len(problems) == 1 else f"{len(problems)} file(s) could not be read",
                        first.where, first.hint, problems=[p for e in problems for p in e.problems])
-    kinds = repository._channel_kinds()
+    kinds = channel_kinds()
     for bp in blueprints:
         derive(bp.graph, kinds)
     report = validator.check(blueprints, store)
@@ -146,7 +146,7 @@ def validate_targets(settings: Settings, targets: list[str], lang: str, workers:
             report.extend(validate_files(files, store, Validator(lang=lang)))
         if ids:
             assert store is not None
-            iris = [repository.resolve_blueprint(store, t) for t in ids]
+            iris = [resolve_blueprint(store, t) for t in ids]
             report.extend(validate_stored(store, iris, Validator(lang=lang)))
     finally:
         if store is not None:
