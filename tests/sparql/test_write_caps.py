@@ -1,14 +1,18 @@
 """SPARQL Update and Graph Store writes keep the caps the server was started with
 (max_steps, max_literal_chars, max_support_chain), not the defaults: a real server on a
-loopback port, started with caps far below the defaults."""
+loopback port, started with caps far below the defaults; and `kgbp sparql --update` keeps
+the configured ones."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
+from typer.testing import CliRunner
 
+from kgbp.cli import app as cli_app
 from kgbp.store.embedded import EmbeddedStore
 
 from .test_endpoint import ARREARS, HTTP, LiveServer, _server
@@ -76,3 +80,14 @@ def test_graph_store_keeps_the_servers_caps(capped: tuple[LiveServer, str]) -> N
     created = HTTP.post(f"{server.url}/rdf-graphs/service", content=new, headers=_auth(token, "text/turtle"))
     assert "at most 60" in _problem(created)
     assert _arrears_turtle(server) == turtle
+
+
+def test_cli_update_keeps_the_configured_caps(examples_store: EmbeddedStore, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "store"
+    examples_store.backup(str(folder))
+    monkeypatch.setenv("KGBP_MAX_LITERAL_CHARS", "60")
+    result = CliRunner().invoke(cli_app, ["sparql", "--update", _title_update("x" * 61), "--store", str(folder)])
+    assert result.exit_code != 0 and "at most 60" in result.output, result.output
+    result = CliRunner().invoke(cli_app, ["sparql", "--update", _title_update("Short title"), "--store", str(folder)])
+    assert result.exit_code == 0, result.output
