@@ -104,6 +104,8 @@ def test_an_answer_is_evaluated_once_until_the_next_write(generated: EmbeddedSto
     first = answer(generated, "fail_points_by_system", {"system": "sys-05"})
     again = answer(generated, "fail_points_by_system", {"system": "sys-05"})
     assert not first.warm and again.warm and again.solutions is first.solutions
+    by_iri = answer(generated, "fail_points_by_system", {"system": str(first.bindings["system"])})
+    assert by_iri.warm and by_iri.solutions is first.solutions  # another name of the same system
     assert not answer(generated, "fail_points_by_system", {"system": "sys-05"}, "zh").warm  # other parameters
     repository.save(generated, [read_bytes(next(documents(1))[1].encode(), "bp-00000.yaml",
                                            SharedIndex.from_store(generated))[0]], validator=Validator())
