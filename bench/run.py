@@ -66,12 +66,12 @@ SPARQL = ("PREFIX sb: <https://w3id.org/kgbp/ontology#> PREFIX rdfs: <http://www
           "?fail_point a sb:FailPoint ; sb:usesSystem ?system ; rdfs:label ?label FILTER(LANG(?label) = \"en\") } LIMIT 50")
 
 
-def query_cases() -> list[tuple[str, dict[str, str]]]:
+def query_cases(skip: tuple[str, ...] = ()) -> list[tuple[str, dict[str, str]]]:
     from kgbp.query import catalogue as query
 
     cases = []
     for name, q in sorted(query.load_catalogue().items()):
-        if any(p.required and p.name not in PARAMS for p in q.params):
+        if name in skip or any(p.required and p.name not in PARAMS for p in q.params):
             continue  # the generated data has nothing to name (improvement actions)
         params = {p.name: PARAMS[p.name] for p in q.params if p.name in PARAMS and (p.required or p.name != "service")}
         cases.append((name, params))
@@ -238,7 +238,7 @@ def import_with_kgbp(store: str, files_dir: str, env: dict[str, str]) -> float:
     return time.perf_counter() - start
 
 
-def measure_through_kgbp(store: Any, files_dir: str, runs: int) -> dict[str, Any]:
+def measure_through_kgbp(store: Any, files_dir: str, runs: int, config: dict[str, Any]) -> dict[str, Any]:
     """Every named query, the throughput mix's bound texts, and one save+validate."""
     import yaml
 
@@ -262,7 +262,7 @@ def measure_through_kgbp(store: Any, files_dir: str, runs: int) -> dict[str, Any
             pass
         return result
 
-    for name, params in query_cases():
+    for name, params in query_cases(tuple(config.get("skip") or ())):
         try:
             seconds, result = timed(lambda n=name, p=params: cold(n, p), runs)
         except QueryError as exc:  # Virtuoso cannot compile some (docs/virtuoso.md)
@@ -302,7 +302,7 @@ def measure_kgbp(config: dict[str, Any]) -> dict[str, Any]:
         out["load_rss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # `kgbp load`'s peak
         note(f"kgbp import: {out['import_s']:.1f} s, {out['load_rss_mb']:.0f} MiB")
     store = EmbeddedStore(store_dir)
-    out.update(measure_through_kgbp(store, config["files"], runs))
+    out.update(measure_through_kgbp(store, config["files"], runs, config))
     out["triples"] = len(store._ox)
     # everything the store holds (with the ontology graph, which `kgbp dump` leaves out)
     (work / "dump.nq").write_bytes(store.dump("application/n-quads"))
@@ -337,7 +337,7 @@ def measure_virtuoso(config: dict[str, Any]) -> dict[str, Any]:
         # Virtuoso 7.2 can plan wrongly on data that has grown since it started (docs/virtuoso.md)
         script("restart")
         store = open_store(Settings(store=url, store_user="dba", store_password=env["VIRTUOSO_PASSWORD"]))
-        out.update(measure_through_kgbp(store, config["files"], runs))
+        out.update(measure_through_kgbp(store, config["files"], runs, config))
         store.close()
         out["throughput"] = serve_and_hammer(url, work, out["mix"], config["duration"], out["queries"], runs,
                                              store_user="dba", store_password=env["VIRTUOSO_PASSWORD"])
@@ -396,7 +396,7 @@ def measure_oxigraph(config: dict[str, Any]) -> dict[str, Any]:
                 try:
                     seconds, rows = timed(ask, runs)
                     out["queries"][name] = {"ms": seconds * 1000, "rows": rows}
-                except httpx.HTTPError as exc:  # its --timeout-s stopped it
+                except (httpx.HTTPError, ValueError) as exc:  # its --timeout-s stopped it (mid-answer: not JSON)
                     out["queries"][name] = {"ms": None, "rows": None, "over": LIMIT, "error": repr(exc)[:200]}
                 note(f"{name}: {out['queries'][name]}")
         stop(server)
@@ -496,7 +496,9 @@ def report(results: dict[int, dict[str, Any]], runs: int, duration: float) -> st
             f"### {size:,} blueprints ({k['triples']:,} quads)",
             "",
             f"Measured {r.get('measured', '?')} (commit {r.get('commit', '?')}) by `{r.get('command', '?')}`; "
-            f"`kgbp load --batch {LOAD_BATCH}`.",
+            f"`kgbp load --batch {LOAD_BATCH}`."
+            + (f" Left out (minutes each at this size, cold; see below): {', '.join(r['skipped'])}."
+               if r.get("skipped") else ""),
             "",
             "| | " + " | ".join(title for _, title in sides) + " |",
             "|---|" + "---:|" * len(sides),
@@ -699,6 +701,7 @@ def main() -> None:
                         help="report the other sizes too, from their last results in bench/results/ (dated in the report)")
     parser.add_argument("--store", help="measure kgbp embedded on a copy of this store, loaded before from the files "
                                         "`bench/generate.py SIZE` writes (no import measured); one size only")
+    parser.add_argument("--skip", default="", help="named queries left out (comma-separated), named in the report")
     parser.add_argument("--measure", help=argparse.SUPPRESS)
     args, rest = parser.parse_known_args()
     if args.measure:  # a child process: one measure, JSON on stdout
@@ -713,7 +716,7 @@ def main() -> None:
         try:
             write(size, work / "files")
             config = {"work": str(work), "files": str(work / "files"), "runs": args.runs, "duration": args.duration,
-                      "store": args.store}
+                      "store": args.store, "skip": [n for n in args.skip.split(",") if n]}
             k = child("kgbp", config)
             config.update(cases=k["queries"], mix=k["mix"])
             r: dict[str, Any] = {"kgbp": k}
@@ -722,7 +725,8 @@ def main() -> None:
             r["oxigraph"] = child("oxigraph", config)
             if size <= args.rdflib_up_to:
                 r["rdflib"] = child("rdflib", config)
-            r.update(measured=time.strftime("%Y-%m-%d"), commit=commit(), command=" ".join(["python bench/run.py", *sys.argv[1:]]))
+            r.update(measured=time.strftime("%Y-%m-%d"), commit=commit(), command=" ".join(["python bench/run.py", *sys.argv[1:]]),
+                     skipped=config["skip"])
             results[size] = r
         finally:
             if args.keep:
