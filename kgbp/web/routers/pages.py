@@ -144,8 +144,9 @@ async def upload(request: Request, store: StoreDep, lang: LangDep, settings: Set
                  file: UploadFile, token: Annotated[str, Form()] = "",
                  draft: Annotated[bool, Form()] = False) -> HTMLResponse:
     from ...errors import PayloadTooLarge
+    from ...ingest.pipeline import Upload, ingest
     from ..deps import writer_of
-    from .blueprints import _read_and_save, safe_name
+    from .blueprints import safe_name
 
     name = safe_name(file.filename)
     try:
@@ -154,8 +155,9 @@ async def upload(request: Request, store: StoreDep, lang: LangDep, settings: Set
         if len(data) > settings.max_upload_bytes:
             raise PayloadTooLarge(say("file_too_large", limit=settings.max_upload_bytes), where=name, hint=say("file_too_large_hint"))
         # parsing and validating take seconds on a big file: off the event loop, so other requests go on
-        result = await run_in_threadpool(_read_and_save, store, data, name, lang, draft, writer, None,
-                                         settings.limits)
+        done = await run_in_threadpool(lambda: ingest(store, [Upload(name, data)], agent=writer, lang=lang,
+                                                      draft=draft, limits=settings.limits))
+        result = done.accepted()
     except NotConformant as exc:  # the report says where; the page says what to do here, not the CLI flag
         shown = {**exc.localised(lang), "hint": messages(lang)["rejected_web_hint"], "problems": []}
         return render(request, "upload.html", lang, status_code=422, error=shown, report=exc.report)
