@@ -134,7 +134,7 @@ def sparql(
 
             refuse_remote_update(text)  # the grammar's reading too: the CLI runs the update in this process
             outcome = apply_update(s, InProcessRunner(s), text, validator=Validator(lang=normalise_lang(lang)), agent="cli",
-                                   user_graphs=settings_for(store).user_graphs)
+                                   user_graphs=settings_for(store).user_graphs, limits=settings_for(store).limits)
             for saved in outcome.saved:
                 out.print(say_in(language, "cli_stored_update", id=saved.id, triples=saved.triples, added=saved.added,
                                  removed=saved.removed, warnings=saved.warnings))

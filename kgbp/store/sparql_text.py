@@ -46,6 +46,17 @@ def replace_graphs_update(
     return " ;\n".join(ops)
 
 
+def patch_graphs_update(remove: Mapping[URIRef, Iterable[tuple[Node, Node, Node]]],
+                        add: Mapping[URIRef, Iterable[tuple[Node, Node, Node]]]) -> str:
+    """One SPARQL Update request: DELETE DATA then INSERT DATA per graph (no blank node in
+    `remove`: DELETE DATA cannot name one)."""
+    ops = [f"DELETE DATA {{ GRAPH {term(name)} {{\n{block}\n}} }}"
+           for name, triples in remove.items() if (block := triples_block(triples))]
+    ops += [f"INSERT DATA {{ GRAPH {term(name)} {{\n{block}\n}} }}"
+            for name, triples in add.items() if (block := triples_block(triples))]
+    return " ;\n".join(ops)
+
+
 def values_clause(bindings: Mapping[str, Node | Collection[Node]], term_of: Callable[[Node], str] = term) -> str:
     """A trailing VALUES clause binding variables to terms (serialised, never pasted): one
     row, or a row per combination when a variable is given several terms."""
@@ -83,6 +94,30 @@ def has_dataset_clause(query: str) -> bool:
     return bool(_DATASET_CLAUSE.search(syntax_only(query)))
 
 
+# A prefixed name, outside strings, IRIs and comments (those are matched to be skipped).
+_NAMES = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""' r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+                    r'|"(?:[^"\\\n]|\\.)*"' r"|'(?:[^'\\\n]|\\.)*'" r'|<[^<>"{}|^`\\\s]*>' r"|#[^\n]*"
+                    r"|(?<![\w?$:.-])(?P<prefix>[A-Za-z][\w-]*(?:\.[\w-]+)*|):", re.DOTALL)
+# the first word after the prologue (PREFIX and BASE declarations, comments)
+_FIRST_WORD = re.compile(r"(?:\s|#[^\n]*)*(?:(?:PREFIX\s+[\w.-]*:\s*<[^<>\s]*>|BASE\s*<[^<>\s]*>)(?:\s|#[^\n]*)*)*"
+                         r"(?P<word>[A-Za-z_][\w-]*)", re.IGNORECASE)
+_DECLARED = re.compile(r"(?<![\w:])PREFIX\s+([A-Za-z][\w.-]*|)\s*:", re.IGNORECASE)
+
+
+def _undeclared_prefix(text: str, line: int, column: int) -> tuple[tuple[int, int], str] | None:
+    """The place and prefix of the first prefixed name up to (line, column) whose prefix the
+    text does not declare: the parser reports such a name late, at a token after it."""
+    offset = sum(len(x) + 1 for x in text.split("\n")[:line - 1]) + column - 1
+    declared = {m.group(1) for m in _DECLARED.finditer(syntax_only(text))}
+    for m in _NAMES.finditer(text, 0, min(len(text), offset + 1)):
+        prefix = m.group("prefix")
+        if prefix is None or prefix in declared or re.search(r"PREFIX\s*$", text[:m.start()], re.IGNORECASE):
+            continue
+        before = text[:m.start()]
+        return (before.count("\n") + 1, m.start() - (before.rfind("\n") + 1) + 1), prefix
+    return None
+
+
 _EXPECTED_ITEM = re.compile(r'"((?:[^"\\]|\\.)*)"|\[[^\]]*\]|([A-Za-z]\w*)')
 
 
@@ -116,6 +151,17 @@ def syntax_error(what: str, text: str, message: str) -> tuple[str, str]:
     where = f"line {line}, column {column}"
     if "IRI parsing failed" in message:  # the parser stops after the IRI, so say so, not what follows
         return say("sparql_bad_iri_at", what=what, where=where), where
+    form = _FIRST_WORD.match(text)
+    if what.endswith("query") and form and form.group("word").upper() not in ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE"):
+        before = text[:form.start("word")]
+        where = f"line {before.count(chr(10)) + 1}, column {form.start('word') - (before.rfind(chr(10)) + 1) + 1}"
+        return say("sparql_not_query_form", what=what, where=where, word=form.group("word")[:20]), where
+    undeclared = _undeclared_prefix(text, line, column)
+    if undeclared is not None:  # the parser stops after the name, or further on: point at the name
+        (line, column), prefix = undeclared
+        where = f"line {line}, column {column}"
+        return say("sparql_undeclared_prefix", what=what, where=where, prefix=prefix,
+                   kind=say("sparql_kind_" + what.split()[-1].lower())), where
     found_text = f"'{found}'" if rest.split() else found
     return say("sparql_found_at", what=what, where=where, found=found_text, expected=hint), where
 

@@ -198,21 +198,28 @@ def questions(request: Request, lang: LangDep) -> HTMLResponse:
     return render(request, "questions.html", lang, catalogue=sorted(load_catalogue().values(), key=lambda q: q.name))
 
 
+QUESTION_PAGE = 100  # rows of an answer per page of the ask page, as in the API
+
+
 @router.get("/questions/{name}", response_class=HTMLResponse)
-def question(request: Request, name: str, store: StoreDep, lang: LangDep) -> HTMLResponse:
+def question(request: Request, name: str, store: StoreDep, lang: LangDep, page: int = 1) -> HTMLResponse:
     from urllib.parse import urlencode
 
-    from ...query.catalogue import get, load_catalogue, run
+    from ...query.answer import answer
+    from ...query.catalogue import get, load_catalogue
     from ...repository.entities import list_entities
     from ..table import result_table
 
     q = get(name)
     values = {p.name: request.query_params[p.name] for p in q.user_params if request.query_params.get(p.name)}
     choices = {p.name: found for p in q.user_params if p.entity and (found := list_entities(store, p.entity, lang))}
-    table, error = None, None
+    table, error, rows = None, None, None
     if all(p.name in values for p in q.user_params if p.required):  # run as soon as it can
         try:
-            table = result_table(run(store, q, values, lang), lang)
+            given = answer(store, q, values, lang)
+            number = min(max(1, page), max(1, -(-given.total // QUESTION_PAGE)))
+            rows = Page([], number, given.total, QUESTION_PAGE)  # the pager's numbers; the table holds the rows
+            table = result_table(given.page((number - 1) * QUESTION_PAGE, QUESTION_PAGE), lang)
         except KgbpError as exc:
             error = exc
     csv_href = f"/api/queries/{name}?" + urlencode({**values, "lang": lang, "format": "csv"})
@@ -221,7 +228,7 @@ def question(request: Request, name: str, store: StoreDep, lang: LangDep) -> HTM
              *(e.id for found in choices.values() for e in found),
              *load_catalogue(), *literal_values(lang)]
     return render(request, "question.html", lang, q=q, values=values, choices=choices, table=table, error=error,
-                  csv_href=csv_href, codes=codes)
+                  csv_href=csv_href, codes=codes, rows=rows)
 
 
 def entity_page(request: Request, store: StoreDep, lang: str, node: URIRef, kind: str) -> HTMLResponse:
