@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -70,6 +70,7 @@ class EmbeddedStore:
         self.read_only = read_only
         # bumped after every write, so readers of a checkpoint know when it is stale
         self.generation = 0
+        self.changes = Changes()
         # why the last write failed in storage (disk full, I/O error); None when writes work.
         # RocksDB refuses every write after such an error until it is reopened (see recover)
         self.fault: str | None = None
@@ -119,6 +120,7 @@ class EmbeddedStore:
                                    f"{exc.message}", where=str(self.path), hint="try again shortly") from None
         self.fault = None
         self.generation += 1
+        self.changes.everything(self.generation)
 
     def health(self) -> str | None:
         """Why writes would fail now, or None: writes and syncs a small file in the store's
@@ -229,6 +231,7 @@ class EmbeddedStore:
         finally:
             # after the write: a checkpoint taken meanwhile is then seen as stale
             self.generation += 1
+            self.changes.everything(self.generation)  # an update may touch any graph
 
     def preview_update(self, update: str, candidates: Collection[URIRef | None] | None = None) -> UpdatePreview:
         """Run `update` on an in-memory copy of this store and say which graphs it changes.
@@ -247,12 +250,15 @@ class EmbeddedStore:
         text = replace_graphs_update(replace, add, lambda g: self._ox.contains_named_graph(ox.NamedNode(str(g))))
         if text:
             self.recover()
+            new = {s for name, graph in (add or {}).items() for s, p, o in graph  # what the adds change: their subjects
+                   if ox.Quad(to_ox(s), to_ox(p), to_ox(o), ox.NamedNode(str(name))) not in self._ox}  # type: ignore[arg-type]
             try:
                 self._ox.update(text)
             except OSError as exc:
                 raise self._storage_fault(exc) from None
             finally:
                 self.generation += 1
+                self.changes.wrote(self.generation, replace, new)
 
     # -- graphs ----------------------------------------------------------------
     def graph(self, name: URIRef) -> Graph:
@@ -282,6 +288,35 @@ class EmbeddedStore:
             with contextlib.suppress(OSError):  # after a storage fault, what is stored stays; nothing to flush
                 self._ox.flush()
         del self._ox
+
+
+class Changes:
+    """Which graphs (replaced) and subjects (added to a shared graph) each write of this process
+    changed, by generation: a reader that kept something read at generation G knows whether it
+    is still current without reading again (the store folder has one writer: this process).
+    Bounded: past LIMIT entries, it forgets them and says "everything changed" once."""
+
+    LIMIT = 100_000
+
+    def __init__(self) -> None:
+        self._at: dict[Node, int] = {}
+        self._all = 0
+
+    def everything(self, generation: int) -> None:
+        self._at.clear()
+        self._all = generation
+
+    def wrote(self, generation: int, graphs: Iterable[Node], subjects: Iterable[Node]) -> None:
+        if len(self._at) > self.LIMIT:
+            self.everything(generation)
+            return
+        for node in (*graphs, *subjects):
+            self._at[node] = generation
+
+    def last(self, nodes: Iterable[Node]) -> int:
+        """The generation of the last write that changed any of `nodes` (a graph's name: the graph,
+        replaced or removed; else a subject whose statements in a shared graph grew)."""
+        return max([self._all, *(self._at.get(n, 0) for n in nodes)])
 
 
 class _Reopening:

@@ -17,9 +17,7 @@ from ...errors import KgbpError, NotConformant
 from ...i18n import say
 from ...model.vocabulary import vocabulary
 from ...repository import save as repository
-from ...repository.blueprint_view import LANE_ORDER, load_view
-from ...validation.engine import Validator
-from ...validation.service import validate_stored
+from ...repository.blueprint_view import LANE_ORDER
 from ..deps import LangDep, SettingsDep, StoreDep
 from ..links import link
 from ..messages import messages
@@ -100,17 +98,18 @@ def blueprint_page(request: Request, service: str, version: str, store: StoreDep
                    heat: str = "", period: str = "") -> HTMLResponse:
     from ...diagram import draw_svg
     from ...repository.entities import list_entities
+    from ..blueprint_page import page_cache
     from ..marking import marked
 
     iri = repository.resolve_blueprint(store, f"{service}/{version}")
-    view = load_view(store, iri, lang)
-    report = validate_stored(store, [iri], Validator(lang=lang))
+    parts = page_cache(request.app).parts(store, iri, lang)  # view, report and plain diagram, kept until changed
+    view, report = parts.view, parts.report
     shown = marked(store, view, report, lang, highlight_system, highlight or [])
     if shown is None and heat and period:  # the evidence heat view (docs/quality-loop.md)
         from ...quality.heat import heat_for
 
         shown = heat_for(store, iri, heat, period, lang)
-    svg = inline_svg(draw_svg(view, shown))
+    svg = inline_svg(parts.svg if shown is None else draw_svg(view, shown))
     # every system of the repository, parents too: a parent's impact is its parts' impact
     systems = [(str(e.iri), e.label) for e in list_entities(store, "system", lang)]
     base = f"/api/blueprints/{service}/{version}/export"
@@ -120,14 +119,7 @@ def blueprint_page(request: Request, service: str, version: str, store: StoreDep
                  ("PNG", f"/blueprints/{service}/{version}/diagram.png?lang={lang}"),
                  ("PowerPoint", f"/blueprints/{service}/{version}/slide.pptx?lang={lang}")]
     downloads.append(("Excel", f"/api/blueprints/{service}/{version}/export.xlsx"))  # the spreadsheet template, filled
-    others = [n for n in (view.refines, view.revision_of) if n is not None]
-    labels = repository.labels_of(store, others, lang)
-    if view.refines is not None:
-        from ...model.iris import blueprint_id
-
-        parent = URIRef(str(view.refines).rsplit("/step/", 1)[0])
-        title = repository.labels_of(store, [parent], lang).get(parent) or blueprint_id(str(parent))
-        labels[view.refines] = f"{title} · {labels.get(view.refines, '')}"
+    labels = dict(parts.labels)
     step_labels = {s.id: s.label for s in view.steps}
     return render(request, "blueprint.html", lang, view=view, svg=svg, report=report, lanes=LANE_ORDER, step_labels=step_labels,
                   systems=systems, highlight=highlight_system, downloads=downloads, labels=labels,

@@ -1,0 +1,107 @@
+"""What the blueprint page shows of one stored blueprint: its view, its validation report and its
+plain diagram, kept per (blueprint, language) until a write changes something they were read
+from (the blueprint's graph, the graphs of the blueprints it refines or revises, a shared
+department, system or service it names). Reading them again costs a validation run and a
+layout (tens of milliseconds); most page views are of unchanged blueprints.
+
+On a store that does not say what each write changed (a remote store: other servers may
+write to it), nothing is kept.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from rdflib import Graph, URIRef
+
+from ..diagram import draw_svg
+from ..model.namespaces import ONTOLOGY_GRAPH, REPOSITORY_GRAPH
+from ..repository import save as repository
+from ..repository.blueprint_view import BlueprintView, build_view, shared_labels
+from ..store import Store
+from ..validation.engine import ValidationReport, Validator
+from ..validation.service import validate_stored
+
+PAGES_KEPT = 256  # (blueprint, language) pairs: a few hundred kB each, so tens of MB at most
+
+
+@dataclass(frozen=True)
+class PageParts:
+    view: BlueprintView
+    report: ValidationReport
+    svg: bytes  # the diagram with nothing marked
+    labels: dict[URIRef, str]  # the step it refines and the blueprint it revises, by label
+    reads: frozenset[URIRef]  # the graphs and shared entities they were read from
+
+
+def parent_of(step: URIRef) -> URIRef:
+    """The blueprint a step IRI belongs to (steps are named under their blueprint)."""
+    return URIRef(str(step).rsplit("/step/", 1)[0])
+
+
+def build(store: Store, iri: URIRef, lang: str) -> PageParts:
+    from ..model.iris import blueprint_id
+
+    graph = store.graph(iri)
+    view = build_view(graph, iri, lang, shared_labels(store, graph, lang))
+    report = validate_stored(store, [iri], Validator(lang=lang))
+    others = [n for n in (view.refines, view.revision_of) if n is not None]
+    labels = repository.labels_of(store, others, lang)
+    if view.refines is not None:
+        parent = parent_of(view.refines)
+        title = repository.labels_of(store, [parent], lang).get(parent) or blueprint_id(str(parent))
+        labels[view.refines] = f"{title} · {labels.get(view.refines, '')}"
+    return PageParts(view, report, draw_svg(view, None), labels, _reads(graph, iri, view))
+
+
+def _reads(graph: Graph, iri: URIRef, view: BlueprintView) -> frozenset[URIRef]:
+    named = {n for triple in graph for n in triple if isinstance(n, URIRef)}  # entities it names, itself too
+    blueprints = {iri, *(parent_of(n) for n in (view.refines,) if n is not None),
+                  *(n for n in (view.revision_of,) if n is not None)}
+    return frozenset({*named, *blueprints, REPOSITORY_GRAPH, ONTOLOGY_GRAPH})
+
+
+class PageCache:
+    """Page parts by (blueprint, language), the least recently used dropped past `size`."""
+
+    def __init__(self, size: int = PAGES_KEPT) -> None:
+        self.size = size
+        self._kept: OrderedDict[tuple[URIRef, str], tuple[int, PageParts]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def parts(self, store: Store, iri: URIRef, lang: str) -> PageParts:
+        changes = getattr(store, "changes", None)
+        if changes is None:
+            return build(store, iri, lang)
+        key = (iri, lang)
+        with self._lock:
+            kept = self._kept.get(key)
+        if kept is not None and changes.last(kept[1].reads) <= kept[0]:
+            with self._lock:
+                if key in self._kept:
+                    self._kept.move_to_end(key)
+            return kept[1]
+        # the generation before reading: a write meanwhile is newer, and the next view reads again
+        generation: int = store.generation  # type: ignore[attr-defined]
+        parts = build(store, iri, lang)
+        with self._lock:
+            self._kept[key] = (generation, parts)
+            self._kept.move_to_end(key)
+            while len(self._kept) > self.size:
+                self._kept.popitem(last=False)
+        return parts
+
+
+def page_cache(app: object) -> PageCache:
+    """The app's page cache (one per app: each app serves its own store)."""
+    state = app.state  # type: ignore[attr-defined]
+    if not hasattr(state, "page_cache"):
+        with _CREATING:
+            if not hasattr(state, "page_cache"):
+                state.page_cache = PageCache()
+    return state.page_cache  # type: ignore[no-any-return]
+
+
+_CREATING = threading.Lock()
