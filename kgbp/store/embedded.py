@@ -9,7 +9,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import RDF, BNode, Graph, Literal, URIRef
 from rdflib.term import Identifier, Node
 
 from ..errors import NotAcceptable, QueryError, StoreUnavailable
@@ -250,15 +250,30 @@ class EmbeddedStore:
         text = replace_graphs_update(replace, add, lambda g: self._ox.contains_named_graph(ox.NamedNode(str(g))))
         if text:
             self.recover()
-            new = {s for name, graph in (add or {}).items() for s, p, o in graph  # what the adds change: their subjects
-                   if ox.Quad(to_ox(s), to_ox(p), to_ox(o), ox.NamedNode(str(name))) not in self._ox}  # type: ignore[arg-type]
+            touched = self._touched(replace, add or {})
             try:
                 self._ox.update(text)
             except OSError as exc:
                 raise self._storage_fault(exc) from None
             finally:
                 self.generation += 1
-                self.changes.wrote(self.generation, replace, new)
+                self.changes.wrote(self.generation, replace, touched)
+
+    def _touched(self, replace: Mapping[URIRef, Graph | None], add: Mapping[URIRef, Graph]) -> set[Node]:
+        """What a write changes besides the graphs it replaces (read before it): the subjects and
+        classes a graph gains statements about, and the subjects a replaced graph holds before or
+        after that are not its own nodes (a label given to a shared entity in a user's graph)."""
+        out: set[Node] = set()
+        for name, graph in add.items():
+            for s, p, o in graph:
+                if ox.Quad(to_ox(s), to_ox(p), to_ox(o), ox.NamedNode(str(name))) not in self._ox:  # type: ignore[arg-type]
+                    out.update((s, o) if p == RDF.type else (s,))
+        for name, graph in replace.items():
+            own = str(name)
+            old = {from_ox(q.subject) for q in self._ox.quads_for_pattern(None, None, None, ox.NamedNode(own))}
+            out.update(n for n in (*old, *(graph.subjects() if graph is not None else ()))
+                       if not str(n).startswith(own))  # its own nodes are named under it: the graph's entry covers them
+        return out
 
     # -- graphs ----------------------------------------------------------------
     def graph(self, name: URIRef) -> Graph:

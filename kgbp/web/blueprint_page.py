@@ -12,18 +12,22 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from rdflib import Graph, URIRef
 
 from ..diagram import draw_svg
-from ..model.namespaces import ONTOLOGY_GRAPH, REPOSITORY_GRAPH
+from ..model.namespaces import ONTOLOGY_GRAPH, REPOSITORY_GRAPH, SB
 from ..repository import save as repository
 from ..repository.blueprint_view import BlueprintView, build_view, shared_labels
+from ..repository.entities import Entity, list_entities
 from ..store import Store
 from ..validation.engine import ValidationReport, Validator
 from ..validation.service import validate_stored
 
+T = TypeVar("T")
 PAGES_KEPT = 256  # (blueprint, language) pairs: a few hundred kB each, so tens of MB at most
 
 
@@ -64,34 +68,43 @@ def _reads(graph: Graph, iri: URIRef, view: BlueprintView) -> frozenset[URIRef]:
 
 
 class PageCache:
-    """Page parts by (blueprint, language), the least recently used dropped past `size`."""
+    """Page parts by (blueprint, language), the least recently used dropped past `size`; and the
+    list of systems the page offers for the impact view, by language."""
 
     def __init__(self, size: int = PAGES_KEPT) -> None:
         self.size = size
-        self._kept: OrderedDict[tuple[URIRef, str], tuple[int, PageParts]] = OrderedDict()
+        self._kept: OrderedDict[tuple[str, URIRef | None, str], tuple[int, Any]] = OrderedDict()
         self._lock = threading.Lock()
 
     def parts(self, store: Store, iri: URIRef, lang: str) -> PageParts:
+        return self._get(store, ("parts", iri, lang), lambda: build(store, iri, lang), lambda p: p.reads)  # type: ignore[no-any-return]
+
+    def systems(self, store: Store, lang: str) -> list[Entity]:
+        """Every system of the repository (parents too: a parent's impact is its parts' impact)."""
+        return self._get(store, ("systems", None, lang), lambda: list_entities(store, "system", lang),  # type: ignore[no-any-return]
+                         lambda found: frozenset({REPOSITORY_GRAPH, SB.System, *(e.iri for e in found)}))
+
+    def _get(self, store: Store, key: tuple[str, URIRef | None, str], make: Callable[[], T],
+             reads: Callable[[T], frozenset[URIRef]]) -> T:
         changes = getattr(store, "changes", None)
         if changes is None:
-            return build(store, iri, lang)
-        key = (iri, lang)
+            return make()
         with self._lock:
             kept = self._kept.get(key)
-        if kept is not None and changes.last(kept[1].reads) <= kept[0]:
+        if kept is not None and changes.last(kept[1][1]) <= kept[0]:
             with self._lock:
                 if key in self._kept:
                     self._kept.move_to_end(key)
-            return kept[1]
+            return kept[1][0]  # type: ignore[no-any-return]
         # the generation before reading: a write meanwhile is newer, and the next view reads again
         generation: int = store.generation  # type: ignore[attr-defined]
-        parts = build(store, iri, lang)
+        made = make()
         with self._lock:
-            self._kept[key] = (generation, parts)
+            self._kept[key] = (generation, (made, reads(made)))
             self._kept.move_to_end(key)
             while len(self._kept) > self.size:
                 self._kept.popitem(last=False)
-        return parts
+        return made
 
 
 def page_cache(app: object) -> PageCache:

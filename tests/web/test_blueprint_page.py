@@ -98,20 +98,23 @@ def test_a_shared_entity_changed_by_another_blueprint_shows(served: tuple[httpx.
     client, app, token = served
     page = "restaurant-checkout/as-is"
     _same_as_read_again(client, app, page)
-    unrelated = _same_as_read_again(client, app, "arrears-reconnect/as-is")
+    _same_as_read_again(client, app, "arrears-reconnect/as-is")
     generation = app.state.store.generation
     doc = yaml.safe_load(EXAMPLES["restaurant-checkout.yaml"].read_text("utf-8"))
     doc["service"] = {"id": "bistro-checkout", "label": {"en": "Bistro checkout", "zh": "小馆结账"}}
     doc["departments"] = [{**d, "label": {"en": "Front of house and bar", "zh": "前厅与吧台部"}}
                           if d["id"] == "front-of-house" else d for d in doc["departments"]]
+    doc["systems"] = [*doc["systems"], {"id": "espresso-till", "label": {"en": "Espresso till", "zh": "咖啡收银机"}}]
     _upload(client, token, "bistro-checkout.yaml", doc)
     assert app.state.store.generation > generation
     after = _same_as_read_again(client, app, page)  # the department's labels as read again, whichever they are
     arrears = iris.blueprint_iri("arrears-reconnect", "as-is")
-    kept_at, parts = app.state.page_cache._kept[(arrears, "en")]
-    assert app.state.store.changes.last(parts.reads) <= kept_at  # names nothing that changed: still kept
-    assert _page(client, "arrears-reconnect/as-is", "en") == unrelated
+    kept_at, (_, reads) = app.state.page_cache._kept[("parts", arrears, "en")]
+    assert app.state.store.changes.last(reads) <= kept_at  # names nothing that changed: still kept
+    unrelated = _page(client, "arrears-reconnect/as-is", "en")
+    assert unrelated == _read_again(client, app, "arrears-reconnect/as-is", "en") and "Espresso till" in unrelated
     assert re.search(r"Front of house", after)
+    assert "Espresso till" in after  # a new system: offered for the impact view on every page
 
 
 def test_a_sparql_update_shows(served: tuple[httpx.Client, FastAPI, str]) -> None:

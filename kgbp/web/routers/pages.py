@@ -97,12 +97,12 @@ def blueprint_page(request: Request, service: str, version: str, store: StoreDep
                    highlight_system: str = "", highlight: Annotated[list[str] | None, Query()] = None,
                    heat: str = "", period: str = "") -> HTMLResponse:
     from ...diagram import draw_svg
-    from ...repository.entities import list_entities
     from ..blueprint_page import page_cache
     from ..marking import marked
 
     iri = repository.resolve_blueprint(store, f"{service}/{version}")
-    parts = page_cache(request.app).parts(store, iri, lang)  # view, report and plain diagram, kept until changed
+    cache = page_cache(request.app)
+    parts = cache.parts(store, iri, lang)  # view, report and plain diagram, kept until changed
     view, report = parts.view, parts.report
     shown = marked(store, view, report, lang, highlight_system, highlight or [])
     if shown is None and heat and period:  # the evidence heat view (docs/quality-loop.md)
@@ -111,7 +111,7 @@ def blueprint_page(request: Request, service: str, version: str, store: StoreDep
         shown = heat_for(store, iri, heat, period, lang)
     svg = inline_svg(parts.svg if shown is None else draw_svg(view, shown))
     # every system of the repository, parents too: a parent's impact is its parts' impact
-    systems = [(str(e.iri), e.label) for e in list_entities(store, "system", lang)]
+    systems = [(str(e.iri), e.label) for e in cache.systems(store, lang)]
     base = f"/api/blueprints/{service}/{version}/export"
     downloads = [("Turtle", f"{base}?format=ttl"), ("JSON-LD", f"{base}?format=jsonld"),
                  ("ArchiMate", f"/export/archimate.xml?service={service}"),
