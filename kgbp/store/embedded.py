@@ -264,14 +264,14 @@ class EmbeddedStore:
         classes a graph gains statements about, and the subjects a replaced graph holds before or
         after that are not its own nodes (a label given to a shared entity in a user's graph)."""
         out: set[Node] = set()
-        for name, graph in add.items():
-            for s, p, o in graph:
+        for name, added in add.items():
+            for s, p, o in added:
                 if ox.Quad(to_ox(s), to_ox(p), to_ox(o), ox.NamedNode(str(name))) not in self._ox:  # type: ignore[arg-type]
                     out.update((s, o) if p == RDF.type else (s,))
-        for name, graph in replace.items():
+        for name, new in replace.items():
             own = str(name)
             old = {from_ox(q.subject) for q in self._ox.quads_for_pattern(None, None, None, ox.NamedNode(own))}
-            out.update(n for n in (*old, *(graph.subjects() if graph is not None else ()))
+            out.update(n for n in (*old, *(new.subjects() if new is not None else ()))
                        if not str(n).startswith(own))  # its own nodes are named under it: the graph's entry covers them
         return out
 
