@@ -77,12 +77,44 @@ def prepare(folder: Path, count: int, batch: int = 250) -> None:
         store.close()
 
 
+def scale(source: Path, folder: Path, times: int) -> None:
+    """A store `times` the size of `source` (of generated blueprints 0 .. n-1, n < 1,000): its
+    blueprint graphs again with the service ids svc-00xxx renamed svc-0kxxx (k = 1 .. times-1),
+    which are the ids generate.py gives blueprints k*1,000 + xxx; bulk-loaded. The history of the
+    copies is left out (no page reads it). Saving 10,000 through the write path takes hours here."""
+    import re
+
+    import pyoxigraph as ox
+
+    from kgbp.model.namespaces import HISTORY_GRAPH
+
+    dump = EmbeddedStore(source, read_only=True)
+    try:
+        lines = dump.dump().decode("utf-8").splitlines(keepends=True)
+    finally:
+        dump.close()
+    history = f"<{HISTORY_GRAPH}> .\n"
+    copies = [line for line in lines if not line.endswith(history)]
+    pattern = re.compile(r"svc-00(\d{3})")
+    target = ox.Store(str(folder))
+    target.bulk_load("".join(lines).encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+    for k in range(1, times):
+        text = pattern.sub(lambda m, k=k: f"svc-0{k}{m.group(1)}", "".join(copies))  # type: ignore[misc]
+        target.bulk_load(text.encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+        print(f"  copy {k} of {times - 1}", file=sys.stderr, flush=True)
+    target.flush()
+    del target
+
+
 def store_of(size: int, keep: Path | None, work: Path) -> Path:
     folder = (keep or work) / f"store-{size}"
     if not (folder / "CURRENT").exists():
         shutil.rmtree(folder, ignore_errors=True)
         print(f"preparing {size} blueprints in {folder}", file=sys.stderr, flush=True)
-        prepare(folder, size)
+        if size > 1000 and size % 1000 == 0:
+            scale(store_of(1000, keep, work), folder, size // 1000)
+        else:
+            prepare(folder, size)
     return folder
 
 

@@ -28,7 +28,7 @@ from ..validation.engine import ValidationReport, Validator
 from ..validation.service import validate_stored
 
 T = TypeVar("T")
-PAGES_KEPT = 256  # (blueprint, language) pairs: a few hundred kB each, so tens of MB at most
+PAGES_KEPT = 512  # parts, pages and lists: a few hundred kB each at most, so a hundred MB at most
 
 
 @dataclass(frozen=True)
@@ -67,6 +67,10 @@ def _reads(graph: Graph, iri: URIRef, view: BlueprintView) -> frozenset[URIRef]:
     return frozenset({*named, *blueprints, REPOSITORY_GRAPH, ONTOLOGY_GRAPH})
 
 
+def _systems_read(systems: list[Entity]) -> frozenset[URIRef]:
+    return frozenset({REPOSITORY_GRAPH, SB.System, *(e.iri for e in systems)})
+
+
 class PageCache:
     """Page parts by (blueprint, language), the least recently used dropped past `size`; and the
     list of systems the page offers for the impact view, by language."""
@@ -82,7 +86,15 @@ class PageCache:
     def systems(self, store: Store, lang: str) -> list[Entity]:
         """Every system of the repository (parents too: a parent's impact is its parts' impact)."""
         return self._get(store, ("systems", None, lang), lambda: list_entities(store, "system", lang),  # type: ignore[no-any-return]
-                         lambda found: frozenset({REPOSITORY_GRAPH, SB.System, *(e.iri for e in found)}))
+                         _systems_read)
+
+    def html(self, store: Store, iri: URIRef, lang: str, render: Callable[[PageParts, list[Entity]], bytes]) -> bytes:
+        """The plain page (nothing marked but a draft's broken steps), rendered from the parts and the systems."""
+        def make() -> tuple[bytes, frozenset[URIRef]]:
+            parts, systems = self.parts(store, iri, lang), self.systems(store, lang)
+            return render(parts, systems), parts.reads | _systems_read(systems)
+
+        return self._get(store, ("html", iri, lang), make, lambda made: made[1])[0]
 
     def _get(self, store: Store, key: tuple[str, URIRef | None, str], make: Callable[[], T],
              reads: Callable[[T], frozenset[URIRef]]) -> T:

@@ -18,6 +18,9 @@ from ...i18n import say
 from ...model.vocabulary import vocabulary
 from ...repository import save as repository
 from ...repository.blueprint_view import LANE_ORDER
+from ...repository.entities import Entity
+from ...store import Store
+from ..blueprint_page import PageParts
 from ..deps import LangDep, SettingsDep, StoreDep
 from ..links import link
 from ..messages import messages
@@ -96,13 +99,28 @@ def paged(items: list[Any], number: int, size: int = PAGE_SIZE) -> Page:
 def blueprint_page(request: Request, service: str, version: str, store: StoreDep, lang: LangDep,
                    highlight_system: str = "", highlight: Annotated[list[str] | None, Query()] = None,
                    heat: str = "", period: str = "") -> HTMLResponse:
-    from ...diagram import draw_svg
     from ..blueprint_page import page_cache
-    from ..marking import marked
 
     iri = repository.resolve_blueprint(store, f"{service}/{version}")
     cache = page_cache(request.app)
-    parts = cache.parts(store, iri, lang)  # view, report and plain diagram, kept until changed
+    if highlight_system or highlight or heat or period:  # a view of the moment: drawn for this request
+        return _blueprint_response(request, store, iri, lang, service, version, cache.parts(store, iri, lang),
+                                   cache.systems(store, lang), highlight_system, highlight or [], heat, period)
+    # the plain page is the same for every visitor in a language: kept, as its parts are, until changed
+    body = cache.html(store, iri, lang, lambda parts, systems: bytes(_blueprint_response(
+        request, store, iri, lang, service, version, parts, systems).body))
+    response = HTMLResponse(body)
+    if request.query_params.get("lang"):
+        response.set_cookie("lang", lang, max_age=365 * 24 * 3600, samesite="lax")
+    return response
+
+
+def _blueprint_response(request: Request, store: Store, iri: URIRef, lang: str, service: str, version: str,
+                        parts: PageParts, systems: list[Entity], highlight_system: str = "",
+                        highlight: list[str] | None = None, heat: str = "", period: str = "") -> HTMLResponse:
+    from ...diagram import draw_svg
+    from ..marking import marked
+
     view, report = parts.view, parts.report
     shown = marked(store, view, report, lang, highlight_system, highlight or [])
     if shown is None and heat and period:  # the evidence heat view (docs/quality-loop.md)
@@ -110,8 +128,6 @@ def blueprint_page(request: Request, service: str, version: str, store: StoreDep
 
         shown = heat_for(store, iri, heat, period, lang)
     svg = inline_svg(parts.svg if shown is None else draw_svg(view, shown))
-    # every system of the repository, parents too: a parent's impact is its parts' impact
-    systems = [(str(e.iri), e.label) for e in cache.systems(store, lang)]
     base = f"/api/blueprints/{service}/{version}/export"
     downloads = [("Turtle", f"{base}?format=ttl"), ("JSON-LD", f"{base}?format=jsonld"),
                  ("ArchiMate", f"/export/archimate.xml?service={service}"),
@@ -119,11 +135,12 @@ def blueprint_page(request: Request, service: str, version: str, store: StoreDep
                  ("PNG", f"/blueprints/{service}/{version}/diagram.png?lang={lang}"),
                  ("PowerPoint", f"/blueprints/{service}/{version}/slide.pptx?lang={lang}")]
     downloads.append(("Excel", f"/api/blueprints/{service}/{version}/export.xlsx"))  # the spreadsheet template, filled
-    labels = dict(parts.labels)
     step_labels = {s.id: s.label for s in view.steps}
-    return render(request, "blueprint.html", lang, view=view, svg=svg, report=report, lanes=LANE_ORDER, step_labels=step_labels,
-                  systems=systems, highlight=highlight_system, downloads=downloads, labels=labels,
-                  marked_steps=shown.steps if shown else frozenset(), heat=heat, period=period)
+    # every system of the repository, parents too: a parent's impact is its parts' impact
+    return render(request, "blueprint.html", lang, view=view, svg=svg, report=report, lanes=LANE_ORDER,
+                  step_labels=step_labels, systems=[(str(e.iri), e.label) for e in systems], highlight=highlight_system,
+                  downloads=downloads, labels=dict(parts.labels), marked_steps=shown.steps if shown else frozenset(),
+                  heat=heat, period=period)
 
 
 @router.get("/upload", response_class=HTMLResponse)
