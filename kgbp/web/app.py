@@ -22,7 +22,7 @@ from ..repository import save as repository
 from ..store import open_store
 from . import api_docs
 from .cross_site import cross_site_refusal
-from .deps import lang_of, require_token_to_read
+from .deps import lang_of, read_guard
 from .limits import BodyLimit
 from .routers import (
     admin,
@@ -105,7 +105,7 @@ def create_app(settings: Settings) -> FastAPI:
 
     app = FastAPI(title="kgbp", version=__version__, lifespan=lifespan,
                   description="A knowledge-graph repository of service blueprints: named queries, SPARQL 1.1, validation.",
-                  dependencies=[Depends(require_token_to_read)],  # a no-op unless read_token_required
+                  dependencies=[Depends(read_guard)],  # a no-op unless read_token_required
                   docs_url=None, redoc_url=None)  # served below from vendored assets, not a CDN
     app.state.settings = settings
 

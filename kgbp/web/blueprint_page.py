@@ -96,18 +96,31 @@ class PageCache:
 
         return self._get(store, ("html", iri, lang), make, lambda made: made[1])[0]
 
-    def _get(self, store: Store, key: tuple[str, URIRef | None, str], make: Callable[[], T],
-             reads: Callable[[T], frozenset[URIRef]]) -> T:
+    def kept_html(self, store: Store, iri: URIRef, lang: str) -> bytes | None:
+        """The plain page if it is kept and current, without building anything (for the event loop)."""
+        made = self._peek(store, ("html", iri, lang))
+        return None if made is None else made[0]  # type: ignore[no-any-return]
+
+    def _peek(self, store: Store, key: tuple[str, URIRef | None, str]) -> Any:
         changes = getattr(store, "changes", None)
         if changes is None:
-            return make()
+            return None
         with self._lock:
             kept = self._kept.get(key)
-        if kept is not None and changes.last(kept[1][1]) <= kept[0]:
-            with self._lock:
-                if key in self._kept:
-                    self._kept.move_to_end(key)
-            return kept[1][0]  # type: ignore[no-any-return]
+        if kept is None or changes.last(kept[1][1]) > kept[0]:
+            return None
+        with self._lock:
+            if key in self._kept:
+                self._kept.move_to_end(key)
+        return kept[1][0]
+
+    def _get(self, store: Store, key: tuple[str, URIRef | None, str], make: Callable[[], T],
+             reads: Callable[[T], frozenset[URIRef]]) -> T:
+        if getattr(store, "changes", None) is None:
+            return make()
+        kept = self._peek(store, key)
+        if kept is not None:
+            return kept  # type: ignore[no-any-return]
         # the generation before reading: a write meanwhile is newer, and the next view reads again
         generation: int = store.generation  # type: ignore[attr-defined]
         made = make()

@@ -96,19 +96,37 @@ def paged(items: list[Any], number: int, size: int = PAGE_SIZE) -> Page:
 
 
 @router.get("/blueprints/{service}/{version}", response_class=HTMLResponse)
-def blueprint_page(request: Request, service: str, version: str, store: StoreDep, lang: LangDep,
-                   highlight_system: str = "", highlight: Annotated[list[str] | None, Query()] = None,
-                   heat: str = "", period: str = "") -> HTMLResponse:
+async def blueprint_page(request: Request, service: str, version: str, store: StoreDep, lang: LangDep,
+                         highlight_system: str = "", highlight: Annotated[list[str] | None, Query()] = None,
+                         heat: str = "", period: str = "") -> HTMLResponse:
+    from ..blueprint_page import page_cache
+
+    cache = page_cache(request.app)
+    plain = not (highlight_system or highlight or heat or period)
+    if plain:  # a kept page is answered on the event loop: no thread to wait for while writes run
+        iri = repository.resolve_blueprint(store, f"{service}/{version}")  # one ASK on one graph
+        body = cache.kept_html(store, iri, lang)
+        if body is not None:
+            return _html(request, lang, body)
+    return await run_in_threadpool(_blueprint_page, request, store, lang, service, version, highlight_system,
+                                   highlight or [], heat, period)
+
+
+def _blueprint_page(request: Request, store: Store, lang: str, service: str, version: str, highlight_system: str,
+                    highlight: list[str], heat: str, period: str) -> HTMLResponse:
     from ..blueprint_page import page_cache
 
     iri = repository.resolve_blueprint(store, f"{service}/{version}")
     cache = page_cache(request.app)
     if highlight_system or highlight or heat or period:  # a view of the moment: drawn for this request
         return _blueprint_response(request, store, iri, lang, service, version, cache.parts(store, iri, lang),
-                                   cache.systems(store, lang), highlight_system, highlight or [], heat, period)
+                                   cache.systems(store, lang), highlight_system, highlight, heat, period)
     # the plain page is the same for every visitor in a language: kept, as its parts are, until changed
-    body = cache.html(store, iri, lang, lambda parts, systems: bytes(_blueprint_response(
-        request, store, iri, lang, service, version, parts, systems).body))
+    return _html(request, lang, cache.html(store, iri, lang, lambda parts, systems: bytes(_blueprint_response(
+        request, store, iri, lang, service, version, parts, systems).body)))
+
+
+def _html(request: Request, lang: str, body: bytes) -> HTMLResponse:
     response = HTMLResponse(body)
     if request.query_params.get("lang"):
         response.set_cookie("lang", lang, max_age=365 * 24 * 3600, samesite="lax")
