@@ -21,8 +21,8 @@ from ..query import catalogue as named_queries
 from ..repository import save as repository
 from ..store import open_store
 from . import api_docs
-from .cross_site import cross_site_refusal
 from .deps import lang_of, read_guard
+from .guards import CrossSiteWrites, SecurityHeaders
 from .limits import BodyLimit
 from .routers import (
     admin,
@@ -68,6 +68,15 @@ EDITOR_POLICY = CONTENT_SECURITY_POLICY.replace("style-src 'self'", "style-src '
 EDITOR_PATHS = ("/sparql-editor",)
 SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY", "Referrer-Policy": "same-origin",
                     "Content-Security-Policy": CONTENT_SECURITY_POLICY}
+
+
+def page_policy(path: str) -> str | None:
+    """The Content-Security-Policy of the pages that need their own (None: the default)."""
+    if path in API_DOCS_PATHS:
+        return API_DOCS_POLICY
+    if path in EDITOR_PATHS:
+        return EDITOR_POLICY
+    return None
 
 
 def allowed_methods(app: FastAPI, path: str) -> list[str]:
@@ -149,25 +158,9 @@ def create_app(settings: Settings) -> FastAPI:
     # every request body, on every route, is capped (inside the security headers: a 413 gets them too)
     app.add_middleware(BodyLimit, limit=settings.max_upload_bytes)
 
-    @app.middleware("http")
-    async def refuse_cross_site_writes(request: Request, call_next):  # type: ignore[no-untyped-def]
-        why = cross_site_refusal(request.method, request.headers, settings.cors_origins)
-        if why is not None:
-            return JSONResponse(error_body("forbidden", f"cross-site write refused: {why}", str(request.url.path),
-                                           "send writes from kgbp's own pages, or from a script with a bearer token; "
-                                           "a separate front end must be listed in cors_origins"), status_code=403)
-        return await call_next(request)
-
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
-        response = await call_next(request)
-        if request.url.path in API_DOCS_PATHS:
-            response.headers.setdefault("Content-Security-Policy", API_DOCS_POLICY)
-        elif request.url.path in EDITOR_PATHS:
-            response.headers.setdefault("Content-Security-Policy", EDITOR_POLICY)
-        for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
-        return response
+    # outside the body limit, inside the security headers: a refusal gets them too
+    app.add_middleware(CrossSiteWrites, origins=settings.cors_origins)
+    app.add_middleware(SecurityHeaders, headers=SECURITY_HEADERS, policy=page_policy)
 
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     api_docs.add_routes(app)
