@@ -9,6 +9,8 @@ command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
 [[ "$(fc-list : family 2>/dev/null)" == *"Noto Sans CJK"* ]] || need+=(fonts-noto-cjk fontconfig)
 [[ "$( (ldconfig -p || /sbin/ldconfig -p) 2>/dev/null)" == *libcairo.so.2* ]] || need+=(libcairo2)
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-impress)    # slides: exported .pptx opened headless
+# slides name Arial (and Microsoft YaHei, falling back to Noto Sans CJK): Liberation Sans has Arial's metrics
+[[ "$(fc-list : family 2>/dev/null)" == *"Liberation Sans"* ]] || need+=(fonts-liberation2)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)          # slides: its PDF turned into a PNG
 [ -e /usr/lib/libreoffice/program/libsclo.so ] || need+=(libreoffice-calc)  # meeting pack: its .xlsx opened headless
 # SPARQL clients test: Apache Jena's jars, and a JDK to compile the small Java client against them

@@ -19,8 +19,10 @@ from .model import (
     ArchiModel,
     Element,
     LaneRow,
+    Mark,
     Node,
     View,
+    Wire,
     build_model,
     identifier,
     ordered,
@@ -76,10 +78,17 @@ def _element(parent: etree._Element, element: Element, lang: str) -> None:
     _properties(el, [(p.key, p.values) for p in element.properties], lang)
 
 
-def _style(parent: etree._Element, fill: tuple[int, int, int]) -> None:
+Colour = tuple[int, int, int]
+
+
+def _style(parent: etree._Element, fill: Colour | None, line: Colour | None = None) -> None:
+    if fill is None and line is None:
+        return
     style = _sub(parent, "style")
-    r, g, b = fill
-    _sub(style, "fillColor", r=str(r), g=str(g), b=str(b))
+    for tag, colour in (("fillColor", fill), ("lineColor", line)):
+        if colour is not None:
+            r, g, b = colour
+            _sub(style, tag, r=str(r), g=str(g), b=str(b))
 
 
 def _node(parent: etree._Element, view: View, node: Node, model: ArchiModel) -> None:
@@ -87,8 +96,29 @@ def _node(parent: etree._Element, view: View, node: Node, model: ArchiModel) -> 
               elementRef=model.elements[node.element].identifier,
               x=str(node.x), y=str(node.y), w=str(node.w), h=str(node.h))
     _xsi_type(el, "Element")
-    if node.fill:
-        _style(el, node.fill)
+    _style(el, node.fill, node.line)
+
+
+def _mark(parent: etree._Element, view: View, mark: Mark, lang: str) -> None:
+    el = _sub(parent, "node", identifier=identifier(f"mark|{view.key}|{mark.key}"),
+              x=str(mark.x), y=str(mark.y), w=str(max(mark.w, 1)), h=str(max(mark.h, 1)))
+    _xsi_type(el, "Label")
+    _lang_strings(el, "label", mark.labels, lang)
+    _style(el, mark.fill, mark.line)
+
+
+def _wire(parent: etree._Element, view: View, wire: Wire, model: ArchiModel) -> None:
+    rel = model.relationships[wire.relationship]
+    conn = _sub(parent, "connection", identifier=identifier(f"connection|{view.key}|{rel.key}"),
+                relationshipRef=rel.identifier,
+                source=identifier(f"node|{view.key}|{rel.source}"),
+                target=identifier(f"node|{view.key}|{rel.target}"))
+    _xsi_type(conn, "Relationship")
+    first, *bends, last = wire.points
+    _sub(conn, "sourceAttachment", x=str(first[0]), y=str(first[1]))
+    for x, y in bends:
+        _sub(conn, "bendpoint", x=str(x), y=str(y))
+    _sub(conn, "targetAttachment", x=str(last[0]), y=str(last[1]))
 
 
 def _lane(parent: etree._Element, view: View, lane: LaneRow, model: ArchiModel) -> None:
@@ -110,14 +140,12 @@ def _view(parent: etree._Element, view: View, model: ArchiModel) -> None:
     _properties(el, [(IRI_PROPERTY, {"": view.key})], model.lang)
     for lane in view.lanes:
         _lane(el, view, lane, model)
-    shown = view.element_keys()
-    for rel in model.relationships.values():
-        if rel.source in shown and rel.target in shown:
-            conn = _sub(el, "connection", identifier=identifier(f"connection|{view.key}|{rel.key}"),
-                        relationshipRef=rel.identifier,
-                        source=identifier(f"node|{view.key}|{rel.source}"),
-                        target=identifier(f"node|{view.key}|{rel.target}"))
-            _xsi_type(conn, "Relationship")
+    for node in view.nodes:
+        _node(el, view, node, model)
+    for mark in view.marks:  # after the lanes: in front of them
+        _mark(el, view, mark, model.lang)
+    for wire in view.wires:
+        _wire(el, view, wire, model)
 
 
 def to_xml(model: ArchiModel) -> bytes:

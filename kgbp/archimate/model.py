@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
 from rdflib.term import Node as RdfNode
 
+from ..diagram.layout import Arrow, StepBox, department_colour
 from ..diagram.layout import layout as diagram_layout
 from ..errors import NotFound
 from ..i18n import LANGS, guess_lang, normalise_lang
@@ -77,9 +78,16 @@ RELATION_NAMES: dict[str, dict[str, str]] = {
     "refines": {"en": "refines", "zh": "细化"},
 }
 
-FAIL_FILL = (255, 205, 205)
-WAIT_FILL = (255, 240, 185)
+FAIL_FILL = (214, 39, 40)  # the F and W badges, as the diagrams draw them
+WAIT_FILL = (242, 169, 0)
 LANE_FILL = (246, 246, 246)
+LINE_FILL = (90, 107, 130)
+WHITE = (255, 255, 255)
+# captions of the two rows under the lanes (our words, both languages)
+SYSTEMS_CAPTION = {"en": "IT systems (application layer)", "zh": "IT 系统（应用层）"}
+DEPARTMENTS_CAPTION = {"en": "Departments (the colour of their steps)", "zh": "责任部门（其步骤的颜色）"}
+# relationships a view draws: the others (department, timeline, ...) are in the model, not on the picture
+DRAWN_RELATIONS = ("supports", "evidence-of", "uses-system")
 
 
 def identifier(key: str) -> str:
@@ -152,6 +160,29 @@ class Node:
     w: int
     h: int
     fill: tuple[int, int, int] | None = None
+    line: tuple[int, int, int] | None = None
+
+
+@dataclass
+class Mark:
+    """A Label node: one of the three lines (a thin bar and its name), an F or W badge, a caption."""
+
+    key: str
+    labels: dict[str, str]
+    x: int
+    y: int
+    w: int
+    h: int
+    fill: tuple[int, int, int] | None = None
+    line: tuple[int, int, int] | None = None
+
+
+@dataclass
+class Wire:
+    """A drawn relationship: its source attachment, bend points and target attachment, in order."""
+
+    relationship: str  # relationship key
+    points: list[tuple[int, int]]
 
 
 @dataclass
@@ -171,9 +202,12 @@ class View:
     names: dict[str, str]
     docs: dict[str, str]
     lanes: list[LaneRow]
+    nodes: list[Node] = field(default_factory=list)  # outside the lanes: systems, departments
+    marks: list[Mark] = field(default_factory=list)
+    wires: list[Wire] = field(default_factory=list)
 
     def element_keys(self) -> set[str]:
-        return {n.element for lane in self.lanes for n in lane.nodes}
+        return {n.element for lane in self.lanes for n in lane.nodes} | {n.element for n in self.nodes}
 
 
 @dataclass
@@ -439,53 +473,167 @@ def _int_text(value: RdfNode | None) -> str | None:
 
 # -- the view: one per blueprint, five lanes ---------------------------------------------
 
-SYSTEM_W, SYSTEM_H, SYSTEM_GAP, SYSTEM_PAD, MARGIN = 150, 55, 16, 14, 12
+SYSTEM_W, SYSTEM_H, ROW_GAP, MARGIN = 150, 55, 16, 12
+WIRE_TRACK = 6  # between two wires running side by side
+CAPTION_H = 20
+
+
+def _rgb(colour: str) -> tuple[int, int, int]:
+    text = colour.lstrip("#")
+    if len(text) == 3:
+        text = "".join(c * 2 for c in text)
+    return int(text[0:2], 16), int(text[2:4], 16), int(text[4:6], 16)
 
 
 def _view(builder: _Builder, bp: URIRef, graph: Graph, systems: list[str], plateau: Element) -> View:
-    """The blueprint's diagram as the SVG diagrams draw it (kgbp.diagram.layout): lanes top to
-    bottom, steps along the timeline; the IT systems get a row of their own in the support lane."""
+    """The blueprint's diagram as the SVG diagrams draw it (kgbp.diagram.layout): five lanes top to
+    bottom with the three lines between them, steps along the timeline in their department's colour
+    with F and W badges, the support arrows and evidence links on the diagram's own routes.
+
+    ArchiMate puts application components in a layer below the business processes they serve:
+    the IT systems get a row under the lanes (outside the support lane), each use of a system a
+    wire of its own (up a channel between columns, where no box stands, into the step's right
+    edge); the departments a row under that, in the colours of their steps.
+    """
     m = builder.model
     shared = [o for p in (SB.responsibleDepartment, SB.usesSystem, SB.blueprintOf)
               for o in graph.objects(None, p) if isinstance(o, URIRef)]
     labels = {n: pick_text(builder.names(graph, n), m.lang) for n in shared}
     drawn = diagram_layout(build_view(graph, bp, m.lang, labels))
-    boxes = {str(b.step.iri): b.rect for b in drawn.boxes}
+    boxes = {str(b.step.iri): b for b in drawn.boxes}
     bands = {band.key: band.rect for band in drawn.lanes}
-    left = min(r.x for r in boxes.values()) if boxes else min(b.x for b in bands.values()) + SYSTEM_PAD
-    right = max([band.right for band in bands.values()] + [left + len(systems) * (SYSTEM_W + SYSTEM_GAP) + SYSTEM_PAD])
     lane_concepts = {v: k for k, v in builder.notation["lane"].items()}
     # the SVG puts a title above the lanes; Archi has the view's name, so move the lanes up
     dx = round(min(b.x for b in bands.values())) - MARGIN
     dy = round(min(b.y for b in bands.values())) - MARGIN
-    lanes: list[LaneRow] = []
+
+    def pt(x: float, y: float) -> tuple[int, int]:
+        return round(x) - dx, round(y) - dy
+
+    view = View(str(bp), plateau.names, plateau.docs, [])
+    # columns' extents: the channels between them hold no box in any lane
+    cols: dict[int, tuple[float, float]] = {}
+    for b in drawn.boxes:
+        lo, hi = cols.get(b.column, (b.rect.x, b.rect.right))
+        cols[b.column] = (min(lo, b.rect.x), max(hi, b.rect.right))
+    left = min((lo for lo, _ in cols.values()), default=min(b.x for b in bands.values()) + 2 * MARGIN)
+
+    uses = [r for r in m.relationships.values() if r.relation == "uses-system" and r.target in boxes
+            and r.source in systems]
+    lanes_bottom = bands["support"].bottom
+    corridor = lanes_bottom + 2 * WIRE_TRACK  # wires run under the lanes, one track each
+    systems_top = corridor + len(uses) * WIRE_TRACK + 2 * WIRE_TRACK
+    depts = sorted({str(b.step.department_iri) for b in drawn.boxes if b.step.department_iri is not None})
+    depts_top = systems_top + (SYSTEM_H + ROW_GAP + CAPTION_H if systems else 0)
+    right = max([band.right for band in bands.values()]
+                + [left + n * (SYSTEM_W + ROW_GAP) for n in (len(systems), len(depts))]
+                + [hi + 5 * MARGIN for _, hi in cols.values()])  # the channel after the last column
+
     for lane in LANE_ORDER:
         band = bands[lane]
-        x, y = round(band.x) - dx, round(band.y) - dy
-        height = round(band.bottom) - dy - y
-        if lane == "support" and systems:
-            height += SYSTEM_H + SYSTEM_PAD
+        x, y = pt(band.x, band.y)
         labels_ = builder.lane_labels.get(lane_concepts[lane], {}) if lane in lane_concepts else {}
-        row = LaneRow(lane, labels_ or {"en": lane}, x, y, round(right) - dx - x, height)
-        for key, rect in boxes.items():
+        row = LaneRow(lane, labels_ or {"en": lane}, x, y, round(right) - dx - x, round(band.bottom) - dy - y)
+        for key, box in boxes.items():
             el = m.elements.get(key)
             if el is not None and (el.value("kgbp:lane") or "frontstage") == lane:
-                row.nodes.append(Node(key, round(rect.x) - dx, round(rect.y) - dy, round(rect.w), round(rect.h), _fill(el)))
-        if lane == "support":
-            top = round(band.bottom) - dy
-            row.nodes.extend(Node(key, round(left) - dx + i * (SYSTEM_W + SYSTEM_GAP), top, SYSTEM_W, SYSTEM_H)
-                             for i, key in enumerate(systems))
-        lanes.append(row)
-    return View(str(bp), plateau.names, plateau.docs, lanes)
+                row.nodes.append(Node(key, *pt(box.rect.x, box.rect.y), round(box.rect.w), round(box.rect.h),
+                                      _rgb(box.fill), _rgb(box.stroke)))
+        view.lanes.append(row)
+
+    for line in drawn.lines:  # a thin bar across, and its name on it (at the right: lane names sit at the left)
+        names = texts(vocabulary().graph.objects(line.iri, SKOS.prefLabel)) or {m.lang: line.label.text}
+        view.marks.append(Mark(f"line|{line.key}", names, *pt(line.x1, line.y - 1), round(right - line.x1), 2,
+                               LINE_FILL, LINE_FILL))
+        bg = line.label_bg
+        view.marks.append(Mark(f"line-name|{line.key}", names, *pt(right - MARGIN - bg.w, bg.y), round(bg.w),
+                               round(bg.h), WHITE, LINE_FILL))
+    for key, box in boxes.items():
+        for badge in box.badges:
+            view.marks.append(Mark(f"badge|{badge.kind}|{key}", {"": badge.kind},
+                                   *pt(badge.cx - badge.r, badge.cy - badge.r), round(2 * badge.r),
+                                   round(2 * badge.r), _rgb(badge.fill), WHITE))
+
+    system_nodes = {key: Node(key, *pt(left + i * (SYSTEM_W + ROW_GAP), systems_top), SYSTEM_W, SYSTEM_H)
+                    for i, key in enumerate(systems)}
+    view.nodes.extend(system_nodes.values())
+    if systems:
+        view.marks.append(Mark("caption|systems", dict(SYSTEMS_CAPTION),
+                               *pt(left, systems_top + SYSTEM_H + 4), 2 * SYSTEM_W, CAPTION_H - 4))
+    for i, key in enumerate(depts):
+        fill, stroke = department_colour(URIRef(key))
+        view.nodes.append(Node(key, *pt(left + i * (SYSTEM_W + ROW_GAP), depts_top), SYSTEM_W, SYSTEM_H // 2 + 10,
+                               _rgb(fill), _rgb(stroke)))
+    if depts:
+        view.marks.append(Mark("caption|departments", dict(DEPARTMENTS_CAPTION),
+                               *pt(left, depts_top + SYSTEM_H // 2 + 14), 2 * SYSTEM_W, CAPTION_H - 4))
+
+    view.wires.extend(_diagram_wires(m, drawn.arrows, pt))
+    view.wires.extend(_system_wires(uses, boxes, system_nodes, cols, corridor, pt))
+    return view
 
 
-def _fill(element: Element) -> tuple[int, int, int] | None:
-    keys = {p.key for p in element.properties}
-    if "kgbp:fail-point" in keys:
-        return FAIL_FILL
-    if "kgbp:wait-point" in keys:
-        return WAIT_FILL
-    return None
+Place = Callable[[float, float], tuple[int, int]]  # a layout point in the view
+
+
+def _diagram_wires(m: ArchiModel, arrows: Iterable[Arrow], pt: Place) -> list[Wire]:
+    """The support arrows and evidence links on the routes the diagram gave them (a track each)."""
+    wires = []
+    by_pair = {(r.source, r.target): r.key for r in m.relationships.values() if r.relation in ("supports", "evidence-of")}
+    for arrow in arrows:
+        source, target = str(arrow.source.iri), str(arrow.target.iri)
+        points = [pt(x, y) for x, y in arrow.path.points]
+        if arrow.kind == "evidence":
+            source, target, points = target, source, points[::-1]  # the relationship runs step -> evidence
+        key = by_pair.get((source, target))
+        if key is not None:
+            wires.append(Wire(key, points))
+    return wires
+
+
+def _system_wires(uses: list[Relationship], boxes: dict[str, StepBox], system_nodes: dict[str, Node],
+                  cols: dict[int, tuple[float, float]], corridor: float, pt: Place) -> list[Wire]:
+    """Each use of a system: up from the system's top edge to a track of its own under the lanes,
+    along it to a channel beside the step's column (the less used one), up the channel on a track
+    of its own to the step's height, and into the step's side."""
+    leaving: dict[str, list[Relationship]] = {}
+    arriving: dict[str, list[Relationship]] = {}
+    for rel in uses:
+        leaving.setdefault(rel.source, []).append(rel)
+        arriving.setdefault(rel.target, []).append(rel)
+    order = sorted(cols)
+    bounds: dict[int, tuple[float, float]] = {}  # channel c runs left of column c (the last one right of all)
+    for n, c in enumerate(order):
+        lo = cols[order[n - 1]][1] if n else cols[c][0] - 4 * MARGIN
+        bounds[n] = (lo, cols[c][0])
+    bounds[len(order)] = (cols[order[-1]][1], cols[order[-1]][1] + 4 * MARGIN) if order else (0.0, 0.0)
+    ranked = sorted(uses, key=lambda r: (system_nodes[r.source].x, r.target))
+    chosen: dict[str, int] = {}
+    load: dict[int, list[str]] = {}
+    for rel in ranked:
+        at = order.index(boxes[rel.target].column)
+        channel = min((at, at + 1), key=lambda c: (len(load.get(c, [])), -c))
+        chosen[rel.key] = channel
+        load.setdefault(channel, []).append(rel.key)
+    wires: list[Wire] = []
+    for track, rel in enumerate(ranked):
+        node = system_nodes[rel.source]
+        mine = leaving[rel.source]
+        sx = node.x + round(node.w * (mine.index(rel) + 1) / (len(mine) + 1))
+        rect = boxes[rel.target].rect
+        channel = chosen[rel.key]
+        lo, hi = bounds[channel]
+        here = load[channel]
+        cx = lo + (hi - lo) * (here.index(rel.key) + 1) / (len(here) + 1)
+        side_x = rect.right if channel > order.index(boxes[rel.target].column) else rect.x
+        # into the side below the badges (top third of the box), one height per wire
+        into = arriving[rel.target]
+        top = rect.y + max(rect.h * 0.45, 28.0)
+        ty = top + (rect.bottom - 4 - top) * (into.index(rel) + 1) / (len(into) + 1)
+        tx, tty = pt(side_x, ty)
+        ccx, cty = pt(cx, corridor + track * WIRE_TRACK)
+        wires.append(Wire(rel.key, [(sx, node.y), (sx, cty), (ccx, cty), (ccx, tty), (tx, tty)]))
+    return wires
 
 
 # -- entry point ---------------------------------------------------------------------------
@@ -516,4 +664,5 @@ def build_model(store: Store, service: str | None = None, lang: str = "en") -> A
     return model
 
 
-__all__ = ["ArchiModel", "Element", "LaneRow", "Node", "Relationship", "View", "build_model", "identifier"]
+__all__ = ["ArchiModel", "Element", "LaneRow", "Mark", "Node", "Relationship", "View", "Wire", "build_model",
+           "identifier"]

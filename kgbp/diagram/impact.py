@@ -10,22 +10,13 @@ from __future__ import annotations
 
 from rdflib import URIRef
 
+from ..model.labels import labels_of
 from ..registry.names import resolve
 from ..repository.blueprint_view import BlueprintView
-from ..repository.save import labels_of
+from ..resources import internal_query
 from ..store import Store
 from .layout import Highlight
 
-_IMPACT = """
-PREFIX sb: <https://w3id.org/kgbp/ontology#>
-SELECT DISTINCT ?step ?supported WHERE {
-  ?part sb:partOf* ?system .
-  GRAPH ?bp {
-    ?user sb:usesSystem ?part .
-    ?user sb:underlies? ?step .
-    OPTIONAL { ?step sb:supports ?supported }
-  }
-}"""
 
 def resolve_system(store: Store, ref: str) -> URIRef:
     """A system named by IRI, id, label (either language) or alias: the one resolver's answer."""
@@ -36,7 +27,7 @@ def impact(store: Store, blueprint: URIRef, system: URIRef, lang: str = "en") ->
     """The steps of `blueprint` that `system` underlies, and the supports between them."""
     steps: set[URIRef] = set()
     arrows: set[tuple[URIRef, URIRef]] = set()
-    for step, supported in store.select(_IMPACT, {"bp": blueprint, "system": system}).rows:
+    for step, supported in store.select(internal_query("steps_hit_by_system"), {"bp": blueprint, "system": system}).rows:
         assert isinstance(step, URIRef)
         steps.add(step)
         if isinstance(supported, URIRef):

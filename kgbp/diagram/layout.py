@@ -13,21 +13,24 @@ from __future__ import annotations
 
 import colorsys
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from math import ceil
 
 from rdflib import URIRef
 
 from ..repository.blueprint_view import BlueprintView, StepView
 from . import text as fonts
+
+# the box of a step, which the router also places arrows on (its own module: no cycle)
+from .boxes import BOX_MIN_H, BOX_W
+from .boxes import Badge as Badge
+from .boxes import StepBox as StepBox
 from .geometry import Path, Rect, TextLine, baseline
 from .routing import Port, Route, Router, Segment, X, Y, place_ports
 from .terms import Terms, terms
 
 # sizes in SVG user units (px)
-BOX_W = 168.0
 BOX_PAD = 8.0
-BOX_MIN_H = 44.0
 LABEL_SIZE = 12.0
 LABEL_LH = 16.0
 SYSTEM_SIZE = 10.0
@@ -88,45 +91,6 @@ class Highlight:
     def dims(self) -> bool:
         """Whether steps outside the highlight are drawn faint (not in the heat view: every step keeps its place)."""
         return not self.heat_legend
-
-
-@dataclass
-class Badge:
-    kind: str  # "F" or "W"
-    cx: float
-    cy: float
-    r: float
-    fill: str
-    text: TextLine
-
-
-@dataclass
-class StepBox:
-    step: StepView
-    column: int
-    stack: int  # place in its cell's stack, 0 = top
-    stack_size: int
-    rect: Rect = field(default_factory=lambda: Rect(0, 0, BOX_W, BOX_MIN_H))
-    fill: str = "#ffffff"
-    stroke: str = "#4a4a4a"
-    dashed: bool = False
-    label: list[TextLine] = field(default_factory=list)
-    systems: list[TextLine] = field(default_factory=list)
-    separator: float | None = None
-    badges: list[Badge] = field(default_factory=list)
-    highlighted: bool = False
-    mark: str = ""  # diff status, see Highlight.marks
-    # content measured before placement: label lines, system lines, height
-    _label: list[str] = field(default_factory=list)
-    _systems: list[str] = field(default_factory=list)
-
-    @property
-    def is_top(self) -> bool:
-        return self.stack == 0
-
-    @property
-    def is_bottom(self) -> bool:
-        return self.stack == self.stack_size - 1
 
 
 @dataclass

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from ..repository.blueprint_view import StepView
 
 if TYPE_CHECKING:
-    from .layout import StepBox
+    from .boxes import StepBox
 
 @dataclass
 class Segment:

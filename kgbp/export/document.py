@@ -20,8 +20,9 @@ from ..errors import NotFound
 from ..i18n import guess_lang
 from ..model import iris
 from ..model.literals import as_number
-from ..model.namespaces import ORG, REPOSITORY_GRAPH, SB, SCHEMA
+from ..model.namespaces import ORG, SB, SCHEMA
 from ..model.vocabulary import vocabulary
+from ..resources import internal_query
 from ..store import Store
 
 LANES = ("customer", "frontstage", "backstage", "support")
@@ -52,8 +53,7 @@ def _shared(store: Store, nodes: set[URIRef]) -> Graph:
     while todo:
         node = todo.pop()
         seen.add(node)
-        for p, o in store.select(f"SELECT ?p ?o WHERE {{ GRAPH <{REPOSITORY_GRAPH}> {{ ?s ?p ?o }} }}",
-                                 {"s": node}).rows:
+        for p, o in store.select(internal_query("repository_triples_of"), {"s": node}).rows:
             graph.add((node, p, o))  # type: ignore[arg-type]
             if p in (SB.partOf, ORG.unitOf) and isinstance(o, URIRef) and o not in seen:
                 todo.add(o)

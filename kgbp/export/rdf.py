@@ -12,7 +12,8 @@ import json
 
 from rdflib import Dataset, Graph, URIRef
 
-from ..model.namespaces import ONTOLOGY_GRAPH, PREFIXES, REPOSITORY_GRAPH, SB
+from ..model.namespaces import ONTOLOGY_GRAPH, PREFIXES, REPOSITORY_GRAPH
+from ..resources import internal_query
 from ..store import Store
 from .jsonld_context import CONTEXT_IRI, context
 
@@ -35,14 +36,9 @@ def _bind(graph: Graph) -> None:
 def blueprint_dataset(store: Store, bp: URIRef) -> tuple[Graph, Graph]:
     """The blueprint's graph and the repository triples about what it names."""
     graph = store.graph(bp)
-    named = {o for o in graph.objects() if isinstance(o, URIRef)} | {graph.value(bp, SB.blueprintOf)}
     shared = Graph()
-    if named:
-        values = " ".join(f"<{n}>" for n in named if n is not None)
-        rows = store.select(f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} "
-                            f"GRAPH <{REPOSITORY_GRAPH}> {{ ?s ?p ?o }} }}")
-        for s, p, o in rows.rows:
-            shared.add((s, p, o))  # type: ignore[arg-type]
+    for s, p, o in store.select(internal_query("repository_triples_named_by"), {"bp": bp}).rows:
+        shared.add((s, p, o))  # type: ignore[arg-type]
     return graph, shared
 
 
@@ -95,7 +91,7 @@ def describe(store: Store, node: URIRef) -> Graph:
     """What the repository says about one node (as subject), in every graph, plus labels of its objects."""
     graph = Graph()
     _bind(graph)
-    rows = store.select("SELECT DISTINCT ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }", {"s": node})
+    rows = store.select(internal_query("node_triples"), {"s": node})
     for p, o in rows.rows:
         graph.add((node, p, o))  # type: ignore[arg-type]
     return graph

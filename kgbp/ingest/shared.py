@@ -18,6 +18,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
 from ..model.namespaces import ORG, SB
+from ..resources import internal_query
 from ..store import Store
 
 _FROM_STORE: weakref.WeakKeyDictionary[Any, tuple[int, SharedIndex]] = weakref.WeakKeyDictionary()
@@ -26,20 +27,6 @@ KINDS = {"department": SB.Department, "system": SB.System, "service": SB.Service
 PARENT = {"department": ORG.unitOf, "system": SB.partOf}
 
 # one row per value (a row per label x alias would multiply)
-_SHARED_QUERY = """
-PREFIX sb: <https://w3id.org/kgbp/ontology#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX org: <http://www.w3.org/ns/org#>
-SELECT ?e ?type ?p ?v WHERE {
-  GRAPH <https://w3id.org/kgbp/id/repository> {
-    VALUES ?type { sb:Department sb:System sb:Service }
-    ?e a ?type .
-    VALUES ?p { dcterms:identifier rdfs:label skos:altLabel sb:partOf org:unitOf }
-    ?e ?p ?v .
-  }
-}"""
 
 
 def _tables() -> dict[str, MutableMapping[str, set[URIRef]]]:
@@ -166,7 +153,7 @@ class SharedIndex:
     def _read(cls, store: Store) -> SharedIndex:
         kind_of = {v: k for k, v in KINDS.items()}
         found: dict[URIRef, tuple[str, dict[Any, list[Any]]]] = {}  # plain dicts: an rdflib graph costs 3x
-        for e, type_, p, v in store.select(_SHARED_QUERY).rows:
+        for e, type_, p, v in store.select(internal_query("shared_entities")).rows:
             assert isinstance(e, URIRef)
             found.setdefault(e, (kind_of[type_], {}))[1].setdefault(p, []).append(v)  # type: ignore[index]
         index = cls()

@@ -416,16 +416,66 @@ def read_document(doc: LocatedDict, source: str, index: SharedIndex | None = Non
     return result
 
 
+@dataclass
+class _Scope:
+    """One blueprint being built: its graph, IRI, and the IRIs minted for its local entries."""
+
+    r: _Reader
+    service: str
+    version: str
+    bp: URIRef
+    local_iri: dict[int, URIRef] = field(default_factory=dict)
+
+    def entry(self, entry: LocatedDict, cls: URIRef) -> URIRef:
+        """The triples every local entry has (type, blueprint, id, labels, descriptions)."""
+        g, node = self.r.graph, self.local_iri[id(entry)]
+        g.add((node, RDF.type, cls))
+        g.add((node, SB.inBlueprint, self.bp))
+        g.add((node, DCTERMS.identifier, Literal(str(entry["id"]))))
+        for lab in self.r.texts(entry.get("label")):
+            g.add((node, RDFS.label, lab))
+        for lab in self.r.texts(entry.get("description")):
+            g.add((node, DCTERMS.description, lab))
+        return node
+
+
 def _build(r: _Reader) -> AuthoredBlueprint:
+    doc = r.doc
+    scope, status = _blueprint(r)
+    # shared departments and systems declared in this file
+    r.declare_shared("department", doc.get("departments", []))
+    r.declare_shared("system", doc.get("systems", []))
+    # local ids first, so references may point forward
+    lane_steps = [(lane, entry) for lane in LANE_KEYS for entry in doc["steps"].get(lane, [])]
+    for kind, key in (("touchpoint", "touchpoints"), ("standard", "standards"), ("evidence", "evidence")):
+        for entry in doc.get(key, []):
+            scope.local_iri[id(entry)] = r.declare_local(kind, entry, scope.service, scope.version)
+    for _, entry in lane_steps:
+        scope.local_iri[id(entry)] = r.declare_local("step", entry, scope.service, scope.version)
+
+    for entry in doc.get("touchpoints", []):
+        _touchpoint(scope, entry)
+    for entry in doc.get("standards", []):
+        _standard(scope, entry)
+    for n, entry in enumerate(doc.get("evidence", []), start=1):
+        _evidence(scope, entry, n)
+    arrows: list[tuple[str, str, Place]] = []
+    counters = dict.fromkeys(LANE_KEYS, 0)
+    for lane, entry in lane_steps:
+        counters[lane] += 1
+        arrows += _step(scope, lane, entry, counters[lane])
+    _check_cycles(r, arrows)
+    return AuthoredBlueprint(iri=scope.bp, id=f"{scope.service}/{scope.version}", graph=r.graph, shared=r.shared,
+                             draft=status == SB.Draft, source=r.source, links=r.links)
+
+
+def _blueprint(r: _Reader) -> tuple[_Scope, URIRef | None]:
+    """The service (shared) and the blueprint's own header; returns the scope and the status."""
     doc, g = r.doc, r.graph
-    vocab = vocabulary()
     service = str(doc["service"]["id"])
     version = str(doc.get("version", "as-is"))
-    status_text = str(doc.get("status", "as-is"))
     bp = iris.blueprint_iri(service, version)
     svc = iris.service_iri(service)
-
-    # service (shared) and blueprint
     svc_labels = r.texts(doc["service"]["label"])
     known_service = bool(r.index.find("service", service))
     r.shared.add((svc, RDF.type, SB.Service))
@@ -438,7 +488,7 @@ def _build(r: _Reader) -> AuthoredBlueprint:
     g.add((bp, RDF.type, SB.Blueprint))
     g.add((bp, SB.blueprintOf, svc))
     g.add((bp, DCTERMS.identifier, Literal(version)))
-    status = vocab.scheme("status").lookup(status_text)
+    status = vocabulary().scheme("status").lookup(str(doc.get("status", "as-is")))
     if status is not None:
         g.add((bp, SB.versionStatus, status))
     g.add((bp, SB.level, Literal(int(doc.get("level", 1)))))
@@ -455,123 +505,105 @@ def _build(r: _Reader) -> AuthoredBlueprint:
         parent_service, _, parent_version = str(doc["refines"]["blueprint"]).partition("/")
         g.add((bp, SB.refinesStep, iris.local_iri(parent_service, parent_version, "step",
                                                   str(doc["refines"]["step"]))))
+    return _Scope(r, service, version, bp), status
 
-    # shared departments and systems declared in this file
-    r.declare_shared("department", doc.get("departments", []))
-    r.declare_shared("system", doc.get("systems", []))
 
-    # local ids first, so references may point forward
-    sections = [("touchpoint", doc.get("touchpoints", [])), ("standard", doc.get("standards", [])),
-                ("evidence", doc.get("evidence", []))]
-    lane_steps = [(lane, entry) for lane in LANE_KEYS for entry in doc["steps"].get(lane, [])]
-    local_iri = {}
-    for kind, entries in sections:
-        for entry in entries:
-            local_iri[id(entry)] = r.declare_local(kind, entry, service, version)
-    for _, entry in lane_steps:
-        local_iri[id(entry)] = r.declare_local("step", entry, service, version)
+def _touchpoint(scope: _Scope, entry: LocatedDict) -> None:
+    r, g = scope.r, scope.r.graph
+    node = scope.entry(entry, SB.Touchpoint)
+    r.link_concept(g, node, SB.channel, entry, "channel", "channel", "channel")
+    r.link_concept(g, node, SB.channelKind, entry, "kind", "channel_kind", "channel kind")
+    r.link_concept(g, node, SB.expressesP, entry, "p", "p", "marketing P")
 
-    def common(entry: LocatedDict, node: URIRef, cls: URIRef) -> None:
-        g.add((node, RDF.type, cls))
-        g.add((node, SB.inBlueprint, bp))
-        g.add((node, DCTERMS.identifier, Literal(str(entry["id"]))))
-        for lab in r.texts(entry.get("label")):
-            g.add((node, RDFS.label, lab))
-        for lab in r.texts(entry.get("description")):
-            g.add((node, DCTERMS.description, lab))
 
-    for entry in doc.get("touchpoints", []):
-        node = local_iri[id(entry)]
-        common(entry, node, SB.Touchpoint)
-        r.link_concept(g, node, SB.channel, entry, "channel", "channel", "channel")
-        r.link_concept(g, node, SB.channelKind, entry, "kind", "channel_kind", "channel kind")
-        r.link_concept(g, node, SB.expressesP, entry, "p", "p", "marketing P")
+def _standard(scope: _Scope, entry: LocatedDict) -> None:
+    r, g = scope.r, scope.r.graph
+    node = scope.entry(entry, SB.ServiceStandard)
+    for text, i in r.refs(entry.get("applies_to")):
+        target = r.local_ref(text, r.ref_at(entry, "applies_to", i), ("touchpoint", "step"))
+        if target is not None:
+            g.add((node, SB.appliesTo, target))
+    r.link_concept(g, node, SB.metric, entry, "metric", "metric", "metric")
+    if entry.get("max") is not None or entry.get("unit") is not None:
+        threshold = URIRef(f"{node}/threshold")
+        g.add((node, SB.threshold, threshold))
+        g.add((threshold, RDF.type, SCHEMA.QuantitativeValue))
+        if entry.get("max") is not None:
+            g.add((threshold, SCHEMA.maxValue, Literal(Decimal(str(entry["max"])))))
+        if entry.get("unit") is not None:
+            g.add((threshold, SCHEMA.unitCode, Literal(str(entry["unit"]))))
+    if entry.get("share") is not None:
+        g.add((node, SB.targetShare, Literal(Decimal(str(entry["share"])))))
+    r.link_concept(g, node, SB.customerTier, entry, "tier", "tier", "customer tier")
 
-    for entry in doc.get("standards", []):
-        node = local_iri[id(entry)]
-        common(entry, node, SB.ServiceStandard)
-        for text, i in r.refs(entry.get("applies_to")):
-            target = r.local_ref(text, r.ref_at(entry, "applies_to", i), ("touchpoint", "step"))
-            if target is not None:
-                g.add((node, SB.appliesTo, target))
-        r.link_concept(g, node, SB.metric, entry, "metric", "metric", "metric")
-        if entry.get("max") is not None or entry.get("unit") is not None:
-            threshold = URIRef(f"{node}/threshold")
-            g.add((node, SB.threshold, threshold))
-            g.add((threshold, RDF.type, SCHEMA.QuantitativeValue))
-            if entry.get("max") is not None:
-                g.add((threshold, SCHEMA.maxValue, Literal(Decimal(str(entry["max"])))))
-            if entry.get("unit") is not None:
-                g.add((threshold, SCHEMA.unitCode, Literal(str(entry["unit"]))))
-        if entry.get("share") is not None:
-            g.add((node, SB.targetShare, Literal(Decimal(str(entry["share"])))))
-        r.link_concept(g, node, SB.customerTier, entry, "tier", "tier", "customer tier")
 
-    for n, entry in enumerate(doc.get("evidence", []), start=1):
-        node = local_iri[id(entry)]
-        common(entry, node, SB.PhysicalEvidence)
-        g.add((node, SB.position, Literal(int(entry.get("position", n)))))
-        for text, i in r.refs(entry.get("for")):
-            target = r.local_ref(text, r.ref_at(entry, "for", i), ("step",))
-            if target is not None:
-                g.add((node, SB.evidenceOf, target))
-        r.link_concept(g, node, SB.expressesP, entry, "p", "p", "marketing P")
+def _evidence(scope: _Scope, entry: LocatedDict, n: int) -> None:
+    r, g = scope.r, scope.r.graph
+    node = scope.entry(entry, SB.PhysicalEvidence)
+    g.add((node, SB.position, Literal(int(entry.get("position", n)))))
+    for text, i in r.refs(entry.get("for")):
+        target = r.local_ref(text, r.ref_at(entry, "for", i), ("step",))
+        if target is not None:
+            g.add((node, SB.evidenceOf, target))
+    r.link_concept(g, node, SB.expressesP, entry, "p", "p", "marketing P")
 
-    lanes = vocab.scheme("lane")
-    performers = vocab.scheme("performer")
-    counters = dict.fromkeys(LANE_KEYS, 0)
-    arrows: list[tuple[str, str, Place]] = []
-    for lane, entry in lane_steps:
-        counters[lane] += 1
-        node = local_iri[id(entry)]
-        common(entry, node, SB.Step)
-        lane_iri = lanes.lookup(lane)
-        assert lane_iri is not None
-        g.add((node, SB.inLane, lane_iri))
-        g.add((node, SB.position, Literal(int(entry.get("position", counters[lane])))))
-        performer = entry.get("performer")
-        if performer is None and lane != "customer":
-            performer = "human"
-        if performer is not None:
-            concept = performers.lookup(str(performer))
-            if concept is not None:
-                g.add((node, SB.performerKind, concept))
-        if entry.get("department") is not None:
-            dept = r.shared_ref("department", str(entry["department"]), r.ref_at(entry, "department", None))
-            if dept is not None:
-                g.add((node, SB.responsibleDepartment, dept))
-        for text, i in r.refs(entry.get("systems")):
-            system = r.shared_ref("system", text, r.ref_at(entry, "systems", i))
-            if system is not None:
-                g.add((node, SB.usesSystem, system))
-        if entry.get("touchpoint") is not None:
-            tp = r.local_ref(str(entry["touchpoint"]), r.ref_at(entry, "touchpoint", None), ("touchpoint",))
-            if tp is not None:
-                g.add((node, SB.atTouchpoint, tp))
-        for text, i in r.refs(entry.get("supports")):
-            target = r.local_ref(text, r.ref_at(entry, "supports", i), ("step",))
-            if target is not None:
-                g.add((node, SB.supports, target))
-                arrows.append((str(entry["id"]), text, r.ref_at(entry, "supports", i)))
-        fail = entry.get("fail")
-        if fail:
-            g.add((node, SB.hasMarker, SB.FailMarker))
-            if isinstance(fail, dict):
-                for lab in r.texts(fail.get("mode")):
-                    g.add((node, SB.failureMode, lab))
-                for lab in r.texts(fail.get("consequence")):
-                    g.add((node, SB.customerConsequence, lab))
-        wait = entry.get("wait")
-        if wait:
-            g.add((node, SB.hasMarker, SB.WaitMarker))
-            if isinstance(wait, LocatedDict) and wait.get("standard") is not None:
-                std = r.local_ref(str(wait["standard"]), r.ref_at(wait, "standard", None), ("standard",))
-                if std is not None:
-                    g.add((node, SB.boundedBy, std))
 
-    _check_cycles(r, arrows)
-    return AuthoredBlueprint(iri=bp, id=f"{service}/{version}", graph=g, shared=r.shared,
-                             draft=status == SB.Draft, source=r.source, links=r.links)
+def _step(scope: _Scope, lane: str, entry: LocatedDict, position: int) -> list[tuple[str, str, Place]]:
+    """One step's triples; returns its support arrows (for the cycle check)."""
+    r, g = scope.r, scope.r.graph
+    vocab = vocabulary()
+    node = scope.entry(entry, SB.Step)
+    lane_iri = vocab.scheme("lane").lookup(lane)
+    assert lane_iri is not None
+    g.add((node, SB.inLane, lane_iri))
+    g.add((node, SB.position, Literal(int(entry.get("position", position)))))
+    performer = entry.get("performer")
+    if performer is None and lane != "customer":
+        performer = "human"
+    if performer is not None:
+        concept = vocab.scheme("performer").lookup(str(performer))
+        if concept is not None:
+            g.add((node, SB.performerKind, concept))
+    if entry.get("department") is not None:
+        dept = r.shared_ref("department", str(entry["department"]), r.ref_at(entry, "department", None))
+        if dept is not None:
+            g.add((node, SB.responsibleDepartment, dept))
+    for text, i in r.refs(entry.get("systems")):
+        system = r.shared_ref("system", text, r.ref_at(entry, "systems", i))
+        if system is not None:
+            g.add((node, SB.usesSystem, system))
+    if entry.get("touchpoint") is not None:
+        tp = r.local_ref(str(entry["touchpoint"]), r.ref_at(entry, "touchpoint", None), ("touchpoint",))
+        if tp is not None:
+            g.add((node, SB.atTouchpoint, tp))
+    arrows = []
+    for text, i in r.refs(entry.get("supports")):
+        target = r.local_ref(text, r.ref_at(entry, "supports", i), ("step",))
+        if target is not None:
+            g.add((node, SB.supports, target))
+            arrows.append((str(entry["id"]), text, r.ref_at(entry, "supports", i)))
+    _markers(scope, node, entry)
+    return arrows
+
+
+def _markers(scope: _Scope, node: URIRef, entry: LocatedDict) -> None:
+    """The fail (F) and wait (W) markers of a step, with a fail's mode and a wait's standard."""
+    r, g = scope.r, scope.r.graph
+    fail = entry.get("fail")
+    if fail:
+        g.add((node, SB.hasMarker, SB.FailMarker))
+        if isinstance(fail, dict):
+            for lab in r.texts(fail.get("mode")):
+                g.add((node, SB.failureMode, lab))
+            for lab in r.texts(fail.get("consequence")):
+                g.add((node, SB.customerConsequence, lab))
+    wait = entry.get("wait")
+    if wait:
+        g.add((node, SB.hasMarker, SB.WaitMarker))
+        if isinstance(wait, LocatedDict) and wait.get("standard") is not None:
+            std = r.local_ref(str(wait["standard"]), r.ref_at(wait, "standard", None), ("standard",))
+            if std is not None:
+                g.add((node, SB.boundedBy, std))
 
 
 def _check_cycles(r: _Reader, arrows: list[tuple[str, str, Place]]) -> None:

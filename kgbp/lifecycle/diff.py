@@ -205,7 +205,7 @@ class BlueprintDiff:
 
 def compare(store: Store, from_iri: URIRef, to_iri: URIRef, lang: str = "en") -> BlueprintDiff:
     """Compare two stored blueprint versions."""
-    from ..repository.save import labels_of
+    from ..model.labels import labels_of
 
     graphs = []
     for iri in (from_iri, to_iri):

@@ -93,3 +93,10 @@ def ontology_graph() -> Graph:
 def vocabulary() -> Vocabulary:
     graph = ontology_graph()
     return Vocabulary(graph, {name: _scheme(graph, iri) for name, iri in SCHEMES.items()})
+
+
+@cache
+def channel_kinds() -> dict[URIRef, URIRef]:
+    """Channel -> channel kind, from the (immutable) ontology: read once, not on every save."""
+    return {c: k for c, k in ontology_graph().subject_objects(SB.channelKind)  # type: ignore[misc]
+            if isinstance(c, URIRef) and isinstance(k, URIRef)}

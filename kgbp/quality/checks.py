@@ -19,24 +19,12 @@ from rdflib.term import Node
 from ..errors import Problem
 from ..i18n import pick
 from ..model.namespaces import SB
-from ..resources import data_dir
+from ..resources import data_dir, internal_query
 from ..store import Store
-from ..store.sparql_text import term
 from .reader import EvidenceBatch
 
 KGBPSH = "https://w3id.org/kgbp/shapes#"
 _LOCK = threading.Lock()  # pySHACL objects are not documented as thread-safe
-_CONTEXT = """
-PREFIX sb: <https://w3id.org/kgbp/ontology#>
-PREFIX schema: <https://schema.org/>
-CONSTRUCT { ?n a ?type . ?n sb:customerTier ?tier . ?n sb:targetShare ?share . ?n sb:threshold ?q . ?q schema:maxValue ?max }
-WHERE {
-  VALUES ?n { %s }
-  ?n a ?type .
-  OPTIONAL { ?n sb:customerTier ?tier }
-  OPTIONAL { ?n sb:targetShare ?share }
-  OPTIONAL { ?n sb:threshold ?q OPTIONAL { ?q schema:maxValue ?max } }
-}"""
 
 
 @cache
@@ -52,7 +40,7 @@ def context(store: Store, nodes: Iterable[Node]) -> Graph:
     found = Graph()
     named = sorted({n for n in nodes if isinstance(n, URIRef)})
     for i in range(0, len(named), 500):
-        found += store.construct(_CONTEXT % " ".join(term(n) for n in named[i:i + 500]))
+        found += store.construct(internal_query("evidence_context"), {"n": named[i:i + 500]})
     return found
 
 

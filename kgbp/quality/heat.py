@@ -16,30 +16,14 @@ from rdflib import Literal, URIRef
 
 from ..diagram.layout import Highlight
 from ..errors import BadInput
+from ..resources import internal_query
 from ..store import Store
 
 MEASURES = ("complaints", "breaches")
 COLOURS = ("#fde4c8", "#f9b98a", "#f0804f", "#d7301f")  # light to hot (ColorBrewer OrRd)
 _PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
-_COMPLAINTS = """
-PREFIX sb: <https://w3id.org/kgbp/ontology#>
-SELECT ?step (SUM(?count) AS ?value) WHERE {
-  GRAPH ?bp { ?step a sb:Step }
-  ?category sb:attributedTo ?step .
-  ?observation sb:complaintCategory ?category ; sb:period ?period ; sb:complaintCount ?count .
-  FILTER(STR(?period) >= ?from && STR(?period) <= ?to)
-} GROUP BY ?step"""
 
-_BREACHES = """
-PREFIX sb: <https://w3id.org/kgbp/ontology#>
-SELECT ?step (COUNT(DISTINCT ?observation) AS ?value) WHERE {
-  GRAPH ?bp { ?step a sb:Step }
-  { ?standard sb:appliesTo ?step } UNION { ?step sb:atTouchpoint ?touchpoint . ?standard sb:appliesTo ?touchpoint }
-  UNION { ?step sb:boundedBy ?standard }
-  ?observation sb:measuredStandard ?standard ; sb:standardMet false ; sb:period ?period .
-  FILTER(STR(?period) >= ?from && STR(?period) <= ?to)
-} GROUP BY ?step"""
 
 _LEGEND = {"complaints": {"en": "Complaints {a}–{b}", "zh": "投诉 {a}–{b} 件"},
            "breaches": {"en": "Breaches {a}–{b}", "zh": "未达标 {a}–{b} 次"}}
@@ -58,7 +42,7 @@ def step_values(store: Store, blueprint: URIRef, measure: str, first: str, last:
     if measure not in MEASURES:
         raise BadInput(f"no evidence measure {measure!r}", where=measure, hint="one of: " + ", ".join(MEASURES))
     first, last = check_period("from", first), check_period("to", last)
-    sparql = _COMPLAINTS if measure == "complaints" else _BREACHES
+    sparql = internal_query("complaints_per_step" if measure == "complaints" else "breaches_per_step")
     rows = store.select(sparql, {"bp": blueprint, "from": Literal(first), "to": Literal(last)})
     return {step: int(str(value)) for step, value in rows.rows
             if isinstance(step, URIRef) and value is not None and int(str(value)) > 0}

@@ -23,6 +23,7 @@ from ..diagram.layout import Highlight
 from ..query import catalogue as query
 from ..repository import save as repository
 from ..repository.blueprint_view import BlueprintView, load_view
+from ..resources import internal_query
 from ..store import Store
 from .heat import check_period, heat
 
@@ -59,22 +60,7 @@ WORDS: dict[str, dict[str, str]] = {
     "none": {"en": "None.", "zh": "无。"},
 }
 
-_STEP_MONTHS = """
-PREFIX sb: <https://w3id.org/kgbp/ontology#>
-SELECT ?step ?month (SUM(?count) AS ?value) WHERE {
-  ?observation sb:complaintCategory ?category ; sb:period ?period ; sb:complaintCount ?count .
-  FILTER(STR(?period) >= ?from && STR(?period) <= ?to)
-  ?category sb:attributedTo ?step .
-  BIND(STR(?period) AS ?month)
-} GROUP BY ?step ?month"""
 
-_DONE = """
-PREFIX sb: <https://w3id.org/kgbp/ontology#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-SELECT ?action ?id ?done WHERE {
-  ?action sb:actionStatus sb:ActionDone ; dcterms:identifier ?id ; sb:doneDate ?done .
-  FILTER(SUBSTR(STR(?done), 1, 7) <= ?period)
-} ORDER BY ?id"""
 
 
 def word(key: str, lang: str) -> str:
@@ -138,7 +124,8 @@ def gather(store: Store, period: str, lang: str = "en") -> MeetingPack:
     month = {"from": period, "to": period}
     pack.problems = _rows(store, "hot_spots", month, lang)[:TOP]
     trend: dict[tuple[str, str], int] = {}
-    for step, m, value in store.select(_STEP_MONTHS, {"from": Literal(months[0]), "to": Literal(period)}).rows:
+    bounds = {"from": Literal(months[0]), "to": Literal(period)}
+    for step, m, value in store.select(internal_query("complaints_per_step_and_month"), bounds).rows:
         trend[(str(step), str(m))] = int(str(value))
     for p in pack.problems:
         p["trend"] = [trend.get((p["step"], m), 0) for m in months]
@@ -149,7 +136,7 @@ def gather(store: Store, period: str, lang: str = "en") -> MeetingPack:
     pack.breaches = _rows(store, "breaches_by_tier", month, lang)
     last_day = calendar.monthrange(int(period[:4]), int(period[5:]))[1]
     pack.actions = _rows(store, "open_actions", {"as_of": f"{period}-{last_day:02d}"}, lang)
-    for action, ident, _done in store.select(_DONE, {"period": Literal(period)}).rows:
+    for action, ident, _done in store.select(internal_query("actions_done_by"), {"period": Literal(period)}).rows:
         rows = [r for r in _rows(store, "action_effect", {"action": str(action)}, lang) if r["period"] <= period]
         assert isinstance(action, URIRef)
         label = repository.labels_of(store, [action], lang).get(action, str(ident))
@@ -395,14 +382,11 @@ def trend_chart(points: list[tuple[str, float, str]], width: int = 360, height: 
     return "".join(parts)
 
 
-_LATEST = """
-PREFIX sb: <https://w3id.org/kgbp/ontology#>
-SELECT (MAX(STR(?period)) AS ?latest) WHERE { ?observation sb:complaintCount ?n ; sb:period ?period }"""
 
 
 def latest_period(store: Store) -> str | None:
     """The last month with complaint counts, if any."""
-    rows = store.select(_LATEST).rows
+    rows = store.select(internal_query("latest_complaint_period")).rows
     return str(rows[0][0]) if rows and rows[0][0] is not None else None
 
 

@@ -23,6 +23,7 @@ from ..model import iris
 from ..model.namespaces import CATEGORIES_GRAPH, ID, QB, SB
 from ..model.vocabulary import vocabulary
 from ..repository import save as repository
+from ..resources import internal_query
 from ..store import Store
 from .messages import in_chinese, localise
 from .tables import ACTIONS, CATEGORIES, COMPLAINTS, MEASUREMENTS, SURVEYS, Row, Table, cell_text, read_tables
@@ -64,9 +65,7 @@ class _Reader:
         self.categories: set[str] = set(self._stored_categories())
 
     def _stored_categories(self) -> list[str]:
-        rows = self.store.select("""PREFIX dcterms: <http://purl.org/dc/terms/>
-            SELECT ?id WHERE { GRAPH ?g { ?c a <https://w3id.org/kgbp/ontology#ComplaintCategory> ; dcterms:identifier ?id } }""",
-                                 {"g": CATEGORIES_GRAPH})
+        rows = self.store.select(internal_query("complaint_category_ids"), {"g": CATEGORIES_GRAPH})
         return [str(r[0]) for r in rows.rows]
 
     def problem(self, at: str, message: str, hint: str = "") -> None:

@@ -16,6 +16,7 @@ from rdflib.namespace import RDF, XSD
 from ..errors import BadInput
 from ..model.namespaces import SB, SCHEMA
 from ..repository.concurrency import write_lock
+from ..resources import internal_query
 from ..store import Store
 from .checks import check, context, referenced
 from .reader import EvidenceBatch, read_evidence
@@ -81,7 +82,7 @@ def load_example_evidence(store: Store) -> bool:
     from ..model.namespaces import CATEGORIES_GRAPH
     from ..resources import example_evidence
 
-    if store.ask("ASK { GRAPH ?g { ?s ?p ?o } }", {"g": CATEGORIES_GRAPH}):
+    if store.ask(internal_query("graph_exists"), {"g": CATEGORIES_GRAPH}):
         return False
     load_evidence(store, [(p.name, p.read_bytes()) for p in example_evidence()], agent="examples")
     return True

@@ -12,6 +12,7 @@ from rdflib.namespace import DCTERMS, OWL, RDFS, SKOS
 from ..i18n import LANGS, normalise_lang
 from ..model.namespaces import ORG, SB
 from ..model.vocabulary import vocabulary
+from ..resources import internal_query
 from ..store import Store
 
 KINDS = ("department", "system", "channel")
@@ -19,25 +20,7 @@ _CLASS = {"department": SB.Department, "system": SB.System}
 _PARENT = {"department": ORG.unitOf, "system": SB.partOf}
 _USE = {"department": SB.responsibleDepartment, "system": SB.usesSystem, "channel": SB.channel}
 
-_ENTRIES = """
-PREFIX sb: <https://w3id.org/kgbp/ontology#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX owl: <http://www.w3.org/2002/07/owl#>
-PREFIX org: <http://www.w3.org/ns/org#>
-SELECT ?e ?p ?v WHERE {
-  GRAPH <https://w3id.org/kgbp/id/repository> {
-    ?e a ?class .
-    VALUES ?p { dcterms:identifier rdfs:label skos:altLabel sb:partOf org:unitOf owl:deprecated }
-    ?e ?p ?v .
-  }
-}"""
 
-_USES = """
-SELECT ?e (COUNT(DISTINCT ?g) AS ?blueprints) (COUNT(DISTINCT ?s) AS ?steps) WHERE {
-  GRAPH ?g { ?s ?use ?e }
-} GROUP BY ?e"""
 
 
 @dataclass
@@ -69,7 +52,7 @@ class RegistryEntry:
 def list_entries(store: Store, kind: str, search: str = "", lang: str = "en") -> list[RegistryEntry]:
     """Every entry of `kind` (department, system or channel) whose id, label or alias holds `search`."""
     found = _channels() if kind == "channel" else _stored(store, kind)
-    for e, n_bp, n_steps in store.select(_USES, {"use": _USE[kind]}).rows:
+    for e, n_bp, n_steps in store.select(internal_query("registry_uses"), {"use": _USE[kind]}).rows:
         if isinstance(e, URIRef) and e in found:
             found[e].blueprints, found[e].steps = int(n_bp), int(n_steps)  # type: ignore[arg-type,call-overload]
     entries = [e for e in found.values() if not search or e.matches(search)]
@@ -79,7 +62,7 @@ def list_entries(store: Store, kind: str, search: str = "", lang: str = "en") ->
 
 def _stored(store: Store, kind: str) -> dict[URIRef, RegistryEntry]:
     values: dict[URIRef, dict[URIRef, list[Any]]] = {}
-    for e, p, v in store.select(_ENTRIES, {"class": _CLASS[kind]}).rows:
+    for e, p, v in store.select(internal_query("registry_entries"), {"class": _CLASS[kind]}).rows:
         if isinstance(e, URIRef):
             values.setdefault(e, {}).setdefault(p, []).append(v)  # type: ignore[arg-type]
     found: dict[URIRef, RegistryEntry] = {}
@@ -116,19 +99,6 @@ def _channels() -> dict[URIRef, RegistryEntry]:
     return found
 
 
-_MENTIONS = """
-PREFIX sb: <https://w3id.org/kgbp/ontology#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?blueprint ?item ?item_id ?service_id ?version ?fail ?label WHERE {
-  GRAPH ?blueprint {
-    ?item ?use ?e ; dcterms:identifier ?item_id .
-    ?blueprint sb:blueprintOf ?service ; dcterms:identifier ?version .
-    OPTIONAL { ?item a sb:FailPoint BIND(true AS ?fail) }
-    OPTIONAL { ?item rdfs:label ?label }
-  }
-  ?service dcterms:identifier ?service_id .
-}"""
 
 
 @dataclass(frozen=True)
@@ -168,7 +138,7 @@ def mentions(store: Store, entry: RegistryEntry, lang: str = "en") -> list[Menti
 
     found: dict[tuple[str, URIRef], tuple[str, bool, list[Any]]] = {}
     for _bp, item, item_id, service_id, version, fail, label in store.select(
-            _MENTIONS, {"e": entry.iri, "use": _USE[entry.kind]}).rows:
+            internal_query("registry_mentions"), {"e": entry.iri, "use": _USE[entry.kind]}).rows:
         assert isinstance(item, URIRef)
         key = (f"{service_id}/{version}", item)
         _, was_fail, labels = found.setdefault(key, (str(item_id), False, []))

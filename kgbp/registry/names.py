@@ -15,8 +15,10 @@ from rdflib import Literal, URIRef
 
 from ..errors import Ambiguous, NotFound, QueryError
 from ..model import iris
+from ..model.blueprints import list_blueprints, resolve_blueprint
+from ..model.labels import labels_of
 from ..model.namespaces import SB
-from ..repository import save as repository
+from ..resources import internal_query
 from ..store import Store
 
 ENTITIES: dict[str, URIRef] = {"system": SB.System, "department": SB.Department,
@@ -25,37 +27,12 @@ ENTITIES: dict[str, URIRef] = {"system": SB.System, "department": SB.Department,
 _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|\\^`\x00-\x1f\x7f]*$")
 
 
-# exact matches, one query per form of the text: an id (tier 1), or a label or alias, plain or
-# tagged en or zh (tier 2); each starts from the bound text (a UNION of them would be planned over
-# every identifier and label in the store first: tens of ms at 1,000 blueprints)
-_BY_ID = """
-PREFIX dcterms: <http://purl.org/dc/terms/>
-SELECT DISTINCT ?entity WHERE { ?entity dcterms:identifier ?text . ?entity a ?class . }"""
-_BY_NAME = """
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-SELECT DISTINCT ?entity WHERE { ?entity rdfs:label|skos:prefLabel|dcterms:title|skos:altLabel ?text . ?entity a ?class . }"""
-# the fallback scans the entities of one class: ignore case, any language tag
-_LOOSE = """
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-SELECT DISTINCT ?entity ?class ?text WHERE {
-  ?entity a ?class ; rdfs:label|skos:prefLabel|dcterms:title|skos:altLabel ?name .
-  FILTER(LCASE(STR(?name)) = LCASE(STR(?text)))
-}"""
-_IDS = """
-PREFIX dcterms: <http://purl.org/dc/terms/>
-SELECT DISTINCT ?entity ?id ?class WHERE { ?entity a ?class ; dcterms:identifier ?id } ORDER BY ?id LIMIT 30"""
-
-
 def is_iri(text: str) -> bool:
     return bool(_IRI.match(text))
 
 
 def _describe(store: Store, entity: str, nodes: list[URIRef], lang: str) -> list[str]:
-    labels = repository.labels_of(store, nodes, lang)
+    labels = labels_of(store, nodes, lang)
     out = []
     for node in sorted(nodes):
         ref = iris.blueprint_id(str(node)) if entity == "blueprint" else str(node).rsplit("/", 1)[-1]
@@ -69,27 +46,30 @@ def resolve(store: Store, entity: str, text: str, lang: str = "en") -> URIRef:
     cls = ENTITIES[entity]
     text = text.strip()
     try:
-        if is_iri(text) and store.ask("ASK { ?e a ?class }", {"e": URIRef(text), "class": cls}):
+        if is_iri(text) and store.ask(internal_query("is_a"), {"e": URIRef(text), "class": cls}):
             return URIRef(text)
     except QueryError:
         pass  # looked like an IRI, but is none: may still be a label
     if entity == "blueprint" and (not text.startswith("http") or is_iri(text)):
         try:
-            return repository.resolve_blueprint(store, text)
+            return resolve_blueprint(store, text)
         except (NotFound, QueryError):
             pass  # may still be a title (or made an IRI no store takes)
     found: dict[URIRef, int] = {}
     if text:
-        forms = [] if entity == "blueprint" else [(_BY_ID, Literal(text), 1)]  # a blueprint's id is service/version
-        forms += [(_BY_NAME, Literal(text, lang=tag), 2) for tag in (None, "en", "zh")]
-        for sparql, literal, tier in forms:
+        # exact matches, one query per form of the text: an id (tier 1), or a label or alias, plain
+        # or tagged en or zh (tier 2); each starts from the bound text (a UNION of them would be
+        # planned over every identifier and label in the store first: tens of ms at 1,000 blueprints)
+        forms = [] if entity == "blueprint" else [("entity_by_id", Literal(text), 1)]  # a blueprint's id is service/version
+        forms += [("entity_by_name", Literal(text, lang=tag), 2) for tag in (None, "en", "zh")]
+        for question, literal, tier in forms:
             if found and tier > min(found.values()):
                 break  # an id matched: labels cannot beat it
-            for node, *_ in store.select(sparql, {"class": cls, "text": literal}).rows:
+            for node, *_ in store.select(internal_query(question), {"class": cls, "text": literal}).rows:
                 if isinstance(node, URIRef):
                     found[node] = min(found.get(node, 9), tier)
-        if not found:
-            for node, *_ in store.select(_LOOSE, {"class": cls, "text": Literal(text)}).rows:
+        if not found:  # the fallback scans the entities of one class: ignore case, any language tag
+            for node, *_ in store.select(internal_query("entity_by_name_any_case"), {"class": cls, "text": Literal(text)}).rows:
                 if isinstance(node, URIRef):
                     found[node] = 3
     if found:
@@ -100,7 +80,7 @@ def resolve(store: Store, entity: str, text: str, lang: str = "en") -> URIRef:
         names = _describe(store, entity, candidates, lang)
         raise Ambiguous(f"{text!r} names {len(candidates)} {entity}s: {', '.join(names)}", where=text,
                         hint=f"give the id or IRI of the {entity} you mean")
-    known = [str(r[1]) for r in store.select(_IDS, {"class": cls}).rows] if entity != "blueprint" else \
-        [b.id for b in repository.list_blueprints(store, lang)][:30]
+    known = [str(r[1]) for r in store.select(internal_query("entity_ids"), {"class": cls}).rows] if entity != "blueprint" else \
+        [b.id for b in list_blueprints(store, lang)][:30]
     raise NotFound(f"no {entity} {text!r}", where=text,
                    hint=f"give its id, IRI or label in en or zh; known: {', '.join(known) or 'none'}")

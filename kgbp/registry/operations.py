@@ -21,14 +21,13 @@ from ..model import iris
 from ..model.namespaces import HISTORY_GRAPH, ONTOLOGY_GRAPH, REPOSITORY_GRAPH
 from ..repository import history
 from ..repository.concurrency import write_lock
+from ..resources import internal_query
 from ..store import Store
 from ..validation.engine import ValidationReport, Validator
 from .names import resolve
 
 EDITABLE = ("department", "system")
 _MINT = {"department": iris.department_iri, "system": iris.system_iri}
-_NAMING = """
-SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?e } }"""
 
 
 @dataclass
@@ -108,7 +107,7 @@ def rename(store: Store, kind: str, entity: str, new_id: str | None = None,
                            hint="ids are letters (Chinese allowed), digits, '-', '_' and '.', without spaces or '/'")
         taken = index.by_id(kind, new_id)
         if (taken is not None and taken != old) or (_MINT[kind](new_id) != old and store.ask(
-                "ASK { GRAPH ?r { ?e ?p ?o } }", {"r": REPOSITORY_GRAPH, "e": _MINT[kind](new_id)})):
+                internal_query("graph_has_subject"), {"r": REPOSITORY_GRAPH, "e": _MINT[kind](new_id)})):
             other = taken or _MINT[kind](new_id)
             raise BadInput(f"the id {new_id!r} is taken by {index.names(other)}; {index.names(old)} cannot take it",
                            where=new_id, hint=f"choose a free id, or merge them: kgbp merge {kind} {old_id} {new_id}")
@@ -207,7 +206,7 @@ def _write(store: Store, kind: str, action: str, old: URIRef, new: URIRef, new_r
     with write_lock():
         rewritten: dict[URIRef, Graph] = {}
         if old != new:
-            for (g,) in store.select(_NAMING, {"e": old}).rows:
+            for (g,) in store.select(internal_query("graphs_naming"), {"e": old}).rows:
                 if isinstance(g, URIRef) and g not in (REPOSITORY_GRAPH, HISTORY_GRAPH, ONTOLOGY_GRAPH):
                     rewritten[g] = _moved(store.graph(g), old, new, keep_subject=True)
         if validator is not None and rewritten:

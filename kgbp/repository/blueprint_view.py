@@ -12,11 +12,11 @@ from rdflib.term import Node
 
 from ..i18n import pick
 from ..model import iris
+from ..model.labels import labels_of
 from ..model.literals import as_int
 from ..model.namespaces import SB
 from ..model.vocabulary import vocabulary
 from ..store import Store
-from .save import labels_of
 
 LANE_ORDER = ("evidence", "customer", "frontstage", "backstage", "support")
 

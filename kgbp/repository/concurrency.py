@@ -26,6 +26,7 @@ from rdflib import URIRef
 
 from ..errors import BadInput, PreconditionFailed
 from ..model import iris
+from ..resources import internal_query
 from ..store import Store
 
 ANY = "*"
@@ -45,7 +46,7 @@ def version(store: Store, blueprint: URIRef) -> str | None:
 
     Blank-node labels are left out of the hash: a store may relabel them on every read.
     """
-    answer = store.query_serialized("CONSTRUCT WHERE { ?s ?p ?o }", "application/n-triples",
+    answer = store.query_serialized(internal_query("default_graph"), "application/n-triples",
                                     default_graphs=[blueprint])
     lines = sorted({_BNODE.sub(b"_:", line.strip()) for line in answer.body.splitlines() if line.strip()})
     if not lines:
@@ -115,10 +116,10 @@ def check(store: Store, blueprint: URIRef, expected: Expected, current: str | No
 
 
 def changed(store: Store, blueprint: URIRef, current: str | None, expected: Expected) -> PreconditionFailed:
-    from . import history
+    from .history_log import activities
 
     ident = iris.blueprint_id(str(blueprint)) or str(blueprint)
-    last = next(reversed(history.activities(store, blueprint)), None)
+    last = next(reversed(activities(store, blueprint)), None)
     change = None
     if last is not None:
         change = {"activity": last.id, "action": last.action, "agent": last.agent, "when": last.when.isoformat(),

@@ -23,185 +23,49 @@ Restoring writes the old state through `repository.save` (validated, recorded as
 
 from __future__ import annotations
 
-import base64
-import binascii
-import uuid
-import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
+from rdflib import Graph, URIRef
 
 from ..errors import BadInput, NotFound
 from ..model import iris
-from ..model.namespaces import HISTORY_GRAPH, ID, REPOSITORY_GRAPH, SB
+from ..model.blueprints import resolve_blueprint
+from ..model.labels import labels_of
+from ..model.namespaces import HISTORY_GRAPH, SB
+from ..resources import internal_query
 from ..store import Store
+
+# the log (recording and listing activities) is its own module, which the write path
+# imports; named here too, so `history.activities` and `history.record` read as before
+from .history_log import ACTIONS as ACTIONS
+from .history_log import STATE_FORMAT as STATE_FORMAT
+from .history_log import Activity as Activity
+from .history_log import _int, _unpack
+from .history_log import activities as activities
+from .history_log import agent_iri as agent_iri
+from .history_log import record as record
 
 if TYPE_CHECKING:
     from ..validation.engine import Validator
     from .blueprint_view import BlueprintView
     from .save import Saved
 
-STATE_FORMAT = "application/n-triples"
-ACTIONS = ("save", "restore", "remove", "merge", "rename", "alias")
 _MIN_PREFIX = 4
-
-
-# -- recording (called by the write path, inside its one transaction) ----------------------
-
-def agent_iri(agent: str) -> URIRef:
-    return ID[f"agent/{iris.slug(agent)}"]
-
-
-def record(
-    blueprint: URIRef,
-    action: str,
-    agent: str,
-    added: int,
-    removed: int,
-    when: datetime,
-    state: Graph | None = None,
-    restores: URIRef | None = None,
-) -> tuple[URIRef, Graph]:
-    """The history triples of one change: its activity IRI and the triples to add."""
-    assert action in ACTIONS
-    graph = Graph()
-    act = ID[f"history/{uuid.uuid4()}"]
-    who = agent_iri(agent)
-    graph.add((act, RDF.type, PROV.Activity))
-    graph.add((act, RDFS.label, Literal(action)))
-    graph.add((act, PROV.endedAtTime, Literal(when.isoformat(), datatype=XSD.dateTime)))
-    graph.add((act, PROV.wasAssociatedWith, who))
-    graph.add((who, RDF.type, PROV.Agent))
-    graph.add((who, RDFS.label, Literal(agent)))
-    graph.add((act, SB.changedBlueprint, blueprint))
-    graph.add((act, SB.triplesAdded, Literal(added)))
-    graph.add((act, SB.triplesRemoved, Literal(removed)))
-    if state is not None:
-        entity = URIRef(f"{act}/state")
-        graph.add((act, PROV.generated, entity))
-        graph.add((entity, RDF.type, PROV.Entity))
-        graph.add((entity, PROV.specializationOf, blueprint))
-        graph.add((entity, DCTERMS.format, Literal(STATE_FORMAT)))
-        graph.add((entity, DCTERMS.extent, Literal(len(state))))
-        graph.add((entity, PROV.value, Literal(_pack(state), datatype=XSD.base64Binary)))
-    if restores is not None:
-        graph.add((act, PROV.used, URIRef(f"{restores}/state")))
-    return act, graph
-
-
-def _pack(state: Graph) -> str:
-    # N-Triples (one triple a line, newlines escaped); sorted: the same state packs the same
-    text = "\n".join(sorted(state.serialize(format="nt").splitlines()))
-    return base64.b64encode(zlib.compress(text.encode("utf-8"))).decode("ascii")  # level 6: a third of level 9's time, 10% larger
-
-
-def _unpack(value: str, where: str) -> Graph:
-    try:
-        text = zlib.decompress(base64.b64decode(value, validate=True)).decode("utf-8")
-    except (binascii.Error, zlib.error, UnicodeDecodeError) as exc:
-        raise BadInput(f"the kept state cannot be read: {exc}", where=where,
-                       hint="the history graph was changed by hand; restore another activity") from None
-    return Graph().parse(data=text, format="nt")
-
-
-# -- reading -------------------------------------------------------------------------------
-
-@dataclass
-class Activity:
-    """One recorded change of one blueprint."""
-
-    iri: URIRef
-    action: str
-    when: datetime
-    agent: str
-    blueprint: URIRef
-    added: int
-    removed: int
-    state: URIRef | None = None  # the state it generated, when kept
-    restored: URIRef | None = None  # for a restore: the activity whose state it brought back
-
-    @property
-    def id(self) -> str:
-        """The short id people type: the last segment of the IRI."""
-        return str(self.iri).rsplit("/", 1)[-1]
-
-    @property
-    def blueprint_id(self) -> str:
-        if self.blueprint == REPOSITORY_GRAPH:
-            return "(registry)"  # a merge, rename or alias: the repository graph changed
-        return iris.blueprint_id(str(self.blueprint)) or str(self.blueprint)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id, "iri": str(self.iri), "action": self.action, "when": self.when.isoformat(),
-            "agent": self.agent, "blueprint": self.blueprint_id, "blueprint_iri": str(self.blueprint),
-            "added": self.added, "removed": self.removed, "state_kept": self.state is not None,
-            "restored": str(self.restored).rsplit("/", 1)[-1] if self.restored else None,
-        }
-
-
-_LIST = """
-PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX sb: <https://w3id.org/kgbp/ontology#>
-SELECT ?act ?action ?when ?agent ?agentName ?bp ?added ?removed ?state ?source WHERE {
-  GRAPH <https://w3id.org/kgbp/id/history> {
-    ?act a prov:Activity ; rdfs:label ?action ; prov:endedAtTime ?when ; sb:changedBlueprint ?bp .
-    OPTIONAL { ?act prov:wasAssociatedWith ?agent OPTIONAL { ?agent rdfs:label ?agentName } }
-    OPTIONAL { ?act sb:triplesAdded ?added }
-    OPTIONAL { ?act sb:triplesRemoved ?removed }
-    OPTIONAL { ?act prov:generated ?state }
-    OPTIONAL { ?act prov:used ?used . ?source prov:generated ?used }
-  }
-}
-ORDER BY ?when ?bp ?act
-"""
-
-
-def _int(term: object) -> int:
-    try:
-        return int(str(term)) if term is not None else 0
-    except ValueError:
-        return 0
-
-
-def activities(store: Store, blueprint: URIRef | None = None) -> list[Activity]:
-    """The recorded changes, oldest first; of one blueprint, or of all."""
-    rows = store.select(_LIST, {"bp": blueprint} if blueprint is not None else None)
-    found: dict[URIRef, Activity] = {}
-    for r in rows.dicts():
-        act = r["act"]
-        assert isinstance(act, URIRef)
-        if act in found:  # an agent with two labels gives two rows
-            continue
-        agent = r["agentName"] or (str(r["agent"]).rsplit("/", 1)[-1] if r["agent"] else "")
-        found[act] = Activity(
-            iri=act, action=str(r["action"]), when=datetime.fromisoformat(str(r["when"])), agent=str(agent),
-            blueprint=r["bp"], added=_int(r["added"]), removed=_int(r["removed"]),  # type: ignore[arg-type]
-            state=r["state"] if isinstance(r["state"], URIRef) else None,
-            restored=r["source"] if isinstance(r["source"], URIRef) else None,
-        )
-    return list(found.values())
 
 
 def resolve(store: Store, ref: str) -> URIRef:
     """A stored blueprint ('service/version', 'service' or IRI), or one the history knows
     that has been removed since (its states can still be viewed and restored)."""
-    from .save import resolve_blueprint
-
-    try:  # what registry.names.resolve does first for a blueprint (it imports this package, not back)
+    try:  # what registry.names.resolve does first for a blueprint
         return resolve_blueprint(store, ref)
     except NotFound:
         service, version = iris.parse_blueprint_ref(ref)
         if version is None:
             raise
         iri = iris.blueprint_iri(service, version) if not service.startswith("http") else URIRef(ref)
-        if not store.ask("ASK { GRAPH ?h { ?a <https://w3id.org/kgbp/ontology#changedBlueprint> ?bp } }",
-                         {"h": HISTORY_GRAPH, "bp": iri}):
+        if not store.ask(internal_query("history_knows_blueprint"), {"h": HISTORY_GRAPH, "bp": iri}):
             raise
         return iri
 
@@ -237,8 +101,7 @@ def state(store: Store, activity: Activity) -> Graph:
                            where=str(activity.iri), hint="pick the save before it to bring the blueprint back")
         raise NotFound(f"no state was kept for activity {activity.id}", where=str(activity.iri),
                        hint="states are kept for writes made since the history kept them; pick a later activity")
-    rows = store.select("SELECT ?v ?h ?e WHERE { GRAPH ?h { ?e <http://www.w3.org/ns/prov#value> ?v } }",
-                        {"h": HISTORY_GRAPH, "e": activity.state})
+    rows = store.select(internal_query("kept_state"), {"h": HISTORY_GRAPH, "e": activity.state})
     if not rows.rows or rows.rows[0][0] is None:
         raise NotFound(f"the state of activity {activity.id} is missing", where=str(activity.state),
                        hint="the history graph was changed by hand; pick another activity")
@@ -248,7 +111,6 @@ def state(store: Store, activity: Activity) -> Graph:
 def state_view(store: Store, activity: Activity, lang: str) -> BlueprintView:
     """An earlier state, as the presenters show a blueprint."""
     from .blueprint_view import build_view
-    from .save import labels_of
 
     graph = state(store, activity)
     shared = [o for p in (SB.responsibleDepartment, SB.usesSystem, SB.blueprintOf)
@@ -311,35 +173,15 @@ class Version:
         return {**vars(self), "iri": str(self.iri)}
 
 
-_VERSIONS = """
-PREFIX sb: <https://w3id.org/kgbp/ontology#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-SELECT ?service ?bp ?version ?status ?created ?modified ?revisionOf ?refines
-       (MAX(?when) AS ?lastChanged) (COUNT(DISTINCT ?act) AS ?changes)
-WHERE {
-  GRAPH ?bp {
-    ?bp a sb:Blueprint ; sb:blueprintOf ?service ; dcterms:identifier ?version .
-    OPTIONAL { ?bp sb:versionStatus ?status }
-    OPTIONAL { ?bp dcterms:created ?created }
-    OPTIONAL { ?bp dcterms:modified ?modified }
-    OPTIONAL { ?bp prov:wasRevisionOf ?revisionOf }
-    OPTIONAL { ?bp sb:refinesStep ?refines }
-  }
-  OPTIONAL { GRAPH <https://w3id.org/kgbp/id/history> { ?act sb:changedBlueprint ?bp ; prov:endedAtTime ?when } }
-}
-GROUP BY ?service ?bp ?version ?status ?created ?modified ?revisionOf ?refines
-ORDER BY ?version
-"""
 
 
 def versions(store: Store, service: str, lang: str = "en") -> list[Version]:
     """The stored versions of a service ('mobile-tv-subscription', or any of its blueprint ids)."""
     from ..model.vocabulary import vocabulary
-    from .save import labels_of
 
     service_id, _ = iris.parse_blueprint_ref(service)
-    rows: Sequence[dict[str, Any]] = list(store.select(_VERSIONS, {"service": iris.service_iri(service_id)}).dicts())
+    rows: Sequence[dict[str, Any]] = list(store.select(internal_query("versions_of_service"),
+                                                             {"service": iris.service_iri(service_id)}).dicts())
     if not rows:
         raise NotFound(f"no stored versions of service {service_id!r}", where=service,
                        hint="`kgbp list` shows the stored blueprints (ids are service/version)")

@@ -8,26 +8,31 @@ transaction. A rejected or failed write changes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import cache
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, URIRef
 
 from ..config import Limits
 from ..errors import Conflict, NotConformant, NotFound, Problem
-from ..i18n import pick, say
+from ..i18n import say
 from ..ingest import AuthoredBlueprint, SharedIndex
 from ..ingest.notes import Note
 from ..model import iris
+
+# the listings every presenter starts from are reads (kgbp.model): named here for the callers
+from ..model.blueprints import BlueprintSummary as BlueprintSummary
+from ..model.blueprints import list_blueprints as list_blueprints
+from ..model.blueprints import resolve_blueprint as resolve_blueprint
 from ..model.derive import derive
-from ..model.literals import as_int
+from ..model.labels import labels_of as labels_of
 from ..model.namespaces import HISTORY_GRAPH, ONTOLOGY_GRAPH, REPOSITORY_GRAPH, SB
-from ..model.vocabulary import ontology_graph, vocabulary
+from ..model.vocabulary import channel_kinds as _channel_kinds
+from ..model.vocabulary import ontology_graph
 from ..store import Store
 from ..validation.engine import ValidationReport, Validator
-from . import history
+from . import history_log as history  # the log only: the history views import this module
 from .caps import check_blueprint
 from .concurrency import Expected, check, version, write_lock
 
@@ -72,14 +77,6 @@ def init(store: Store) -> None:
 def ensure_initialised(store: Store) -> None:
     if not store.ask("ASK { GRAPH ?g { ?s ?p ?o } }", {"g": ONTOLOGY_GRAPH}):
         init(store)
-
-
-@cache
-def _channel_kinds() -> dict[URIRef, URIRef]:
-    """Channel -> channel kind, from the (immutable) ontology: read once, not on every save."""
-    graph = vocabulary().graph
-    return {c: k for c, k in graph.subject_objects(SB.channelKind)  # type: ignore[misc]
-            if isinstance(c, URIRef) and isinstance(k, URIRef)}
 
 
 def save(
@@ -228,102 +225,3 @@ def refuse_orphaning(store: Store, parent: URIRef, kept: set[object], leaving: s
             where=str(step), problems=[Problem(f"slice {iris.blueprint_id(str(s)) or s} refines <{st}>", str(st),
                                                "remove or re-point the slice first") for s, st in orphaned],
             hint=f"remove the slice(s) {', '.join(slices)} first (or in the same request), or keep the step")
-
-
-# -- listings ----------------------------------------------------------------------
-
-_LIST = """
-PREFIX sb: <https://w3id.org/kgbp/ontology#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?bp ?service ?serviceId ?version ?status ?level
-       (COUNT(DISTINCT ?step) AS ?steps) (COUNT(DISTINCT ?fp) AS ?failPoints) (COUNT(DISTINCT ?wp) AS ?waitPoints)
-WHERE {
-  GRAPH ?bp {
-    ?bp a sb:Blueprint ; sb:blueprintOf ?service ; dcterms:identifier ?version .
-    OPTIONAL { ?bp sb:versionStatus ?status }
-    OPTIONAL { ?bp sb:level ?level }
-    OPTIONAL { ?step a sb:Step }
-    OPTIONAL { ?fp a sb:FailPoint }
-    OPTIONAL { ?wp a sb:WaitPoint }
-  }
-  OPTIONAL { GRAPH <https://w3id.org/kgbp/id/repository> { ?service dcterms:identifier ?serviceId } }
-}
-GROUP BY ?bp ?service ?serviceId ?version ?status ?level
-ORDER BY ?serviceId ?version
-"""
-
-
-@dataclass
-class BlueprintSummary:
-    iri: URIRef
-    id: str
-    service: URIRef
-    service_label: str
-    title: str
-    version: str
-    status: str
-    level: int
-    steps: int
-    fail_points: int
-    wait_points: int
-
-    @property
-    def draft(self) -> bool:
-        return self.status == "draft"
-
-
-def labels_of(store: Store, nodes: Iterable[URIRef], lang: str) -> dict[URIRef, str]:
-    """Labels of many nodes in one query (rdfs:label, then skos:prefLabel, then title)."""
-    values = " ".join(f"<{n}>" for n in set(nodes))
-    if not values:
-        return {}
-    rows = store.select(f"""
-        PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-        PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-        PREFIX dcterms: <http://purl.org/dc/terms/>
-        SELECT ?n ?l WHERE {{ VALUES ?n {{ {values} }} ?n rdfs:label|skos:prefLabel|dcterms:title ?l }}""")
-    found: dict[URIRef, list[Literal]] = {}
-    for n, lab in rows.rows:
-        found.setdefault(n, []).append(lab)  # type: ignore[arg-type]
-    return {n: pick(labs, lang) for n, labs in found.items()}
-
-
-def list_blueprints(store: Store, lang: str = "en") -> list[BlueprintSummary]:
-    rows = list(store.select(_LIST).dicts())
-    statuses = vocabulary().scheme("status")
-    labels = labels_of(store, [n for r in rows for n in (r["service"], r["bp"]) if isinstance(n, URIRef)], lang)
-    out = []
-    for r in rows:
-        bp, service = r["bp"], r["service"]
-        assert isinstance(bp, URIRef) and isinstance(service, URIRef)
-        out.append(BlueprintSummary(
-            iri=bp, id=iris.blueprint_id(bp) or str(bp), service=service,
-            service_label=labels.get(service, str(r["serviceId"] or service)),
-            title=labels.get(bp, ""), version=str(r["version"]),
-            status=statuses.name_of(r["status"]),
-            level=as_int(r["level"], 1),  # tolerant: a draft may hold any literal
-            steps=int(r["steps"]), fail_points=int(r["failPoints"]), wait_points=int(r["waitPoints"]),  # type: ignore[call-overload]
-        ))
-    return out
-
-
-def resolve_blueprint(store: Store, ref: str) -> URIRef:
-    """'service/version', 'service' (when it has one version or an as-is) or an IRI."""
-    service, version = iris.parse_blueprint_ref(ref)
-    if version is not None:
-        iri = iris.blueprint_iri(service, version) if not service.startswith("http") else URIRef(ref)
-        if store.ask("ASK { GRAPH ?g { ?g a <https://w3id.org/kgbp/ontology#Blueprint> } }", {"g": iri}):
-            return iri
-    else:
-        candidates = [b for b in list_blueprints(store) if b.id.split("/")[0] == service]
-        if len(candidates) == 1:
-            return candidates[0].iri
-        as_is = [b for b in candidates if b.version == "as-is"]
-        if as_is:
-            return as_is[0].iri
-        if candidates:
-            raise NotFound(f"service {service!r} has several versions", where=ref,
-                           hint="name one: " + ", ".join(b.id for b in candidates))
-    raise NotFound(f"no blueprint {ref!r}", where=ref, hint="`kgbp list` shows the stored blueprints (ids are service/version)")

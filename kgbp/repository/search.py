@@ -8,20 +8,12 @@ from dataclasses import dataclass, field
 from rdflib import Literal, URIRef
 
 from ..i18n import pick
+from ..model.blueprints import BlueprintSummary, list_blueprints
 from ..model.iris import blueprint_id
+from ..resources import internal_query
 from ..store import Store
-from . import save as repository
 from .entities import Entity, list_entities
 
-_STEPS = """
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX sb: <https://w3id.org/kgbp/ontology#>
-SELECT DISTINCT ?step ?label ?bp WHERE {
-  GRAPH ?bp { ?step sb:inLane ?lane ; rdfs:label ?found . OPTIONAL { ?step dcterms:identifier ?id } }
-  FILTER(CONTAINS(LCASE(STR(?found)), ?needle) || CONTAINS(LCASE(STR(?id)), ?needle))
-  GRAPH ?bp { ?step rdfs:label ?label }
-}"""
 MAX_STEPS = 200  # a search is a look-up, not an export
 
 
@@ -35,7 +27,7 @@ class StepHit:
 
 @dataclass
 class Found:
-    blueprints: list[repository.BlueprintSummary] = field(default_factory=list)
+    blueprints: list[BlueprintSummary] = field(default_factory=list)
     steps: list[StepHit] = field(default_factory=list)
     systems: list[Entity] = field(default_factory=list)
     departments: list[Entity] = field(default_factory=list)
@@ -57,18 +49,18 @@ def search(store: Store, text: str, lang: str) -> Found:
     if not needle:
         return found
     other = "zh" if lang == "en" else "en"
-    others = {b.iri: b for b in repository.list_blueprints(store, other)}
-    for b in repository.list_blueprints(store, lang):
+    others = {b.iri: b for b in list_blueprints(store, other)}
+    for b in list_blueprints(store, lang):
         o = others.get(b.iri, b)
         if needle in f"{b.service_label} {b.title} {b.id} {o.service_label} {o.title}".casefold():
             found.blueprints.append(b)
-    titles = {b.iri: b.title or b.service_label for b in repository.list_blueprints(store, lang)}
+    titles = {b.iri: b.title or b.service_label for b in list_blueprints(store, lang)}
     for kind, into in (("system", found.systems), ("department", found.departments)):
         labels = {e.iri: e.label for e in list_entities(store, kind, other)}
         into += [e for e in list_entities(store, kind, lang)
                  if needle in f"{e.id} {e.label} {labels.get(e.iri, '')}".casefold()]
     rows: dict[URIRef, tuple[list[Literal], URIRef]] = {}
-    for step, label, bp in store.select(_STEPS, {"needle": Literal(needle)}).rows:
+    for step, label, bp in store.select(internal_query("steps_matching"), {"needle": Literal(needle)}).rows:
         if isinstance(step, URIRef) and isinstance(bp, URIRef) and isinstance(label, Literal):
             rows.setdefault(step, ([], bp))[0].append(label)
     for step, (names, bp) in list(rows.items())[:MAX_STEPS]:

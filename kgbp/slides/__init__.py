@@ -12,19 +12,16 @@ from rdflib import URIRef
 
 from ..errors import Conflict
 from ..repository import save as repository
+from ..resources import internal_query
 from ..store import Store
 from ..validation.engine import Validator
 from .export import MEDIA_TYPE, blueprint_deck, deck, resolve_refs
 from .importer import Guess, SlideImport, import_slide
 
-_STORED_NOT_DRAFT = """
-PREFIX sb: <https://w3id.org/kgbp/ontology#>
-ASK { GRAPH ?g { ?g a sb:Blueprint . FILTER NOT EXISTS { ?g sb:versionStatus sb:Draft } } }"""
-
 
 def is_stored_final(store: Store, blueprint: URIRef) -> bool:
     """True when the store holds this blueprint version and it is not a draft."""
-    return store.ask(_STORED_NOT_DRAFT, {"g": blueprint})
+    return store.ask(internal_query("stored_not_draft"), {"g": blueprint})
 
 
 def store_draft(store: Store, imported: SlideImport, *, agent: str, lang: str = "en") -> repository.SaveResult:

@@ -32,3 +32,12 @@ def load(text: str | None) -> tuple[str, dict[str, Any]] | None:
         return None
     kind = data.pop(KEY)
     return kind, data
+
+
+def joined(text: str | None) -> tuple[int, int] | None:
+    """The shape ids a path we drew joins (begin, end): what glue says for a connector."""
+    found = load(text)
+    if found is None or found[0] != "path":
+        return None
+    begin, end = found[1].get("begin"), found[1].get("end")
+    return (begin, end) if isinstance(begin, int) and isinstance(end, int) else None

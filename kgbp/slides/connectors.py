@@ -166,3 +166,26 @@ def path_of(fitted: Fitted) -> list[Point]:
     adj = [a / 100000 * (t.w if i % 2 == 0 else t.h) for i, a in enumerate(fitted.adjust)]
     n = {v: k for k, v in PRESETS.items()}[fitted.preset]
     return [t.apply(u, v) for u, v in _local_path(n, t.w, t.h, adj)]
+
+
+def shared_runs(paths: dict[str, list[Point]], tol: float = 1.0) -> list[tuple[str, str]]:
+    """Pairs of paths (by name) that run along one another: two segments on one line, overlapping
+    by more than `tol`. Touching end to end, or crossing, is not sharing."""
+    runs: list[tuple[str, str, float, float, float]] = []  # name, axis, position across, from, to
+    for name, pts in paths.items():
+        for (x1, y1), (x2, y2) in pairwise(simplify(pts)):
+            if abs(y1 - y2) <= tol:
+                runs.append((name, "h", (y1 + y2) / 2, min(x1, x2), max(x1, x2)))
+            elif abs(x1 - x2) <= tol:
+                runs.append((name, "v", (x1 + x2) / 2, min(y1, y2), max(y1, y2)))
+            else:  # a slanted segment: compared by its end points' line only when identical
+                runs.append((name, f"s{x1},{y1},{x2},{y2}", 0.0, 0.0, math.hypot(x2 - x1, y2 - y1)))
+    found: set[tuple[str, str]] = set()
+    runs.sort(key=lambda r: (r[1], r[2]))
+    for n, (name, axis, at, lo, hi) in enumerate(runs):
+        for other, axis2, at2, lo2, hi2 in runs[n + 1:]:
+            if axis2 != axis or at2 - at > tol:
+                break
+            if other != name and min(hi, hi2) - max(lo, lo2) > tol:
+                found.add((min(name, other), max(name, other)))
+    return sorted(found)

@@ -2,9 +2,16 @@
 
 One slide per blueprint version, in native shapes a person can move and retype: lane
 bands with their names, the three lines, one rounded box per step at its layout
-position, F and W badges, support arrows as connectors glued to the boxes, department
-colours with a legend, and the title in the slide's title placeholder. Coordinates are
-the layout's, one SVG pixel to one pixel at 96 dpi, so the slide matches the SVG.
+position, F and W badges, support arrows, department colours with a legend, and the
+title in the slide's title placeholder.
+
+The slide is 16:9 (13.333 x 7.5 in, PowerPoint's default), the whole blueprint scaled
+to fit it and centred, so it projects and prints as it is; zooming in keeps it sharp,
+as every shape is native. Each arrow keeps the diagram's route, which gives every arrow
+a track of its own. A straight arrow is a connector glued to both boxes; a bent one is
+a path (freeform) drawn point by point, naming the boxes it joins in its alt text:
+LibreOffice re-routes glued elbow connectors when it opens a deck, and the re-routed
+arrows ran along one another so it was unclear who supports whom.
 
 Each box's alt text (see alt_text.py) carries the step's id, department and systems, so
 `import_slide` reads the slide back to the same blueprint.
@@ -45,19 +52,19 @@ from ..diagram.layout import (
     StepBox,
     layout,
 )
-from ..diagram.text import FONT_FAMILY
 from ..errors import BadInput, NotFound
 from ..model import iris
 from ..repository import save as repository
 from ..repository.blueprint_view import BlueprintView, load_view
 from ..store import Store
-from . import alt_text
-from .connectors import fit
+from . import alt_text, fonts
+from .connectors import fit, simplify
 
 MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
-EMU_PER_PX = 9525  # 96 dpi: an SVG pixel is a pixel on the slide
+EMU_PER_PX = 9525  # 96 dpi
 EMU_PER_PT = 12700
-MAX_SLIDE_EMU = 51_206_400  # 56 inches, PowerPoint's largest slide side
+SLIDE_W, SLIDE_H = 12_192_000, 6_858_000  # 13.333 x 7.5 in: 16:9, PowerPoint's default
+MIN_LINE_PT = 0.75  # lines stay visible however far the blueprint is scaled down
 TITLE_ONLY_LAYOUT = 5  # in python-pptx's default template
 SIDE_SITE = {"top": 0, "left": 1, "bottom": 2, "right": 3}  # connection sites of a (rounded) rectangle
 LANE_FILLS = (("f7f8fa", "e2e7ee"), ("eef1f5", "d8dee7"))  # band, header: as the SVG
@@ -77,15 +84,25 @@ def local_id(iri: URIRef | str) -> str:
 
 
 class _Painter:
-    """Draws one layout on one slide; `s` converts layout pixels to EMU."""
+    """Draws one layout on one slide; `s` converts layout pixels to EMU, `ox`, `oy` place its origin."""
 
-    def __init__(self, slide: Slide, scale: float) -> None:
+    def __init__(self, slide: Slide, scale: float, origin: tuple[float, float] = (0.0, 0.0)) -> None:
         self.slide = slide
         self.s = scale
+        self.ox, self.oy = origin
+        self.lang = "en"
         self.shape_of: dict[str, Shape] = {}  # step id -> its box
 
     def emu(self, v: float) -> Emu:
+        """A length."""
         return Emu(round(v * self.s))
+
+    def at(self, x: float, y: float) -> tuple[Emu, Emu]:
+        """A layout point on the slide."""
+        return Emu(round(self.ox + x * self.s)), Emu(round(self.oy + y * self.s))
+
+    def line_width(self, px: float) -> Emu:
+        return Emu(round(max(px * self.s, MIN_LINE_PT * EMU_PER_PT)))
 
     def pt(self, px: float) -> float:
         return px * self.s / EMU_PER_PT
@@ -94,7 +111,7 @@ class _Painter:
     def shape(self, kind: MSO_SHAPE, r: Rect, name: str, fill: str | None, line: str | None,
               line_px: float = 1.0, dashed: bool = False, tree: SlideShapes | GroupShapes | None = None) -> Shape:
         shapes = tree if tree is not None else self.slide.shapes
-        sh = shapes.add_shape(kind, self.emu(r.x), self.emu(r.y), self.emu(r.w), self.emu(r.h))
+        sh = shapes.add_shape(kind, *self.at(r.x, r.y), self.emu(r.w), self.emu(r.h))
         _plain(sh)
         sh.name = name
         if fill is None:
@@ -106,7 +123,7 @@ class _Painter:
             sh.line.fill.background()
         else:
             sh.line.color.rgb = _rgb(line)
-            sh.line.width = self.emu(line_px)
+            sh.line.width = self.line_width(line_px)
             if dashed:
                 sh.line.dash_style = MSO_LINE_DASH_STYLE.DASH
         return sh
@@ -136,7 +153,7 @@ class _Painter:
                 para.space_before = Emu(round(space_before * self.s))
             run = para.add_run()
             run.text = line.text
-            _font(run, self.pt(line.size), line.bold, line.fill)
+            _font(run, self.pt(line.size), line.bold, line.fill, self.lang)
         return para
 
     def textbox(self, line: TextLine, name: str, tree: SlideShapes | GroupShapes | None = None,
@@ -144,14 +161,14 @@ class _Painter:
         box = line.bbox
         r = Rect(box.x - pad, box.y - 1 - pad, box.w + 4 + 2 * pad, box.h + 2 + 2 * pad)
         shapes = tree if tree is not None else self.slide.shapes
-        tb = shapes.add_textbox(self.emu(r.x), self.emu(r.y), self.emu(r.w), self.emu(r.h))
+        tb = shapes.add_textbox(*self.at(r.x, r.y), self.emu(r.w), self.emu(r.h))
         tb.name = name
         if fill is not None:
             tb.fill.solid()
             tb.fill.fore_color.rgb = _rgb(fill)
         if stroke is not None:
             tb.line.color.rgb = _rgb(stroke)
-            tb.line.width = self.emu(0.8)
+            tb.line.width = self.line_width(0.8)
         self.text(tb.text_frame, [line], inset=(pad, pad, 0, 0), anchor=MSO_ANCHOR.MIDDLE)
         tb.text_frame.word_wrap = False
         return tb
@@ -162,7 +179,7 @@ class _Painter:
         """A connector drawing the polyline exactly; glued to `begin` / `end` (shape, site) when given."""
         shapes = tree if tree is not None else self.slide.shapes
         (x1, y1), (x2, y2) = points[0], points[-1]
-        cx = shapes.add_connector(MSO_CONNECTOR.STRAIGHT, self.emu(x1), self.emu(y1), self.emu(x2), self.emu(y2))
+        cx = shapes.add_connector(MSO_CONNECTOR.STRAIGHT, *self.at(x1, y1), *self.at(x2, y2))
         _plain(cx)
         cx.name = name
         if begin is not None:
@@ -170,7 +187,7 @@ class _Painter:
         if end is not None:
             cx.end_connect(*end)
         # glue first (python-pptx moves the ends to the sites), then the exact route
-        fitted = fit([(x * self.s, y * self.s) for x, y in points], min_extent=2000)
+        fitted = fit([self.at(x, y) for x, y in points], min_extent=2000)
         t = fitted.transform
         xfrm = cx._element.spPr.find(qn("a:xfrm"))
         for attr in ("rot", "flipH", "flipV"):
@@ -193,14 +210,25 @@ class _Painter:
         for n, value in enumerate(fitted.adjust, start=1):
             etree.SubElement(av, qn("a:gd"), name=f"adj{n}", fmla=f"val {value}")
         cx.line.color.rgb = _rgb(colour)
-        cx.line.width = self.emu(width_px)
-        if dash is not None:
-            cx.line.dash_style = dash
-        ln = cx.line._get_or_add_ln()
-        ln.set("cap", "flat")
-        if head:
-            etree.SubElement(ln, qn("a:tailEnd"), type="triangle", w="med", len="med")
+        _stroke(cx, colour, self.line_width(width_px), head, dash)
         return cx
+
+    def path(self, points: list[tuple[float, float]], name: str, colour: str, width_px: float, head: bool,
+             begin: Shape, end: Shape, dash: MSO_LINE_DASH_STYLE | None = None) -> Shape:
+        """A bent arrow as a freeform drawn point by point: every renderer draws it exactly as routed.
+
+        Its alt text names the boxes it joins (their shape ids), as a connector's glue would.
+        """
+        pts = [self.at(x, y) for x, y in simplify(points)]
+        builder = self.slide.shapes.build_freeform(*pts[0], scale=1.0)
+        builder.add_line_segments(pts[1:], close=False)
+        sh = builder.convert_to_shape()
+        _plain(sh)
+        sh.name = name
+        sh.fill.background()
+        _stroke(sh, colour, self.line_width(width_px), head, dash)
+        _describe(sh, alt_text.dump("path", {"begin": begin.shape_id, "end": end.shape_id}))
+        return sh
 
     # -- the blueprint ---------------------------------------------------------------
     def lanes(self, lay: Layout) -> None:
@@ -222,7 +250,7 @@ class _Painter:
         width = max(t.x + t.width for t in lay.title) - lay.title[0].x + 40
         if placeholder is None:  # pragma: no cover - the default template has one
             return
-        placeholder.left, placeholder.top = self.emu(lay.title[0].x), self.emu(top)
+        placeholder.left, placeholder.top = self.at(lay.title[0].x, top)
         placeholder.width, placeholder.height = self.emu(width), self.emu(bottom - top)
         heading = [t for t in lay.title if t.cls == "title"]
         sub = [t for t in lay.title if t.cls != "title"]
@@ -270,18 +298,20 @@ class _Painter:
             self.text(dot.text_frame, [badge.text], align=PP_ALIGN.CENTER, anchor=MSO_ANCHOR.MIDDLE)
 
     def arrows(self, lay: Layout) -> None:
+        boxes = {b.step.id: b.rect for b in lay.boxes}
         for arrow in lay.arrows:
             src, dst = self.shape_of[arrow.source.id], self.shape_of[arrow.target.id]
             pts = arrow.path.points
-            boxes = {b.step.id: b.rect for b in lay.boxes}
+            supports = arrow.kind == "supports"
+            name = f"{'Supports' if supports else 'Evidence'} {arrow.source.id} -> {arrow.target.id}"
+            colour, width = (ARROW_COLOUR, 1.3) if supports else ("#9a9a9a", 1.0)
+            dash = None if supports else MSO_LINE_DASH_STYLE.ROUND_DOT
+            if len(simplify(pts)) > 2:
+                self.path(pts, name, colour, width, supports, src, dst, dash)
+                continue
             begin = (src, SIDE_SITE[_side(pts[0], boxes[arrow.source.id])])
             end = (dst, SIDE_SITE[_side(pts[-1], boxes[arrow.target.id])])
-            if arrow.kind == "supports":
-                self.connector(pts, f"Supports {arrow.source.id} -> {arrow.target.id}", ARROW_COLOUR, 1.3, head=True,
-                               begin=begin, end=end)
-            else:
-                self.connector(pts, f"Evidence {arrow.source.id} -> {arrow.target.id}", "#9a9a9a", 1.0, head=False,
-                               dash=MSO_LINE_DASH_STYLE.ROUND_DOT, begin=begin, end=end)
+            self.connector(pts, name, colour, width, head=supports, dash=dash, begin=begin, end=end)
 
     def legend(self, entries: list[LegendEntry]) -> None:
         if not entries:
@@ -323,25 +353,40 @@ def _describe(shape: BaseShape, text: str) -> None:
     shape._element.xpath("./*[1]/p:cNvPr")[0].set("descr", text)
 
 
-def _font(run: object, size_pt: float, bold: bool, colour: str) -> None:
-    """Noto Sans CJK SC for Latin and East Asian text alike (a:latin and a:ea)."""
+def _stroke(shape: Shape | Connector, colour: str, width: Emu, head: bool, dash: MSO_LINE_DASH_STYLE | None) -> None:
+    shape.line.color.rgb = _rgb(colour)
+    shape.line.width = width
+    if dash is not None:
+        shape.line.dash_style = dash
+    ln = shape.line._get_or_add_ln()
+    ln.set("cap", "flat")
+    if head:
+        etree.SubElement(ln, qn("a:tailEnd"), type="triangle", w="med", len="med")
+
+
+def _font(run: object, size_pt: float, bold: bool, colour: str, lang: str) -> None:
+    """Office faces for Latin and East Asian text (fonts.py), in the blueprint's language."""
     font = run.font  # type: ignore[attr-defined]
     font.size = Emu(round(size_pt * EMU_PER_PT))
     font.bold = bold
     font.color.rgb = _rgb(colour)
-    font.name = FONT_FAMILY
-    rpr = run._r.get_or_add_rPr()  # type: ignore[attr-defined]
-    latin = rpr.find(qn("a:latin"))
-    ea = rpr.find(qn("a:ea"))
-    if ea is None:
-        ea = etree.SubElement(rpr, qn("a:ea"))
-        latin.addnext(ea)
-    ea.set("typeface", FONT_FAMILY)
+    fonts.declare(run._r.get_or_add_rPr(), lang)  # type: ignore[attr-defined]
 
 
-def draw_slide(prs: PresentationT, lay: Layout, scale: float) -> Slide:
+def fit_scale(width: float, height: float, slide: tuple[float, float] = (SLIDE_W, SLIDE_H),
+              scale: float | None = None) -> tuple[float, tuple[float, float]]:
+    """EMU per layout pixel that fits a width x height layout on the slide (unless given), and the centred origin."""
+    sw, sh = slide
+    scale = scale if scale is not None else min(sw / width, sh / height)
+    return scale, ((sw - width * scale) / 2, (sh - height * scale) / 2)
+
+
+def draw_slide(prs: PresentationT, lay: Layout, scale: float | None = None) -> Slide:
+    """The layout on a new slide of `prs`, fitted to the slide (or at `scale` EMU per pixel) and centred."""
     slide = prs.slides.add_slide(prs.slide_layouts[TITLE_ONLY_LAYOUT])
-    painter = _Painter(slide, scale)
+    size = (float(prs.slide_width or SLIDE_W), float(prs.slide_height or SLIDE_H))
+    painter = _Painter(slide, *fit_scale(lay.width, lay.height, size, scale))
+    painter.lang = lay.view.lang
     painter.lanes(lay)
     painter.title(lay)
     for box in lay.boxes:
@@ -357,14 +402,11 @@ def deck(views: Sequence[BlueprintView], highlights: Sequence[Highlight | None] 
     if not views:
         raise BadInput("no blueprint to draw", hint="name at least one blueprint")
     marks = list(highlights) + [None] * (len(views) - len(highlights))
-    layouts = [layout(v, h) for v, h in zip(views, marks, strict=True)]
-    width = max(lay.width for lay in layouts)
-    height = max(lay.height for lay in layouts)
-    scale = min(EMU_PER_PX, MAX_SLIDE_EMU / width, MAX_SLIDE_EMU / height)
     prs = Presentation()
-    prs.slide_width, prs.slide_height = Emu(round(width * scale)), Emu(round(height * scale))
-    for lay in layouts:
-        draw_slide(prs, lay, scale)
+    prs.slide_width, prs.slide_height = Emu(SLIDE_W), Emu(SLIDE_H)
+    fonts.theme(prs)
+    for view, mark in zip(views, marks, strict=True):
+        draw_slide(prs, layout(view, mark))  # each slide its own scale: a short blueprint is not shrunk for a long one
     prs.core_properties.title = views[0].title if len(views) == 1 else views[0].service
     out = io.BytesIO()
     prs.save(out)

@@ -21,6 +21,7 @@ from pptx.presentation import Presentation as PresentationT
 from pptx.shapes.base import BaseShape
 
 from ..errors import BadInput
+from . import alt_text
 from .connectors import Point, Transform, endpoints
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted OOXML and old binary .ppt both live in OLE files
@@ -256,12 +257,13 @@ def _flatten(shapes: object, parent: tuple[float, float, float, float], groups: 
                       descr=descr_el.get("descr", "") if descr_el is not None else "", groups=groups)
         tag = etree.QName(el).localname
         heads = _heads(el)
-        freeform = _freeform_ends(el, t) if tag == "sp" and any(heads) and not _paragraphs(shape)[0] else None
+        joined = alt_text.joined(drawn.descr) if tag == "sp" else None  # a path we drew names the boxes it joins
+        freeform = _freeform_ends(el, t) if tag == "sp" and (any(heads) or joined) and not _paragraphs(shape)[0] else None
         is_line = tag == "cxnSp" or (tag == "sp" and drawn.geometry.startswith(LINE_PRESETS)) or freeform is not None
         if is_line:
             drawn.kind = "line"
             drawn.begin, drawn.end = freeform or endpoints(t)
-            drawn.glued_begin, drawn.glued_end = _glue(el)
+            drawn.glued_begin, drawn.glued_end = joined or _glue(el)
             drawn.head_at_begin, drawn.head_at_end = heads
         elif tag == "sp":
             drawn.kind = "shape"

@@ -29,6 +29,7 @@ from ..ingest.rdf_reader import blueprints_in, read_rdf
 from ..model import iris
 from ..model.namespaces import HISTORY_GRAPH, ID, ONTOLOGY_GRAPH, REPOSITORY_GRAPH, SB
 from ..repository import save as repository
+from ..resources import internal_query
 from ..store import Store
 from ..store.embedded import check_update_syntax
 from ..store.protocol import SparqlRunner
@@ -230,7 +231,7 @@ def _utf8(data: bytes, source: str) -> str:
 
 
 def graph_exists(store: Store, name: URIRef) -> bool:
-    return store.ask("ASK { GRAPH ?g { ?s ?p ?o } }", {"g": name})
+    return store.ask(internal_query("graph_exists"), {"g": name})
 
 
 def put_graph(store: Store, name: URIRef, data: bytes, media_type: str, *, validator: Validator,

@@ -14,7 +14,7 @@ from rdflib.term import Identifier, Node
 
 from ..errors import NotAcceptable, QueryError, StoreUnavailable
 from ..i18n import say
-from .protocol import BASE_IRI, Rows, SerializedResult, Term, UpdatePreview
+from .protocol import BASE_IRI, Bindings, Rows, SerializedResult, Term, UpdatePreview
 from .sparql_text import bind, has_dataset_clause, replace_graphs_update, syntax_error
 
 RESULT_FORMATS = {
@@ -152,17 +152,20 @@ class EmbeddedStore:
         return None
 
     # -- queries ---------------------------------------------------------------
-    def _run(self, query: str, bindings: Mapping[str, Identifier] | None = None,
+    def _run(self, query: str, bindings: Bindings | None = None,
              default_graphs: Sequence[URIRef] = (), named_graphs: Sequence[URIRef] = ()) -> object:
         try:
-            subs = {ox.Variable(k): to_ox(v) for k, v in (bindings or {}).items()}
+            subs = {ox.Variable(k): to_ox(v) for k, v in (bindings or {}).items() if isinstance(v, Node)}
+            for many in (v for v in (bindings or {}).values() if not isinstance(v, Node)):
+                for one in many:
+                    to_ox(one)
         except ValueError as exc:  # e.g. an IRI made from what someone typed
             raise QueryError(f"cannot bind a parameter: {exc}", where=", ".join(bindings or {}),
                              hint="give a valid IRI or text") from None
         kwargs: dict[str, object] = {}
         if any(isinstance(v, BNode) for v in (bindings or {}).values()):
             kwargs["substitutions"] = subs  # a stored blank node has no name a query text could give
-            bindings = None
+            bindings = {k: v for k, v in (bindings or {}).items() if not isinstance(v, Node)}
         if default_graphs or named_graphs:
             # a dataset given by the caller (SPARQL protocol): no default graph unless named
             kwargs["default_graph"] = [ox.NamedNode(str(g)) for g in default_graphs]
@@ -181,7 +184,7 @@ class EmbeddedStore:
         except OSError as exc:
             raise QueryError(f"query failed: {exc}", hint="check the query") from None
 
-    def select(self, query: str, bindings: Mapping[str, Identifier] | None = None) -> Rows:
+    def select(self, query: str, bindings: Bindings | None = None) -> Rows:
         result = self._run(query, bindings)
         if not isinstance(result, ox.QuerySolutions):
             raise QueryError("expected a SELECT query", hint="use select() for SELECT only")
@@ -189,10 +192,10 @@ class EmbeddedStore:
         rows: list[tuple[Term | None, ...]] = [tuple(None if t is None else from_ox(t) for t in sol) for sol in result]
         return Rows(variables, rows)
 
-    def ask(self, query: str, bindings: Mapping[str, Identifier] | None = None) -> bool:
+    def ask(self, query: str, bindings: Bindings | None = None) -> bool:
         return bool(self._run(query, bindings))
 
-    def construct(self, query: str, bindings: Mapping[str, Identifier] | None = None) -> Graph:
+    def construct(self, query: str, bindings: Bindings | None = None) -> Graph:
         graph = Graph()
         for t in self._run(query, bindings):  # type: ignore[attr-defined]
             graph.add((from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)))

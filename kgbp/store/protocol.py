@@ -7,7 +7,7 @@ which store answered.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -15,6 +15,10 @@ from rdflib import Graph, URIRef
 from rdflib.term import Identifier, Node
 
 Term = Node
+# A query parameter: one term, or several (IRIs and literals), which the store gives the
+# query as a VALUES of them, so a question about many nodes stays one fixed text
+Binding = Identifier | Collection[Identifier]
+Bindings = Mapping[str, Binding]
 
 # Relative IRIs in a query or update resolve against kgbp's id namespace (namespaces.ID), so
 # `<service/x/as-is>` names a blueprint and `<user/notes>` a user-owned graph. Documented in
@@ -90,11 +94,11 @@ class Store(Protocol):
     says otherwise.
     """
 
-    def select(self, query: str, bindings: Mapping[str, Identifier] | None = None) -> Rows: ...
+    def select(self, query: str, bindings: Bindings | None = None) -> Rows: ...
 
-    def ask(self, query: str, bindings: Mapping[str, Identifier] | None = None) -> bool: ...
+    def ask(self, query: str, bindings: Bindings | None = None) -> bool: ...
 
-    def construct(self, query: str, bindings: Mapping[str, Identifier] | None = None) -> Graph: ...
+    def construct(self, query: str, bindings: Bindings | None = None) -> Graph: ...
 
     def query_serialized(
         self,

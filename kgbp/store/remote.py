@@ -40,11 +40,11 @@ import httpx
 from rdflib import BNode, Dataset, Graph, Literal, URIRef, Variable
 from rdflib.namespace import XSD
 from rdflib.query import Result
-from rdflib.term import Identifier, Node
+from rdflib.term import Node
 from SPARQLWrapper import POST, URLENCODED, SPARQLWrapper
 
 from ..errors import KgbpError, NotAcceptable, QueryError, QueryTimeout, StoreUnavailable
-from .protocol import Rows, SerializedResult, Term, UpdatePreview
+from .protocol import Bindings, Rows, SerializedResult, Term, UpdatePreview
 from .result_writers import MEDIA_TYPES as RESULT_MEDIA_TYPES
 from .result_writers import write_boolean, write_solutions
 from .sparql_text import bind as bind_terms
@@ -203,7 +203,7 @@ class RemoteStore:
         return self._max_rows  # type: ignore[return-value]
 
     # -- queries -------------------------------------------------------------------------
-    def _solutions(self, query: str, bindings: Mapping[str, Identifier] | None,
+    def _solutions(self, query: str, bindings: Bindings | None,
                    params: Mapping[str, Sequence[str]] | None = None, timeout: float | None = None) -> Result:
         body, headers = self._request(bind(query, bindings), XML_RESULTS, params, timeout)
         result = _parse_results(body)
@@ -211,14 +211,14 @@ class RemoteStore:
             self._checked(headers, len(result.bindings), self.url)
         return result
 
-    def _triples(self, query: str, bindings: Mapping[str, Identifier] | None,
+    def _triples(self, query: str, bindings: Bindings | None,
                  params: Mapping[str, Sequence[str]] | None = None, timeout: float | None = None) -> Graph:
         body, headers = self._request(bind(query, bindings), N_TRIPLES, params, timeout)
         graph = _normal_graph(_parse_graph(body, self.url))
         self._checked(headers, len(graph), self.url)
         return graph
 
-    def select(self, query: str, bindings: Mapping[str, Identifier] | None = None) -> Rows:
+    def select(self, query: str, bindings: Bindings | None = None) -> Rows:
         result = self._solutions(query, bindings)
         if result.type != "SELECT":
             raise QueryError("expected a SELECT query", hint="use select() for SELECT only")
@@ -227,13 +227,13 @@ class RemoteStore:
             tuple(_normal(b.get(Variable(v))) for v in variables) for b in result.bindings]
         return Rows(variables, rows)
 
-    def ask(self, query: str, bindings: Mapping[str, Identifier] | None = None) -> bool:
+    def ask(self, query: str, bindings: Bindings | None = None) -> bool:
         result = self._solutions(query, bindings)
         if result.type != "ASK":
             raise QueryError("expected an ASK query", hint="use ask() for ASK only")
         return bool(result.askAnswer)
 
-    def construct(self, query: str, bindings: Mapping[str, Identifier] | None = None) -> Graph:
+    def construct(self, query: str, bindings: Bindings | None = None) -> Graph:
         return self._triples(query, bindings)
 
     def query_serialized(self, query: str, media_type: str, default_graphs: Sequence[URIRef] = (),
@@ -419,7 +419,7 @@ class RemoteStore:
 
 # -- parameters ----------------------------------------------------------------------------
 
-def bind(query: str, bindings: Mapping[str, Identifier] | None) -> str:
+def bind(query: str, bindings: Bindings | None) -> str:
     """`query` with its parameters substituted into the WHERE group (sparql_text.bind).
 
     Virtuoso needs substitution: it rejects a trailing VALUES on a variable that is not

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
+from itertools import product
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
@@ -43,13 +44,15 @@ def replace_graphs_update(
     return " ;\n".join(ops)
 
 
-def values_clause(bindings: Mapping[str, Node]) -> str:
-    """A trailing VALUES clause binding variables to terms (serialised, never pasted)."""
+def values_clause(bindings: Mapping[str, Node | Collection[Node]], term_of: Callable[[Node], str] = term) -> str:
+    """A trailing VALUES clause binding variables to terms (serialised, never pasted): one
+    row, or a row per combination when a variable is given several terms."""
     if not bindings:
         return ""
     names = " ".join(f"?{k}" for k in bindings)
-    vals = " ".join(term(v) for v in bindings.values())
-    return f"\nVALUES ({names}) {{ ({vals}) }}"
+    choices = [[v] if isinstance(v, Node) else list(v) for v in bindings.values()]
+    rows = " ".join("(" + " ".join(term_of(v) for v in row) + ")" for row in product(*choices))
+    return f"\nVALUES ({names}) {{ {rows} }}"
 
 
 # Strings, IRIs and comments, so that keywords are looked for in the query's syntax only.
@@ -130,10 +133,11 @@ _TOKENS = re.compile(
     re.DOTALL | re.IGNORECASE)
 
 
-def bind(query: str, bindings: Mapping[str, Node] | None, substitute: bool = False,
+def bind(query: str, bindings: Mapping[str, Node | Collection[Node]] | None, substitute: bool = False,
          term_of: Callable[[Node], str] = term) -> str:
     """`query` with its parameters bound: a VALUES at the start of the WHERE group, and,
-    when `substitute`, each bound variable of that group replaced by its term.
+    when `substitute`, each variable of that group bound to one term replaced by it. A
+    variable given several terms (a collection) gets a VALUES of its own, never substituted.
 
     A VALUES at the start of the group, not at the end: pyoxigraph then plans the group
     with the variable bound (a trailing VALUES, or pyoxigraph's own substitutions, are
@@ -147,11 +151,13 @@ def bind(query: str, bindings: Mapping[str, Node] | None, substitute: bool = Fal
         return query
     group = _where_group(query)
     if group is None:  # no group (DESCRIBE <x>), or CONSTRUCT WHERE {…} whose group is also the template
-        return query + values_clause(bindings)
-    terms = {name: term_of(value) for name, value in bindings.items()}
+        return query + values_clause(bindings, term_of)
+    terms = {name: term_of(value) for name, value in bindings.items() if isinstance(value, Node)}
+    values = [f"VALUES ({' '.join('?' + n for n in terms)}) {{ ({' '.join(terms.values())}) }}"] if terms else []
+    values += [f"VALUES ?{name} {{ {' '.join(term_of(v) for v in many)} }}"
+               for name, many in bindings.items() if not isinstance(many, Node)]
     start, end = group
-    values = f"VALUES ({' '.join('?' + n for n in terms)}) {{ ({' '.join(terms.values())}) }}"
-    parts = [query[:start + 1], " ", values, "\n"]
+    parts = [query[:start + 1], " ", " ".join(values), "\n"]
     at = start + 1
     for match in _substitutable(query, start, end, set(terms) if substitute else set()):
         parts += [query[at:match.start()], terms[match.group()[1:]]]

@@ -20,9 +20,10 @@ from rdflib import Graph, URIRef
 from ..config import Settings
 from ..errors import BadInput, StoreUnavailable
 from ..ingest import SharedIndex, read_many
+from ..model.blueprints import list_blueprints, resolve_blueprint
 from ..model.derive import derive
 from ..model.namespaces import SB
-from ..repository import save as repository
+from ..model.vocabulary import channel_kinds
 from ..store import Store, open_store
 from ..store.sparql_text import term
 from .engine import ValidationReport, Validator, repository_context
@@ -89,7 +90,7 @@ def validate_repository(settings: Settings, lang: str = "en", workers: int | Non
     one per core). Each worker opens the store read-only."""
     store = _open_existing(settings)
     try:
-        iris = list(only) if only is not None else [b.iri for b in repository.list_blueprints(store)]
+        iris = list(only) if only is not None else [b.iri for b in list_blueprints(store)]
         workers = max(1, min(workers or os.cpu_count() or 1, -(-len(iris) // batch) or 1))
         if workers == 1:
             return validate_stored(store, iris, Validator(lang=lang), batch)
@@ -120,7 +121,7 @@ def validate_files(paths: Sequence[Path], store: Store | None, validator: Valida
         first = problems[0]
         raise BadInput(first.message if len(problems) == 1 else f"{len(problems)} file(s) could not be read",
                        first.where, first.hint, problems=[p for e in problems for p in e.problems])
-    kinds = repository._channel_kinds()
+    kinds = channel_kinds()
     for bp in blueprints:
         derive(bp.graph, kinds)
     report = validator.check(blueprints, store)
@@ -144,7 +145,7 @@ def validate_targets(settings: Settings, targets: list[str], lang: str, workers:
             report.extend(validate_files(files, store, Validator(lang=lang)))
         if ids:
             assert store is not None
-            iris = [repository.resolve_blueprint(store, t) for t in ids]
+            iris = [resolve_blueprint(store, t) for t in ids]
             report.extend(validate_stored(store, iris, Validator(lang=lang)))
     finally:
         if store is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import itertools
 import re
 import threading
 import time
@@ -358,8 +359,7 @@ def test_one_view_per_blueprint(whole: Parsed, tv: Parsed) -> None:
 
 def test_view_lays_steps_out_in_five_lanes_along_the_timeline(whole: Parsed, examples_store: EmbeddedStore) -> None:
     for bp, view in _views(whole).items():
-        lanes = view.findall(A + "node")
-        assert [n.get(XSI_TYPE) for n in lanes] == ["Container"] * 5
+        lanes = [n for n in view.findall(A + "node") if n.get(XSI_TYPE) == "Container"]
         assert [n.findtext(A + "label") for n in lanes] == ["physical evidence", "customer actions", "frontstage",
                                                             "backstage", "support processes"]
         tops = [_box(n)[1] for n in lanes]
@@ -376,9 +376,7 @@ def test_view_lays_steps_out_in_five_lanes_along_the_timeline(whole: Parsed, exa
                 boxes.append((x, y, w, h))
                 ident = node.get("elementRef")
                 shown.add(whole.key[ident])
-                if whole.props[ident].get("kgbp:kind") == "system":
-                    assert lane_name == "support"
-                    continue
+                assert whole.props[ident].get("kgbp:kind") != "system", "a system inside a lane"
                 assert whole.props[ident]["kgbp:lane"] == lane_name
                 placed.append((int(whole.props[ident]["kgbp:position"]), x))
             for (p1, x1) in placed:  # x follows the timeline position
@@ -387,24 +385,123 @@ def test_view_lays_steps_out_in_five_lanes_along_the_timeline(whole: Parsed, exa
             SELECT DISTINCT ?x WHERE { GRAPH ?g { { ?x sb:inLane ?l } UNION { ?x a sb:PhysicalEvidence } } }""",
                                      {"g": URIRef(bp)})
         expected = {str(r[0]) for r in rows.rows}
-        assert {k for k in shown if "/system/" not in k} == expected
-        # every relationship between two shown elements is drawn, and nothing else
+        assert shown == expected
+        # the IT systems: in a row of their own under the support lane, as ArchiMate's application layer
+        support_bottom = _box(lanes[-1])[1] + _box(lanes[-1])[3]
+        outside = [n for n in view.findall(A + "node") if n.get(XSI_TYPE) == "Element"]
+        systems = [n for n in outside if whole.props[n.get("elementRef")].get("kgbp:kind") == "system"]
+        used = examples_store.select("""PREFIX sb: <https://w3id.org/kgbp/ontology#>
+            SELECT DISTINCT ?s WHERE { GRAPH ?g { ?x sb:usesSystem ?s } }""", {"g": URIRef(bp)})
+        assert {str(r[0]) for r in used.rows} <= {whole.key[n.get("elementRef")] for n in systems}
+        assert systems and all(_box(n)[1] > support_bottom for n in systems)
+        assert len({_box(n)[1] for n in systems}) == 1  # one row
+        # drawn: support arrows, evidence links and each use of a system; the rest is in the model only
+        shown |= {whole.key[n.get("elementRef")] for n in outside}
         drawn = {c.get("relationshipRef") for c in view.iter(A + "connection")}
         between = {r.get("identifier") for r in whole.root.iter(A + "relationship")
-                   if whole.key[r.get("source")] in shown and whole.key[r.get("target")] in shown}
-        assert drawn == between
+                   if whole.key[r.get("source")] in shown and whole.key[r.get("target")] in shown
+                   and whole.props[r.get("identifier")].get("kgbp:relation") in ("supports", "evidence-of", "uses-system")}
+        assert drawn == between and drawn
 
 
-def test_fail_and_wait_points_are_coloured(tv: Parsed) -> None:
+def _labels(view: etree._Element) -> list[tuple[str, tuple[int, int, int, int], etree._Element]]:
+    return [(n.findtext(A + "label") or "", _box(n), n) for n in view.iter(A + "node") if n.get(XSI_TYPE) == "Label"]
+
+
+def _fill(node: etree._Element) -> tuple[str | None, ...] | None:
+    fill = node.find(f"{A}style/{A}fillColor")
+    return None if fill is None else (fill.get("r"), fill.get("g"), fill.get("b"))
+
+
+def test_the_three_lines_are_drawn_between_their_lanes(tv: Parsed) -> None:
     view = _views(tv)[TV]
-    fills = {}
-    for node in view.iter(A + "node"):
-        if node.get("elementRef"):
-            fill = node.find(f"{A}style/{A}fillColor")
-            fills[tv.key[node.get("elementRef")]] = None if fill is None else (fill.get("r"), fill.get("g"), fill.get("b"))
-    assert fills[step("send-confirmation-sms")] == ("255", "205", "205")  # F
-    assert fills[step("handle-complaint")] == ("255", "240", "185")  # W
-    assert fills[step("apply-to-subscribe")] is None
+    lanes = {n.findtext(A + "label"): _box(n) for n in view.findall(A + "node") if n.get(XSI_TYPE) == "Container"}
+    tops = {k: lanes[name][1] for k, name in zip(LANES, ["有形展示", "客户行为", "前台服务", "后台支撑", "支撑系统"],
+                                               strict=True)}
+    labels = _labels(view)
+    for name, below in (("互动线", "frontstage"), ("可视线", "backstage"), ("内部互动线", "support")):
+        bars = [box for text, box, _ in labels if text == name and box[3] <= 3]
+        assert len(bars) == 1, name
+        _x, y, w, h = bars[0]
+        assert abs(y + h / 2 - tops[below]) <= 2, name  # on the lane's top edge
+        assert w >= 0.9 * max(b[2] for b in lanes.values())  # across the lanes
+        named = [box for text, box, _ in labels if text == name and box[3] > 3]
+        assert len(named) == 1 and named[0][1] < tops[below] < named[0][1] + named[0][3], name  # its name on it
+    # both languages, the requested one first
+    bar = next(n for text, _, n in labels if text == "可视线")
+    assert [(e.get(XML_LANG), e.text) for e in bar.findall(A + "label")] == [("zh", "可视线"), ("en", "line of visibility")]
+
+
+def test_departments_are_shown_in_the_colours_of_their_steps(tv: Parsed, examples_store: EmbeddedStore) -> None:
+    view = _views(tv)[TV]
+    nodes = {tv.key[n.get("elementRef")]: n for n in view.iter(A + "node") if n.get("elementRef")}
+    rows = examples_store.select("""PREFIX sb: <https://w3id.org/kgbp/ontology#>
+        SELECT ?step ?dept WHERE { GRAPH ?g { ?step sb:responsibleDepartment ?dept } }""", {"g": URIRef(TV)})
+    pairs = {(str(r[0]), str(r[1])) for r in rows.rows}
+    assert len({d for _, d in pairs}) >= 3
+    for step_iri, dept in pairs:
+        assert tv.type(dept) == "BusinessActor"
+        assert dept in nodes, dept
+        assert _fill(nodes[step_iri]) == _fill(nodes[dept]) is not None, step_iri
+    fills = {_fill(nodes[d]) for _, d in pairs}
+    assert len(fills) == len({d for _, d in pairs})  # one colour per department
+    captions = [text for text, _, _ in _labels(view)]
+    assert "责任部门（其步骤的颜色）" in captions and "IT 系统（应用层）" in captions
+
+
+def test_fail_and_wait_points_carry_their_badges(tv: Parsed) -> None:
+    view = _views(tv)[TV]
+    nodes = {tv.key[n.get("elementRef")]: _box(n) for n in view.iter(A + "node") if n.get("elementRef")}
+    badges = [(text, box, _fill(n)) for text, box, n in _labels(view) if text in ("F", "W")]
+
+    def on(iri: str) -> list[tuple[str, tuple[str | None, ...] | None]]:
+        x, y, w, h = nodes[iri]
+        return sorted((text, fill) for text, (bx, by, bw, bh), fill in badges
+                      if x <= bx and bx + bw <= x + w and y <= by and by + bh <= y + h)
+
+    assert on(step("send-confirmation-sms")) == [("F", ("214", "39", "40"))]
+    assert on(step("handle-complaint")) == [("W", ("242", "169", "0"))]
+    assert on(step("apply-to-subscribe")) == []
+
+
+def _crosses(a: tuple[int, int], b: tuple[int, int], box: tuple[int, int, int, int]) -> bool:
+    """Whether the axis-parallel segment a-b passes through the inside of a box."""
+    x, y, w, h = box
+    (x1, y1), (x2, y2) = a, b
+    if y1 == y2:
+        return y < y1 < y + h and min(x1, x2) < x + w and x < max(x1, x2)
+    return x < x1 < x + w and min(y1, y2) < y + h and y < max(y1, y2)
+
+
+def _on_edge(p: tuple[int, int], box: tuple[int, int, int, int]) -> bool:
+    x, y, w, h = box
+    px, py = p
+    return (x - 1 <= px <= x + w + 1 and py in range(y - 1, y + 2)) or \
+        (x - 1 <= px <= x + w + 1 and py in range(y + h - 1, y + h + 2)) or \
+        (y - 1 <= py <= y + h + 1 and px in range(x - 1, x + 2)) or \
+        (y - 1 <= py <= y + h + 1 and px in range(x + w - 1, x + w + 2))
+
+
+def test_connections_bend_around_every_box_and_never_share_a_run(whole: Parsed) -> None:
+    from kgbp.slides.connectors import shared_runs
+
+    for bp, view in _views(whole).items():
+        by_node = {n.get("identifier"): _box(n) for n in view.iter(A + "node") if n.get("elementRef")}
+        paths: dict[str, list[tuple[float, float]]] = {}
+        for conn in view.iter(A + "connection"):
+            start, end = conn.find(A + "sourceAttachment"), conn.find(A + "targetAttachment")
+            assert start is not None and end is not None
+            pts = [(int(p.get("x")), int(p.get("y"))) for p in (start, *conn.findall(A + "bendpoint"), end)]
+            assert len(pts) >= 2
+            source, target = by_node[conn.get("source")], by_node[conn.get("target")]
+            assert _on_edge(pts[0], source) and _on_edge(pts[-1], target), (bp, conn.get("relationshipRef"))
+            for a, b in itertools.pairwise(pts):
+                assert a[0] == b[0] or a[1] == b[1], "a slanted stretch"
+                for box in by_node.values():
+                    assert not _crosses(a, b, box), (bp, conn.get("relationshipRef"), a, b, box)
+            paths[conn.get("identifier")] = [(float(x), float(y)) for x, y in pts]
+        assert sum(len(p) > 2 for p in paths.values()) > len(paths) / 3  # bent, not straight diagonals
+        assert shared_runs(paths, tol=0.5) == [], bp
 
 
 # -- import back ---------------------------------------------------------------------------------

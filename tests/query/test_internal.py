@@ -22,25 +22,7 @@ INTERNAL = ROOT / "queries" / "internal"
 SPARQL = re.compile(r"\b(SELECT|CONSTRUCT|ASK|DESCRIBE|INSERT|DELETE)\b[^\"']*?(\bWHERE\b|\{)", re.S)
 # SPARQL still written in Python, to move into queries/internal/ (issue 17, item 3)
 NOT_MOVED_YET = {
-    "kgbp/diagram/impact.py",
-    "kgbp/export/document.py",
-    "kgbp/export/rdf.py",
-    "kgbp/ingest/shared.py",
-    "kgbp/quality/checks.py",
-    "kgbp/quality/heat.py",
-    "kgbp/quality/pack.py",
-    "kgbp/quality/reader.py",
-    "kgbp/quality/write.py",
-    "kgbp/registry/listing.py",
-    "kgbp/registry/names.py",
-    "kgbp/registry/operations.py",
-    "kgbp/repository/concurrency.py",
-    "kgbp/repository/entities.py",
-    "kgbp/repository/history.py",
     "kgbp/repository/save.py",
-    "kgbp/repository/search.py",
-    "kgbp/slides/__init__.py",
-    "kgbp/sparql/endpoint.py",
     "kgbp/validation/engine.py",
     "kgbp/validation/service.py",
 }

@@ -6,6 +6,7 @@ exported slide rendered by LibreOffice Impress.
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import subprocess
 import zipfile
@@ -32,11 +33,12 @@ from kgbp.repository import save as repository
 from kgbp.repository.blueprint_view import BlueprintView, build_view, load_view
 from kgbp.resources import examples
 from kgbp.slides import deck, import_slide, store_draft
-from kgbp.slides.connectors import PRESETS, Fitted, Transform, fit, path_of
-from kgbp.slides.export import EMU_PER_PX
+from kgbp.slides.connectors import PRESETS, fit, path_of, shared_runs, simplify
+from kgbp.slides.export import EMU_PER_PX, SLIDE_H, SLIDE_W, fit_scale
 from kgbp.store.embedded import EmbeddedStore
 
 from ..conftest import load_files
+from . import drawn
 
 EXAMPLE_IDS = ["arrears-reconnect/as-is", "customer-lifecycle/as-is", "mobile-tv-subscription/as-is",
                "mobile-tv-subscription/to-be", "restaurant-checkout/as-is"]
@@ -108,7 +110,15 @@ def test_the_slide_is_native_shapes_drawn_where_the_diagram_draws(examples_store
     view = _view(examples_store, "mobile-tv-subscription/as-is", "zh")
     lay = layout(view)
     prs = Presentation(io.BytesIO(deck([view])))
-    assert (prs.slide_width, prs.slide_height) == (round(lay.width * EMU_PER_PX), round(lay.height * EMU_PER_PX))
+    # 16:9 at PowerPoint's default size, the blueprint scaled to fit and centred
+    assert (prs.slide_width, prs.slide_height) == (SLIDE_W, SLIDE_H) == (12_192_000, Inches(7.5))
+    assert SLIDE_W * 9 == SLIDE_H * 16
+    s, (ox, oy) = fit_scale(lay.width, lay.height)
+    assert round(lay.width * s) == SLIDE_W and oy > 0  # the wide blueprint fills the width
+
+    def at(x: float, y: float) -> tuple[float, float]:
+        return ox + x * s, oy + y * s
+
     slide = prs.slides[0]
     assert not [s for s in slide.shapes if s.shape_type == 13]  # no pictures
     shapes = {s.name: s for s in slide.shapes}
@@ -119,7 +129,7 @@ def test_the_slide_is_native_shapes_drawn_where_the_diagram_draws(examples_store
     # boxes at their layout positions, rounded, in the department's colour
     for box in lay.boxes:
         sh = shapes[f"{'Evidence' if box.step.lane == 'evidence' else 'Step'} {box.step.id}"]
-        assert (sh.left, sh.top, sh.width) == tuple(round(v * EMU_PER_PX) for v in (box.rect.x, box.rect.y, box.rect.w))
+        assert (sh.left, sh.top, sh.width) == (*(round(v) for v in at(box.rect.x, box.rect.y)), round(box.rect.w * s))
         assert str(sh.fill.fore_color.rgb) == box.fill.lstrip("#").upper()
         assert sh._element.find(f".//{qn('a:prstGeom')}").get("prst") == "roundRect"
         for badge in box.badges:
@@ -130,34 +140,46 @@ def test_the_slide_is_native_shapes_drawn_where_the_diagram_draws(examples_store
         == ["有形展示", "客户行为", "前台服务", "后台支撑", "支撑系统"]
     assert {shapes[f"Line label {k}"].text_frame.text for k in ("interaction", "visibility", "internal-interaction")} \
         == {"互动线", "可视线", "内部互动线"}
-    # every text run names the CJK font for East Asian text
-    eas = {ea.get("typeface") for ea in slide.shapes._spTree.iter(qn("a:ea"))}
-    assert eas == {"Noto Sans CJK SC"}
-    # support arrows: connectors glued to both boxes, drawing exactly the diagram's route
+    # every text run names an office face for Latin and for East Asian text, Chinese declared as GB2312
+    runs = list(slide.shapes._spTree.iter(qn("a:rPr")))
+    assert runs and all(r.find(qn("a:latin")).get("typeface") == "Arial" for r in runs)
+    assert {(r.find(qn("a:ea")).get("typeface"), r.find(qn("a:ea")).get("charset")) for r in runs} \
+        == {("Microsoft YaHei", "-122")}
+    assert {r.get("lang") for r in runs} == {"zh-CN"}
+    theme = next(p for p in prs.part.package.iter_parts() if str(p.partname).startswith("/ppt/theme/"))
+    fonts = etree.fromstring(theme.blob).find(f".//{qn('a:fontScheme')}")
+    for kind in ("a:majorFont", "a:minorFont"):
+        assert fonts.find(f"{qn(kind)}/{qn('a:latin')}").get("typeface") == "Arial"
+        assert fonts.find(f"{qn(kind)}/{qn('a:ea')}").get("typeface") == "Microsoft YaHei"
+        hans = [f for f in fonts.find(qn(kind)).iter(qn("a:font")) if f.get("script") == "Hans"]
+        assert [f.get("typeface") for f in hans] == ["Microsoft YaHei"]  # simplified Chinese's face
+    # support arrows draw exactly the diagram's route: straight ones as connectors glued to both boxes,
+    # bent ones as paths naming both boxes in their alt text
+    paths = drawn.arrows(slide)
     for arrow in (a for a in lay.arrows if a.kind == "supports"):
-        cx = shapes[f"Supports {arrow.source.id} -> {arrow.target.id}"]
-        props = cx._element.find(f"{qn('p:nvCxnSpPr')}/{qn('p:cNvCxnSpPr')}")
-        assert ids[int(props.find(qn("a:stCxn")).get("id"))] == f"Step {arrow.source.id}"
-        assert ids[int(props.find(qn("a:endCxn")).get("id"))] == f"Step {arrow.target.id}"
-        assert cx._element.find(f".//{qn('a:tailEnd')}").get("type") == "triangle"
-        drawn = path_of(_fitted(cx._element))
-        expected = [(x * EMU_PER_PX, y * EMU_PER_PX) for x, y in arrow.path.points]
-        assert len(drawn) == len(expected)
-        assert max(max(abs(a[0] - b[0]), abs(a[1] - b[1])) for a, b in zip(drawn, expected, strict=True)) < 2000
+        sh = shapes[f"Supports {arrow.source.id} -> {arrow.target.id}"]
+        ln = sh._element.find(f"{qn('p:spPr')}/{qn('a:ln')}")
+        assert ln.find(qn("a:tailEnd")).get("type") == "triangle"
+        expected = [at(x, y) for x, y in simplify(arrow.path.points)]
+        if len(expected) == 2:
+            props = sh._element.find(f"{qn('p:nvCxnSpPr')}/{qn('p:cNvCxnSpPr')}")
+            assert ids[int(props.find(qn("a:stCxn")).get("id"))] == f"Step {arrow.source.id}"
+            assert ids[int(props.find(qn("a:endCxn")).get("id"))] == f"Step {arrow.target.id}"
+        else:
+            assert etree.QName(sh._element).localname == "sp"
+            assert sh._element.find(f".//{qn('a:custGeom')}") is not None
+            descr = sh._element.find(f"{qn('p:nvSpPr')}/{qn('p:cNvPr')}").get("descr")
+            assert f"begin: {shapes[f'Step {arrow.source.id}'].shape_id}" in descr
+            assert f"end: {shapes[f'Step {arrow.target.id}'].shape_id}" in descr
+        got = paths[sh.name]
+        assert len(got) == len(expected), sh.name
+        assert max(max(abs(a[0] - b[0]), abs(a[1] - b[1])) for a, b in zip(got, expected, strict=True)) < 2000
+    assert len(paths) == len(lay.arrows)
+    assert shared_runs(paths, tol=EMU_PER_PX / 2) == []
     # the legend: one swatch per department, in the group named Legend
     legend = shapes["Legend"]
     assert [s.text_frame.text for s in legend.shapes if s.name == "Legend department label"] == \
         [e.text.text for e in lay.legend if e.kind == "department"]
-
-
-def _fitted(el: etree._Element) -> Fitted:
-    xfrm = el.find(f"{qn('p:spPr')}/{qn('a:xfrm')}")
-    off, ext = xfrm.find(qn("a:off")), xfrm.find(qn("a:ext"))
-    t = Transform(int(off.get("x")), int(off.get("y")), int(ext.get("cx")), int(ext.get("cy")),
-                  xfrm.get("flipH") == "1", xfrm.get("flipV") == "1", int(xfrm.get("rot", "0")) / 60000)
-    geom = el.find(f"{qn('p:spPr')}/{qn('a:prstGeom')}")
-    adjust = tuple(int(gd.get("fmla").split()[1]) for gd in geom.find(qn("a:avLst")))
-    return Fitted(geom.get("prst"), t, adjust)
 
 
 def test_connector_fit_draws_every_orthogonal_route_exactly() -> None:
@@ -175,6 +197,46 @@ def test_connector_fit_draws_every_orthogonal_route_exactly() -> None:
         assert fitted.preset == PRESETS[len(route) - 1]
         drawn = path_of(fitted)
         assert max(max(abs(a[0] - b[0]), abs(a[1] - b[1])) for a, b in zip(drawn, pts, strict=True)) <= 2000, route
+
+
+def test_shared_runs_finds_arrows_running_along_one_another() -> None:
+    up = [(0.0, 100.0), (0.0, 50.0), (200.0, 50.0), (200.0, 0.0)]
+    assert shared_runs({"a": up, "b": [(300.0, 100.0), (300.0, 60.0), (400.0, 60.0)]}) == []
+    # the same gap but another track: no sharing; crossing or meeting end to end: no sharing
+    assert shared_runs({"a": up, "b": [(100.0, 100.0), (100.0, 57.0), (300.0, 57.0)]}) == []
+    assert shared_runs({"a": up, "b": [(100.0, 0.0), (100.0, 100.0)], "c": [(200.0, 0.0), (300.0, 0.0)]}) == []
+    # merged: one runs on the other's horizontal stretch, or down its vertical one
+    assert shared_runs({"a": up, "b": [(150.0, 100.0), (150.0, 50.0), (350.0, 50.0)]}) == [("a", "b")]
+    assert shared_runs({"b": [(200.0, 30.0), (200.0, -40.0)], "a": up}) == [("a", "b")]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_no_two_arrows_of_any_example_share_a_run_on_its_slide(examples_store: EmbeddedStore, lang: str) -> None:
+    for ident in EXAMPLE_IDS:
+        view = _view(examples_store, ident, lang)
+        slide = Presentation(io.BytesIO(deck([view]))).slides[0]
+        paths = drawn.arrows(slide)
+        assert len(paths) == len(layout(view).arrows), ident
+        assert shared_runs(paths, tol=EMU_PER_PX / 2) == [], ident
+        # and every arrow stays on the slide
+        assert all(0 <= x <= SLIDE_W and 0 <= y <= SLIDE_H for pts in paths.values() for x, y in pts), ident
+
+
+@pytest.mark.parametrize("ident", EXAMPLE_IDS)
+def test_every_text_on_a_slide_is_in_the_slides_language(examples_store: EmbeddedStore, ident: str) -> None:
+    han = re.compile(r"[\u4e00-\u9fff]")
+    for lang in ("zh", "en"):
+        view = _view(examples_store, ident, lang)
+        slide = Presentation(io.BytesIO(deck([view]))).slides[0]
+        texts = {t.text for t in slide.shapes._spTree.iter(qn("a:t")) if t.text}
+        # the same in both: the markers' letters, the blueprint's id, systems named by a code (BOSS)
+        neutral = {"F", "W", ident} | {name for st in view.steps for name in st.systems if name.isascii()}
+        words = texts - neutral
+        if lang == "zh":
+            assert all(han.search(t) for t in words), sorted(t for t in words if not han.search(t))
+        else:
+            assert not any(han.search(t) for t in words), sorted(t for t in words if han.search(t))
+        assert {r.get("lang") for r in slide.shapes._spTree.iter(qn("a:rPr"))} == {"zh-CN" if lang == "zh" else "en-US"}
 
 
 # -- slides drawn by a person ------------------------------------------------------------
@@ -552,20 +614,25 @@ def test_libreoffice_impress_draws_the_exported_slide(examples_store: EmbeddedSt
     subprocess.run(["pdftoppm", "-png", "-r", "96", "-singlefile", str(tmp_path / "tv.pdf"), str(tmp_path / "tv")],
                    check=True, capture_output=True, timeout=120)
     image = Image.open(tmp_path / "tv.png").convert("RGB")
-    # 96 dpi: one pixel per layout pixel (give or take the rounding of the page size)
-    assert abs(image.size[0] - lay.width) <= 1 and abs(image.size[1] - lay.height) <= 1
+    # 96 dpi: the 13.333 x 7.5 in slide is 1280 x 720 pixels; the layout scaled to fit it, centred
+    assert abs(image.size[0] - 1280) <= 1 and abs(image.size[1] - 720) <= 1
+    scale, (ox, oy) = fit_scale(lay.width, lay.height)
     pixels = image.load()
+
+    def colour_at(x: float, y: float) -> tuple[int, int, int]:
+        return _colour_at(pixels, (ox + x * scale) / EMU_PER_PX, (oy + y * scale) / EMU_PER_PX)
+
     colours = image.getcolors(maxcolors=1 << 20) or []
     assert len(colours) > 50  # not blank
     # lanes: band colours between the boxes
     for lane, band in zip(lay.lanes, ("#f7f8fa", "#eef1f5", "#f7f8fa", "#eef1f5", "#f7f8fa"), strict=True):
-        assert _close(_colour_at(pixels, lane.rect.right - 6, lane.rect.y + 6), band)
+        assert _close(colour_at(lane.rect.right - 6, lane.rect.y + 6), band)
     # boxes: each box's fill near its bottom-right corner; badges: F red, W amber at their centres
     for box in lay.boxes:
-        assert _close(_colour_at(pixels, box.rect.right - 5, box.rect.bottom - 4), box.fill), box.step.id
+        assert _close(colour_at(box.rect.right - 5, box.rect.bottom - 4), box.fill), box.step.id
         for badge in box.badges:
-            assert _close(_colour_at(pixels, badge.cx - badge.r / 2, badge.cy + badge.r / 2), badge.fill, 40)
+            assert _close(colour_at(badge.cx - badge.r / 2, badge.cy + badge.r / 2), badge.fill, 40)
     # arrows: a straight support arrow's shaft is dark between its boxes
     straight = next(a for a in lay.arrows if a.kind == "supports" and len(a.path.points) == 2)
     (x, y1), (_, y2) = straight.path.points
-    assert max(_colour_at(pixels, x, (y1 + y2) / 2)) < 140
+    assert max(colour_at(x, (y1 + y2) / 2)) < 140
