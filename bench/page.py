@@ -118,11 +118,11 @@ def store_of(size: int, keep: Path | None, work: Path) -> Path:
     return folder
 
 
-def sample_pages(size: int) -> list[str]:
-    """Page paths of SAMPLE blueprints spread over the store."""
-    step = max(1, size // SAMPLE)
+def sample_pages(size: int, sample: int = SAMPLE) -> list[str]:
+    """Page paths of `sample` blueprints spread over the store."""
+    step = max(1, size // sample)
     out = []
-    for index in range(0, size, step)[:SAMPLE]:
+    for index in range(0, size, step)[:sample]:
         doc = blueprint(index)
         out.append(f"/blueprints/{doc['service']['id']}/{doc['version']}")
     return out
@@ -181,10 +181,10 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def page_latency(url: str, pages: list[str]) -> dict[str, float]:
-    """Each page once (cold), then each three times more (warm), one at a time."""
+    """Each page once (cold), then each twice more (warm), one at a time."""
     cold, warm = [], []
-    with httpx.Client(base_url=url, timeout=120) as client:
-        for rounds, into in ((1, cold), (3, warm)):
+    with httpx.Client(base_url=url, timeout=300) as client:
+        for rounds, into in ((1, cold), (2, warm)):
             for _ in range(rounds):
                 for path in pages:
                     started = time.perf_counter()
@@ -254,13 +254,14 @@ class Clients:
                 "p99_ms": percentile(self.pages_s, 0.99), "uploads": self.uploads, "errors": len(self.errors)}
 
 
-def one_side(store: Path, code: Path, work: Path, size: int, duration: float, concurrency: bool) -> dict[str, Any]:
+def one_side(store: Path, code: Path, work: Path, size: int, duration: float, concurrency: bool,
+             sample: int) -> dict[str, Any]:
     copy = work / "copy"
     shutil.rmtree(copy, ignore_errors=True)
     shutil.copytree(store, copy)
     settings = Settings(store=str(copy))
     tokens = [create_token(settings, f"writer-{w}") for w in range(WRITERS)]
-    pages = sample_pages(size)
+    pages = sample_pages(size, sample)
     out: dict[str, Any] = {}
     with serving(copy, code, work / "server.log") as (url, pid):
         out.update(page_latency(url, pages))
@@ -276,13 +277,13 @@ def one_side(store: Path, code: Path, work: Path, size: int, duration: float, co
 
 
 def measure(size: int, rounds: int, duration: float, keep: Path | None, work: Path, baseline: Path,
-            concurrency: bool) -> dict[str, dict[str, float]]:
+            concurrency: bool, sample: int) -> dict[str, dict[str, float]]:
     store = store_of(size, keep, work)
     runs: dict[str, list[dict[str, Any]]] = {"baseline": [], "now": []}
     for r in range(rounds):
         for side, code in (("baseline", baseline), ("now", ROOT)):
             print(f"{size}: round {r + 1} of {rounds}, {side}", file=sys.stderr, flush=True)
-            found = one_side(store, code, work, size, duration, concurrency)
+            found = one_side(store, code, work, size, duration, concurrency, sample)
             print(f"  {found}", file=sys.stderr, flush=True)
             runs[side].append(found)
     return {side: {k: statistics.median(run[k] for run in found) for k in found[0]} for side, found in runs.items()}
@@ -327,15 +328,17 @@ def verdicts(results: dict[int, dict[str, dict[str, float]]]) -> list[str]:
     return out
 
 
-def markdown(results: dict[int, dict[str, dict[str, float]]], rounds: int, duration: float, command: str) -> str:
+def markdown(results: dict[int, dict[str, dict[str, float]]], rounds: int, duration: float, command: str,
+             sample: int) -> str:
     commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True,
                             text=True).stdout.strip()
     return "\n".join([
         START, "## Blueprint page", "",
         f"Measured {datetime.now(UTC):%Y-%m-%d} (commit {commit}) by `{command}`: `python bench/page.py`; a real "
         f"`kgbp serve` on loopback for each side, the baseline being the code at {BASELINE} served from a copy of the "
-        f"same store. The page is `/blueprints/<service>/<version>` (diagram, steps, validation report) of {SAMPLE} "
-        f"generated blueprints spread over the store; the page mix is the page and the three files it loads "
+        f"same store. The page is `/blueprints/<service>/<version>` (diagram, steps, validation report) of {sample} "
+        f"generated blueprints spread over the store (cold: each once after the server started; warm: each twice "
+        f"more); the page mix is the page and the three files it loads "
         f"({', '.join(ASSETS)}). {CLIENTS} client threads for {duration:.0f} s; the writers upload generated "
         f"blueprints through `POST /api/blueprints` (validated) without pause. Medians of {rounds} rounds; "
         f"ratios: above 1, now is better. {os.cpu_count()} CPU cores shared by clients and server, "
@@ -358,6 +361,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--duration", type=float, default=15.0, help="seconds of each concurrent measure")
     parser.add_argument("--concurrency-up-to", type=int, default=1000, help="throughput and writers only up to this size")
+    parser.add_argument("--sample", type=int, default=SAMPLE, help="blueprints whose pages are asked")
     parser.add_argument("--keep", type=Path, help="keep the generated stores in this folder (and reuse them)")
     parser.add_argument("--no-docs", action="store_true", help="print only; leave docs/benchmarks.md alone")
     args = parser.parse_args()
@@ -366,8 +370,8 @@ def main() -> None:
         work = Path(tmp)
         baseline = baseline_code(work)
         results = {size: measure(size, args.rounds, args.duration, args.keep, work, baseline,
-                                 size <= args.concurrency_up_to) for size in sizes}
-    text = markdown(results, args.rounds, args.duration, "python bench/page.py " + " ".join(sys.argv[1:]))
+                                 size <= args.concurrency_up_to, args.sample) for size in sizes}
+    text = markdown(results, args.rounds, args.duration, "python bench/page.py " + " ".join(sys.argv[1:]), args.sample)
     print(text)
     if not args.no_docs:
         write_section(text)
