@@ -56,6 +56,26 @@ WRITER_POOL_START = 60_000  # generated blueprints the writers add: apart from t
 ASSETS = ("/static/kgbp.css", "/static/kgbp.js", "/static/diagram.js")  # what the page loads
 DOCS = ROOT / "docs" / "benchmarks.md"
 START, END = "<!-- page-bench:start -->", "<!-- page-bench:end -->"
+NOTES = """What the page does now (kgbp/web/blueprint_page.py): its parts (the blueprint's view, its validation
+report, the plain diagram), the systems list of the impact view and the rendered plain page are kept per
+(blueprint, language), up to 512 entries, until a write changes something they were read from. The embedded
+store records what each write changed (kgbp/store/embedded.py, `Changes`): the graphs it replaced, the
+subjects and classes a shared graph gained statements about, the outside subjects a replaced graph held;
+a SPARQL Update counts as changing everything. An upload of another blueprint naming the same departments
+and systems leaves every kept page current. A remote store keeps nothing (other servers may write to it).
+A kept page is answered on the event loop (no thread-pool hop; the read dependencies are async too), the
+security headers and cross-site refusal are plain ASGI middleware, and the server hands the interpreter lock
+over every 1 ms (Python's default is 5 ms: a read waited that long behind an upload validating in Python).
+
+Judged and not done: more than one server process over one store. pyoxigraph 0.5 has no secondary mode, and
+`Store.read_only` over a folder another process writes is undefined behaviour; with kept pages one process
+is CPU-bound on serving HTTP, not on the store. The first view of a blueprint after it changed (cold) still
+reads its graph into rdflib, validates it with pySHACL and lays it out: that path is the one to speed up next
+(validation directly on pyoxigraph, see the validation work of the same issue). Reads under writes: the two
+writers' uploads parse and validate in the server process, on the same two cores the readers and the clients
+use; keeping their CPU out of the serving process (a validation worker process) is what would bring the read
+p50 under writes near its idle value.
+"""
 
 
 # -- the stores ------------------------------------------------------------------------------
@@ -343,7 +363,7 @@ def markdown(results: dict[int, dict[str, dict[str, float]]], rounds: int, durat
         f"blueprints through `POST /api/blueprints` (validated) without pause. Medians of {rounds} rounds; "
         f"ratios: above 1, now is better. {os.cpu_count()} CPU cores shared by clients and server, "
         f"Python {platform.python_version()}.", "",
-        table(results), "", *verdicts(results), "", END])
+        table(results), "", *verdicts(results), "", NOTES, END])
 
 
 def write_section(text: str, path: Path = DOCS) -> None:
