@@ -10,7 +10,6 @@ from typing import Any
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
@@ -43,6 +42,7 @@ from .routers import (
     sparql,
     validation,
 )
+from .static_files import KeptStaticFiles
 
 HERE = Path(__file__).parent
 # uvicorn's HTTP parser. httptools drops the body of a request that carries `Upgrade: h2c`,
@@ -162,7 +162,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(CrossSiteWrites, origins=settings.cors_origins)
     app.add_middleware(SecurityHeaders, headers=SECURITY_HEADERS, policy=page_policy)
 
-    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.mount("/static", KeptStaticFiles(HERE / "static"), name="static")
     api_docs.add_routes(app)
     app.include_router(blueprints.router)
     app.include_router(registry.router)
