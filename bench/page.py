@@ -290,6 +290,7 @@ def one_side(store: Path, code: Path, work: Path, size: int, duration: float, co
             busy = Clients(url, pages, duration).run(tokens)
             out.update({"rps": idle["rps"], "idle_p50_ms": idle["p50_ms"], "idle_p99_ms": idle["p99_ms"],
                         "busy_p50_ms": busy["p50_ms"], "busy_p99_ms": busy["p99_ms"], "uploads": busy["uploads"],
+                        "busy_ratio": busy["p50_ms"] / idle["p50_ms"],  # within the round: the same machine load
                         "errors": idle["errors"] + busy["errors"]})
         out["rss_mb"] = peak_rss_mb(pid)
     shutil.rmtree(copy, ignore_errors=True)
@@ -343,8 +344,8 @@ def verdicts(results: dict[int, dict[str, dict[str, float]]]) -> list[str]:
         if "rps" in now:
             out.append(f"- >= 200 requests/s, 8 clients, at {size:,}: {now['rps']:.0f}/s")
             out.append(f"- under 2 writers at {size:,}: page p50 {now['busy_p50_ms']:.0f} ms against "
-                       f"{now['idle_p50_ms']:.0f} ms idle ({now['busy_p50_ms'] / now['idle_p50_ms']:.1f}x, target <= 2x), "
-                       f"p99 {now['busy_p99_ms']:.0f} ms (target <= 1000)")
+                       f"{now['idle_p50_ms']:.0f} ms idle (median of the rounds' own ratios {now['busy_ratio']:.1f}x, "
+                       f"target <= 2x), p99 {now['busy_p99_ms']:.0f} ms (target <= 1000)")
     return out
 
 
