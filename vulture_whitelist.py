@@ -55,3 +55,6 @@ _.category_mapping
 
 # openpyxl: the frozen header rows of a sheet
 _.freeze_panes  # kgbp/spreadsheet/writer.py
+
+# python-pptx: a plain part's bytes, replaced to set the theme's fonts
+_._blob  # kgbp/slides/fonts.py

@@ -17,12 +17,11 @@ import httpx
 import pytest
 
 from kgbp.config import Settings
-from kgbp.ingest import SharedIndex, read_many
+from kgbp.ingest.pipeline import ingest
 from kgbp.repository import save as repository
 from kgbp.resources import examples
 from kgbp.store import Store
 from kgbp.store.embedded import EmbeddedStore
-from kgbp.validation.engine import Validator
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -35,11 +34,9 @@ if "PYTEST_XDIST_WORKER" in os.environ:
 DATA = Path(__file__).resolve().parent / "data"
 
 
-def load_files(store: Store, paths: list[Path], **kwargs: object) -> repository.SaveResult:
-    blueprints, problems = read_many(paths, SharedIndex.from_store(store))
-    if problems:
-        raise problems[0]
-    return repository.save(store, blueprints, validator=Validator(), **kwargs)  # type: ignore[arg-type]
+def load_files(store: Store, paths: list[Path], agent: str = "kgbp", draft: bool = False) -> repository.SaveResult:
+    """Store `paths` through the one ingest path, as `kgbp load` does (raising what it would report)."""
+    return ingest(store, paths, agent=agent, draft=draft).accepted()
 
 
 def stored_ids(folder: Path) -> set[str]:

@@ -78,16 +78,12 @@ RELATION_NAMES: dict[str, dict[str, str]] = {
     "refines": {"en": "refines", "zh": "细化"},
 }
 
-FAIL_FILL = (214, 39, 40)  # the F and W badges, as the diagrams draw them
-WAIT_FILL = (242, 169, 0)
 LANE_FILL = (246, 246, 246)
 LINE_FILL = (90, 107, 130)
 WHITE = (255, 255, 255)
 # captions of the two rows under the lanes (our words, both languages)
 SYSTEMS_CAPTION = {"en": "IT systems (application layer)", "zh": "IT 系统（应用层）"}
 DEPARTMENTS_CAPTION = {"en": "Departments (the colour of their steps)", "zh": "责任部门（其步骤的颜色）"}
-# relationships a view draws: the others (department, timeline, ...) are in the model, not on the picture
-DRAWN_RELATIONS = ("supports", "evidence-of", "uses-system")
 
 
 def identifier(key: str) -> str:
@@ -205,9 +201,6 @@ class View:
     nodes: list[Node] = field(default_factory=list)  # outside the lanes: systems, departments
     marks: list[Mark] = field(default_factory=list)
     wires: list[Wire] = field(default_factory=list)
-
-    def element_keys(self) -> set[str]:
-        return {n.element for lane in self.lanes for n in lane.nodes} | {n.element for n in self.nodes}
 
 
 @dataclass

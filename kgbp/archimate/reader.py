@@ -22,6 +22,7 @@ from lxml import etree
 from rdflib import URIRef
 
 from ..errors import BadInput, Problem
+from ..i18n import say
 from ..model.namespaces import ID
 
 NS = "http://www.opengroup.org/xsd/archimate/3.0/"
@@ -93,14 +94,13 @@ class ArchimateImport:
 
 
 def _refuse_dtd(where: str) -> BadInput:
-    return BadInput("the file declares a DTD or entities (<!DOCTYPE>/<!ENTITY>); refused, nothing was expanded",
-                    where=where, hint="ArchiMate exchange files need no DTD: remove the DOCTYPE declaration")
+    return BadInput(say("archimate_dtd"), where=where, hint=say("archimate_dtd_hint"))
 
 
 def parse_xml(data: bytes, source: str) -> etree._Element:
     """The root element of a safe XML document; BadInput for anything malformed or hostile."""
     if len(data) > MAX_BYTES:
-        raise BadInput(f"file larger than {MAX_BYTES} bytes", where=source, hint="export one service at a time")
+        raise BadInput(say("file_too_large", limit=MAX_BYTES), where=source, hint=say("archimate_too_large_hint"))
     # A DTD can only come before the root element; look there (UTF-16/32 interleave NUL
     # bytes: drop them first), so a "<!DOCTYPE" quoted in documentation is no false alarm.
     text = data.replace(b"\x00", b"")
@@ -113,8 +113,8 @@ def parse_xml(data: bytes, source: str) -> etree._Element:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
         line, col = exc.position if exc.position else (0, 0)
-        raise BadInput(f"not well-formed XML: {exc.msg}", where=f"{source}:{line}:{col}",
-                       hint="check the file is a complete ArchiMate exchange file (.xml)") from None
+        raise BadInput(say("archimate_not_xml", reason=exc.msg), where=f"{source}:{line}:{col}",
+                       hint=say("archimate_not_xml_hint")) from None
     tree = root.getroottree()
     if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:  # belt and braces after the byte scan
         raise _refuse_dtd(source)
@@ -137,14 +137,14 @@ def _classify(element: ImportedElement, notes: list[Problem]) -> None:
     iri = element.properties.get(IRI_PROPERTY, "")
     label = f"{element.type} {element.name!r} ({element.identifier})"
     if iri and not iri.startswith(str(ID)):
-        notes.append(Problem(f"{label} has a kgbp:iri that is not a kgbp IRI: {iri}", element.where,
-                             "remove the property, or restore the IRI kgbp exported"))
+        notes.append(Problem(say("archimate_foreign_iri", element=label, iri=iri), element.where,
+                             say("archimate_foreign_iri_hint")))
     elif kind in KINDS and (iri or kind in IRI_FREE_KINDS):
         element.kind = kind
         element.iri = URIRef(iri) if iri else None
         return
-    notes.append(Problem(f"unknown element {label}: not from kgbp, left out of the mapping", element.where,
-                         "elements added in Archi are not imported; add them to the blueprint (YAML) to keep them"))
+    notes.append(Problem(say("archimate_unknown_element", element=label), element.where,
+                         say("archimate_unknown_element_hint")))
 
 
 def _check_duplicates(result: ArchimateImport) -> None:
@@ -157,9 +157,8 @@ def _check_duplicates(result: ArchimateImport) -> None:
         if key in seen:
             element.kind, element.iri = "", None
             result.notes.append(Problem(
-                f"{element.type} {element.name!r} ({element.identifier}) claims the same kgbp:iri as "
-                f"{seen[key].identifier}: treated as unknown", element.where,
-                "a copy made in Archi keeps the original's properties; remove kgbp:iri from the copy"))
+                say("archimate_copy", element=f"{element.type} {element.name!r} ({element.identifier})",
+                    original=seen[key].identifier), element.where, say("archimate_copy_hint")))
         else:
             seen[key] = element
 
@@ -170,17 +169,16 @@ def _link(result: ArchimateImport) -> None:
         rel.ours = bool(rel.relation) and rel.source in ours and rel.target in ours
         if not rel.ours:
             result.notes.append(Problem(
-                f"unknown relationship {rel.type} {rel.identifier} ({rel.source} -> {rel.target}): "
-                "not from kgbp, left out of the mapping", rel.where,
-                "relationships added in Archi are not imported; add them to the blueprint (YAML) to keep them"))
+                say("archimate_unknown_relationship", relationship=f"{rel.type} {rel.identifier} ({rel.source} -> {rel.target})"),
+                rel.where, say("archimate_unknown_relationship_hint")))
 
 
 def read_archimate(data: bytes, source: str) -> ArchimateImport:
     """Map an exchange file's elements back to kgbp IRIs; report everything else in `notes`."""
     root = parse_xml(data, source)
     if root.tag != f"{{{NS}}}model":
-        raise BadInput(f"not an ArchiMate exchange file (root element {root.tag!r})", where=f"{source}:{root.sourceline}",
-                       hint=f"the root must be <model xmlns=\"{NS}\">")
+        raise BadInput(say("archimate_not_exchange", root=repr(root.tag)), where=f"{source}:{root.sourceline}",
+                       hint=say("archimate_not_exchange_hint", ns=NS))
     definitions = {d.get("identifier", ""): _first(_texts(d, "name"))
                    for d in root.iterfind(f"{{{NS}}}propertyDefinitions/{{{NS}}}propertyDefinition")}
 
@@ -195,8 +193,8 @@ def read_archimate(data: bytes, source: str) -> ArchimateImport:
     def required(el: etree._Element, attr: str) -> str:
         value = el.get(attr)
         if not value:
-            raise BadInput(f"<{etree.QName(el).localname}> without {attr}", where=f"{source}:{el.sourceline}",
-                           hint="every element and relationship needs an identifier and an xsi:type")
+            raise BadInput(say("archimate_missing_attribute", tag=etree.QName(el).localname, attribute=attr),
+                           where=f"{source}:{el.sourceline}", hint=say("archimate_missing_attribute_hint"))
         return value
 
     result = ArchimateImport(source, _texts(root, "name"))
@@ -213,8 +211,8 @@ def read_archimate(data: bytes, source: str) -> ArchimateImport:
         name = _first(_texts(view, "name"))
         result.views.append(name)
         if IRI_PROPERTY not in properties(view):
-            result.notes.append(Problem(f"view {name!r} is not from kgbp", f"{source}:{view.sourceline}",
-                                        "views drawn in Archi are not imported"))
+            result.notes.append(Problem(say("archimate_foreign_view", view=repr(name)), f"{source}:{view.sourceline}",
+                                        say("archimate_foreign_view_hint")))
     _check_duplicates(result)
     _link(result)
     return result
@@ -227,10 +225,11 @@ def _rows(data: bytes, name: str, header: tuple[str, ...]) -> list[tuple[int, li
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise BadInput(f"not UTF-8 text: {exc.reason}", where=name, hint="save the CSV as UTF-8") from None
+        raise BadInput(say("archimate_csv_not_utf8", reason=exc.reason), where=name, hint=say("archimate_csv_not_utf8_hint")) from None
     rows = list(csv.reader(io.StringIO(text, newline="")))
     if not rows or [c.strip().casefold() for c in rows[0][: len(header)]] != [h.casefold() for h in header[: len(rows[0])]]:
-        raise BadInput(f"unexpected header in {name}", where=f"{name}:1", hint="expected: " + ",".join(header))
+        raise BadInput(say("archimate_csv_header", file=name), where=f"{name}:1",
+                       hint=say("archimate_csv_header_hint", header=",".join(header)))
     return [(i, r) for i, r in enumerate(rows[1:], start=2) if any(c.strip() for c in r)]
 
 
@@ -243,7 +242,7 @@ def read_archi_csv(files: dict[str, bytes], source: str) -> ArchimateImport:
 
     elements_file = named("elements.csv")
     if elements_file is None:
-        raise BadInput("no elements.csv", where=source, hint="Archi's CSV export writes elements.csv, relations.csv, properties.csv")
+        raise BadInput(say("archimate_csv_no_elements"), where=source, hint=say("archimate_csv_no_elements_hint"))
     props: dict[str, dict[str, str]] = {}
     if (found := named("properties.csv")) is not None:
         for _, row in _rows(found[1], f"{source}!{found[0]}", PROPERTIES_HEADER):
@@ -253,7 +252,8 @@ def read_archi_csv(files: dict[str, bytes], source: str) -> ArchimateImport:
     name, data = elements_file
     for line, row in _rows(data, f"{source}!{name}", ELEMENTS_HEADER):
         if len(row) < 3:
-            raise BadInput("a row with fewer than 3 columns", where=f"{source}!{name}:{line}", hint="ID,Type,Name,...")
+            raise BadInput(say("archimate_csv_short_row", n=3), where=f"{source}!{name}:{line}",
+                           hint=say("archimate_csv_header_hint", header="ID,Type,Name,..."))
         if row[1] == MODEL_TYPE:
             result.names = {"": row[2]}
             continue
@@ -264,7 +264,8 @@ def read_archi_csv(files: dict[str, bytes], source: str) -> ArchimateImport:
         name, data = found
         for line, row in _rows(data, f"{source}!{name}", RELATIONS_HEADER):
             if len(row) < 6:
-                raise BadInput("a row with fewer than 6 columns", where=f"{source}!{name}:{line}", hint=",".join(RELATIONS_HEADER))
+                raise BadInput(say("archimate_csv_short_row", n=6), where=f"{source}!{name}:{line}",
+                               hint=say("archimate_csv_header_hint", header=",".join(RELATIONS_HEADER)))
             result.relationships.append(ImportedRelationship(
                 row[0], row[1].removesuffix("Relationship"), row[4], row[5], f"{source}!{name}:{line}",
                 props.get(row[0], {}).get(RELATION_PROPERTY, "")))
@@ -280,11 +281,28 @@ def read_archi_csv_zip(data: bytes, source: str) -> ArchimateImport:
             for info in archive.infolist():
                 if info.filename.endswith(".csv"):
                     if info.file_size > MAX_BYTES:
-                        raise BadInput(f"{info.filename} is larger than {MAX_BYTES} bytes", where=source, hint="split the model")
+                        raise BadInput(say("archimate_zip_member_too_large", file=info.filename, limit=MAX_BYTES),
+                                       where=source, hint=say("archimate_too_large_hint"))
                     files[info.filename] = archive.read(info)
     except zipfile.BadZipFile as exc:
-        raise BadInput(f"not a zip file: {exc}", where=source, hint="give the .zip kgbp exported, or the folder of CSV files") from None
+        raise BadInput(say("archimate_not_zip", reason=str(exc)), where=source, hint=say("archimate_not_zip_hint")) from None
     return read_archi_csv(files, source)
+
+
+SUFFIXES = (".xml", ".zip", ".csv")
+
+
+def read_archimate_bytes(data: bytes, source: str) -> ArchimateImport:
+    """One file by its suffix: an exchange file (.xml), Archi CSV in a zip, or Archi's elements.csv alone."""
+    suffix = Path(source).suffix.lower()
+    if suffix == ".zip":
+        return read_archi_csv_zip(data, source)
+    if suffix == ".csv":
+        return read_archi_csv({Path(source).name: data}, source)
+    if suffix == ".xml":
+        return read_archimate(data, source)
+    raise BadInput(say("unknown_file_type", suffix=repr(suffix or "(none)")), where=source,
+                   hint=say("use_one_of", values=", ".join(SUFFIXES)))
 
 
 def read_archimate_path(path: Path) -> ArchimateImport:
@@ -293,9 +311,7 @@ def read_archimate_path(path: Path) -> ArchimateImport:
     if path.is_dir():
         return read_archi_csv({p.name: p.read_bytes() for p in sorted(path.glob("*.csv"))}, source)
     if not path.is_file():
-        raise BadInput("no such file", where=source, hint="check the path")
+        raise BadInput(say("no_such_file"), where=source, hint=say("no_such_file_hint"))
     if path.stat().st_size > MAX_BYTES:
-        raise BadInput(f"file larger than {MAX_BYTES} bytes", where=source, hint="export one service at a time")
-    if path.suffix.lower() == ".zip":
-        return read_archi_csv_zip(path.read_bytes(), source)
-    return read_archimate(path.read_bytes(), source)
+        raise BadInput(say("file_too_large", limit=MAX_BYTES), where=source, hint=say("archimate_too_large_hint"))
+    return read_archimate_bytes(path.read_bytes(), source)

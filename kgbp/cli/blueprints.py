@@ -73,47 +73,78 @@ def load(
                     err.print(say("cli_earlier_batches", n=stored, first=str(group[0])).in_lang(lang), soft_wrap=True)
                 raise
             stored += len(result.saved)
-            for note in result.links:  # never a silent merge: say which names were linked
-                out.print(f"{note.where}: {note.text(lang)}", soft_wrap=True, highlight=False)
-            for saved in result.saved:
-                flag = say("cli_draft_flag").in_lang(lang) if saved.draft else ""
-                out.print(say("cli_stored", id=saved.id, draft=flag, triples=saved.triples, added=saved.added,
-                              removed=saved.removed, warnings=saved.warnings, version=saved.version).in_lang(lang),
-                          soft_wrap=True, highlight=False)
-            if result.report.results:  # warnings (and a draft's violations) are stored and shown
-                from .terminal import print_report
-
-                print_report(err, result.report, lang)
+            _print_saved(result, lang)
     out.print(say("cli_stored_total", n=stored).in_lang(lang), highlight=False)
+
+
+def _print_saved(result: repository.SaveResult, lang: str) -> None:
+    """What a write stored, the names it linked, and the warnings (and a draft's violations) it kept."""
+    for note in result.links:  # never a silent merge: say which names were linked
+        out.print(f"{note.where}: {note.text(lang)}", soft_wrap=True, highlight=False)
+    for saved in result.saved:
+        flag = say("cli_draft_flag").in_lang(lang) if saved.draft else ""
+        out.print(say("cli_stored", id=saved.id, draft=flag, triples=saved.triples, added=saved.added,
+                      removed=saved.removed, warnings=saved.warnings, version=saved.version).in_lang(lang),
+                  soft_wrap=True, highlight=False)
+    if result.report.results:
+        from .terminal import print_report
+
+        print_report(err, result.report, lang)
 
 
 def _load_files(s: Any, paths: list[Path], draft: bool, lang: str, if_version: str | None) -> repository.SaveResult:
     """Read, validate and store one group of files as one write, saying how far it has got."""
-    from ..errors import BadInput
-    from ..ingest import SharedIndex, read_many
+    from ..ingest.pipeline import ingest
     from ..repository.concurrency import Expected
-    from ..validation.engine import Validator
     from .progress import Phases
 
     phases = Phases(err, lang)
-    with phases.reading(len(paths)) as advance:
-        blueprints, problems = read_many(paths, SharedIndex.from_store(s), advance)  # type: ignore[arg-type]
-    if problems:
-        for exc in problems:
-            print_error(exc, lang)
-        err.print(say("cli_unreadable", n=len(problems)).in_lang(lang))
-        raise typer.Exit(EXIT_BAD_INPUT)
-    expect = None
-    if if_version is not None:
-        if len(blueprints) != 1:
-            raise BadInput(f"--if-version guards one blueprint; the files hold {len(blueprints)}", where="--if-version",
-                           hint="load the blueprints one by one, each with the version `kgbp show` printed")
-        expect = {blueprints[0].iri: Expected.parse(if_version) or Expected()}
+    expect = (Expected.parse(if_version) or Expected()) if if_version is not None else None
+    phases.reading(len(paths))
     try:
-        return repository.save(s, blueprints, validator=Validator(lang=lang), draft=draft, agent="cli", expect=expect,
-                               limits=settings_for(None).limits, phase=lambda name: phases.phase(name, len(blueprints)))
+        done = ingest(s, paths, agent="cli", lang=lang, draft=draft, expect=expect, guard_name="--if-version",
+                      limits=settings_for(None).limits, on_file=phases.advance, phase=phases.phase)
     finally:
         phases.done()
+    if done.status == "unreadable":
+        for exc in done.problems:
+            print_error(exc, lang)
+        err.print(say("cli_unreadable", n=len(done.problems)).in_lang(lang))
+        raise typer.Exit(EXIT_BAD_INPUT)
+    return done.accepted()
+
+
+@app.command("import-archimate")
+@handle_errors
+def import_archimate(
+    file: Annotated[Path, typer.Argument(help="An ArchiMate exchange file (.xml), Archi CSV (.zip, or a folder of the CSV files).")],
+    store: StoreOpt = None,
+    draft: Annotated[bool, typer.Option("--draft", help="Store the renamed versions as drafts even if they break the rules.")] = False,
+    lang: LangOpt = "en",
+) -> None:
+    """Bring back names changed in Archi: each renamed step, touchpoint, evidence, standard or title is renamed
+    in the stored blueprint version it came from (validated, recorded in history). What Archi added is listed, not imported."""
+    from ..archimate.importer import changes_in
+    from ..archimate.reader import read_archimate_path
+    from ..ingest.pipeline import ingest
+
+    lang = normalise_lang(lang)
+    imported = read_archimate_path(file)
+    with open_store(store) as s:
+        changes = changes_in(s, imported)
+        for note in changes.notes:
+            err.print(str(note.localised(lang)), soft_wrap=True, highlight=False)
+        for rename in changes.renames:
+            out.print(f"{rename.where}: " + say("cli_archimate_renamed", iri=str(rename.iri), lang=rename.lang,
+                                                  old=repr(rename.old), new=repr(rename.new)).in_lang(lang),
+                      soft_wrap=True, highlight=False)
+        if not changes.blueprints:
+            out.print(say("cli_archimate_unchanged").in_lang(lang), highlight=False)
+            return
+        result = ingest(s, changes.blueprints, agent="cli", lang=lang, draft=draft,
+                        limits=settings_for(store).limits).accepted()
+    _print_saved(result, lang)
+    out.print(say("cli_stored_total", n=len(result.saved)).in_lang(lang), highlight=False)
 
 
 @app.command("list")

@@ -4,8 +4,6 @@ lines when stderr is a file or a pipe (a log then shows each phase and how long 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -27,14 +25,9 @@ class Phases:
     def _say(self, key: str, **params: object) -> str:
         return say(key, **params).in_lang(self.lang)
 
-    @contextmanager
-    def reading(self, files: int) -> Iterator[object]:
-        """A bar over the files (advance() once a file); yields the advance callback."""
+    def reading(self, files: int) -> None:
+        """Begin the read phase: a bar over the files (advance() once a file); the next phase ends it."""
         self._begin("cli_phase_read", files)
-        try:
-            yield self.advance
-        finally:
-            self._end()
 
     def advance(self, _: object = None) -> None:
         if self._progress is not None and self._task is not None:

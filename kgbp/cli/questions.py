@@ -132,7 +132,7 @@ def sparql(
 
             refuse_remote_update(text)  # the grammar's reading too: the CLI runs the update in this process
             outcome = apply_update(s, InProcessRunner(s), text, validator=Validator(lang=normalise_lang(lang)), agent="cli",
-                                   user_graphs=settings_for(store).user_graphs)
+                                   user_graphs=settings_for(store).user_graphs, limits=settings_for(store).limits)
             for saved in outcome.saved:
                 out.print(f"stored {saved.id}: {saved.triples} triples (+{saved.added} -{saved.removed}), {saved.warnings} warning(s)")
             for removed in outcome.removed:

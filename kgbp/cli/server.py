@@ -44,21 +44,14 @@ def load_examples(settings: Settings) -> None:
     A stored blueprint is never replaced: a user may have edited it, and saving the shipped copy again
     would overwrite the edit and add a history entry on every start.
     """
-    from ..ingest import SharedIndex, read_many
+    from ..ingest.pipeline import ingest
     from ..resources import examples as example_files
     from ..store import open_store as _open
-    from ..validation.engine import Validator
 
     s = _open(settings)
     repository.ensure_initialised(s)
     try:
-        blueprints, problems = read_many(example_files(), SharedIndex.from_store(s))
-        if problems:
-            raise problems[0]
-        stored = {b.iri for b in repository.list_blueprints(s)}
-        absent = [b for b in blueprints if b.iri not in stored]
-        if absent:
-            repository.save(s, absent, validator=Validator(), agent="examples")
+        ingest(s, example_files(), agent="examples", only_absent=True).accepted()
         from ..quality.write import load_example_evidence
 
         load_example_evidence(s)  # only when the store has no evidence of its own yet

@@ -154,9 +154,9 @@ def _param(raw: Any, path: Path, text: str, first: int) -> Param:
     if set(raw) - known:
         raise QueryFileError(f"parameter {name!r}: unknown key(s) {sorted(set(raw) - known)}", where=where,
                              hint="keys: " + ", ".join(sorted(known)))
-    if not _VAR.match(name) or name == "format":
+    if not _VAR.match(name) or name in ("format", "limit", "offset"):
         raise QueryFileError(f"parameter name {name!r} is not a SPARQL variable name (or is reserved)", where=where,
-                             hint="use letters, digits and _ ; `format` is taken by the API")
+                             hint="use letters, digits and _ ; `format`, `limit` and `offset` are taken by the API")
     kind = raw.get("kind")
     if kind not in KINDS:
         raise QueryFileError(f"parameter {name!r}: kind {kind!r} is not one of {', '.join(KINDS)}", where=where,

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Mapping
+import json
+import math
+import re
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -14,7 +17,8 @@ from rdflib.namespace import XSD
 from ..i18n import normalise_lang
 from ..model.literals import as_number
 from ..spreadsheet.cell_text import guard
-from ..store.protocol import Term
+from ..store.protocol import BLANK, IRI, Plain, Term
+from .answer import Answer
 from .catalogue import NamedQuery, Param, QueryResult
 
 _INTEGERS = {XSD.integer, XSD.int, XSD.long, XSD.short, XSD.nonNegativeInteger, XSD.positiveInteger}
@@ -38,6 +42,103 @@ def json_value(term: Term | None) -> Any:
     if isinstance(term, BNode):
         return f"_:{term}"
     return str(term)
+
+
+# the same answers from plain data (kgbp.store.protocol.Plain), without an rdflib term per cell;
+# tests/query/test_output.py holds them equal to json_value and _csv_cell on every named query
+_INTEGER_IRIS = frozenset(str(t) for t in _INTEGERS)
+_NUMBER_IRIS = frozenset(str(t) for t in _NUMBERS)
+_NUMERIC_IRIS = _INTEGER_IRIS | _NUMBER_IRIS | frozenset(
+    str(XSD[n]) for n in ("byte", "nonPositiveInteger", "negativeInteger", "unsignedLong", "unsignedInt",
+                          "unsignedShort", "unsignedByte", "boolean"))  # as rdflib: a boolean is a number
+_INTEGER_TEXT = re.compile(r"^[+-]?[0-9]+$")
+_NUMBER_TEXT = re.compile(r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$")
+_BOOLEANS = {"true": True, "1": True, "false": False, "0": False}
+
+
+def plain_json(cell: Plain | None) -> Any:
+    """json_value of a plain cell."""
+    if cell is None:
+        return None
+    kind, text, extra = cell
+    if kind == IRI:
+        return text
+    if kind == BLANK:
+        return f"_:{text}"
+    if extra in _INTEGER_IRIS:
+        return int(text) if _INTEGER_TEXT.match(text.strip()) else text
+    if extra in _NUMBER_IRIS:
+        if _NUMBER_TEXT.match(text.strip()):
+            number = float(text)
+            return number if math.isfinite(number) else text
+        return text
+    if extra == _BOOLEAN_IRI:
+        return _BOOLEANS.get(text, text)
+    return text
+
+
+_BOOLEAN_IRI = str(XSD.boolean)
+
+
+def plain_csv(cell: Plain | None) -> str:
+    """_csv_cell of a plain cell: numbers as they are, other text guarded against formulas."""
+    if cell is None:
+        return ""
+    kind, text, extra = cell
+    if kind != BLANK and extra in _NUMERIC_IRIS and _numeric(text, extra):
+        return text
+    return guard(text)
+
+
+def _numeric(text: str, datatype: str) -> bool:
+    if datatype == _BOOLEAN_IRI:
+        return text in _BOOLEANS
+    return bool((_INTEGER_TEXT if datatype not in _NUMBER_IRIS else _NUMBER_TEXT).match(text.strip()))
+
+
+def page_json(answer: Answer, offset: int, limit: int | None, next_url: str | None) -> dict[str, Any]:
+    """One page of an answer, with its total and the address of the next page (None: the last)."""
+    stop = None if limit is None else offset + limit
+    columns = list(answer.solutions.variables)
+    return {"query": answer.query.name, "params": {k: str(v) for k, v in answer.bindings.items()},
+            "columns": columns, "total": answer.total, "offset": offset, "limit": limit, "next": next_url,
+            "rows": [{c: plain_json(v) for c, v in zip(columns, row, strict=True)}
+                     for row in answer.solutions.plain(offset, stop)]}
+
+
+CHUNK = 1000  # rows per piece of a streamed answer
+
+
+def stream_json(answer: Answer, offset: int = 0, limit: int | None = None) -> Iterator[bytes]:
+    """page_json of the whole answer (next: None), written out piece by piece."""
+    head = page_json(answer, offset, 0, None)
+    head["limit"] = limit
+    del head["rows"]
+    yield json.dumps(head, ensure_ascii=False)[:-1].encode() + b', "rows": ['
+    columns = head["columns"]
+    stop = answer.total if limit is None else min(answer.total, offset + limit)
+    first = True
+    for start in range(offset, stop, CHUNK):
+        rows = [json.dumps({c: plain_json(v) for c, v in zip(columns, row, strict=True)}, ensure_ascii=False)
+                for row in answer.solutions.plain(start, min(stop, start + CHUNK))]
+        yield (("" if first else ",") + ",".join(rows)).encode()
+        first = False
+    yield b"]}"
+
+
+def stream_csv(answer: Answer, offset: int = 0, limit: int | None = None) -> Iterator[bytes]:
+    """result_csv of the answer's rows offset .. offset+limit, written out piece by piece."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(answer.solutions.variables)
+    stop = answer.total if limit is None else min(answer.total, offset + limit)
+    for start in range(offset, stop, CHUNK):
+        writer.writerows([plain_csv(t) for t in row] for row in answer.solutions.plain(start, min(stop, start + CHUNK)))
+        yield out.getvalue().encode()
+        out.seek(0)
+        out.truncate()
+    if out.tell():
+        yield out.getvalue().encode()
 
 
 def result_json(result: QueryResult) -> dict[str, Any]:
@@ -105,6 +206,30 @@ def catalogue_markdown(catalogue: Mapping[str, NamedQuery]) -> str:
         "Run one with `kgbp query NAME --param k=v`, over REST with `GET /api/queries/NAME?k=v`",
         "(JSON, or CSV with `?format=csv`), or send its text to `/sparql` with the parameters bound by a",
         "trailing `VALUES` clause. Every query takes `lang` (en or zh) for its labels.",
+        "",
+        "## Pages and whole answers",
+        "",
+        "Over REST, JSON answers in pages, as Datasette's tables do: `limit` rows (100 unless asked; 1 to",
+        "10,000) from `offset` (0 unless asked), with `total` (rows in the whole answer), `offset`, `limit`",
+        "and `next`, the address of the following page (`null` on the last). The same address is in the",
+        "`Link` header (`rel=\"next\"`), and the total in `X-Total-Count`. `limit=all` answers the whole in one",
+        "response, streamed; CSV answers the whole, streamed, unless a `limit` is given. The question pages",
+        "show 100 rows a page with the total and links to the previous and next pages.",
+        "",
+        "```",
+        "GET /api/queries/fail_points_by_system?system=boss",
+        "{\"query\": \"fail_points_by_system\", \"params\": {...}, \"columns\": [...], \"total\": 315,",
+        " \"offset\": 0, \"limit\": 100, \"next\": \"http://host/api/queries/fail_points_by_system?system=boss&offset=100&limit=100\",",
+        " \"rows\": [{...}, ...]}",
+        "```",
+        "",
+        "Every page, the total and the whole come from one evaluation: the server keeps an answer, keyed",
+        "by the query, its bound parameters and the store's write generation, until the next write",
+        "(500,000 rows at most over all kept answers; the least recently used go first). So the first",
+        "request after a write is *cold* (the store evaluates the query: its time grows with the",
+        "repository, see docs/benchmarks.md), and the following pages and downloads are *warm* (a slice",
+        "of the kept answer). On a remote store, which others may write, nothing is kept: every request",
+        "evaluates the query.",
         "",
         "A `label` parameter names a system, department, service or blueprint by its id, IRI or label in",
         "English or Chinese; an unknown name is answered 404, a name of several things 400 with the candidates.",

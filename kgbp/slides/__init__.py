@@ -11,10 +11,10 @@ from __future__ import annotations
 from rdflib import URIRef
 
 from ..errors import Conflict
-from ..repository import save as repository
+from ..ingest.pipeline import ingest
+from ..repository.save import SaveResult
 from ..resources import internal_query
 from ..store import Store
-from ..validation.engine import Validator
 from .export import MEDIA_TYPE, blueprint_deck, deck, resolve_refs
 from .importer import Guess, SlideImport, import_slide
 
@@ -24,14 +24,14 @@ def is_stored_final(store: Store, blueprint: URIRef) -> bool:
     return store.ask(internal_query("stored_not_draft"), {"g": blueprint})
 
 
-def store_draft(store: Store, imported: SlideImport, *, agent: str, lang: str = "en") -> repository.SaveResult:
+def store_draft(store: Store, imported: SlideImport, *, agent: str, lang: str = "en") -> SaveResult:
     """Store an imported slide as a draft; never over a stored version that is not a draft."""
     bp = imported.blueprint
     if is_stored_final(store, bp.iri):
         raise Conflict(f"{bp.id} is stored and is not a draft: a draft from a slide would replace it",
                        where=imported.blueprint.source,
                        hint=f"store the draft as another version (--version NAME, e.g. {bp.id.rsplit('/', 1)[-1]}-from-slide)")
-    return repository.save(store, [bp], validator=Validator(lang=lang), draft=True, agent=agent)
+    return ingest(store, [bp], agent=agent, lang=lang, draft=True).accepted()
 
 
 __all__ = ["MEDIA_TYPE", "Guess", "SlideImport", "blueprint_deck", "deck", "import_slide", "is_stored_final",

@@ -23,6 +23,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
 from ..boundary import reading
+from ..config import Limits
 from ..errors import BadInput, Conflict, Forbidden, NotFound, UnsupportedMediaType
 from ..ingest import AuthoredBlueprint
 from ..ingest.rdf_reader import blueprints_in, read_rdf
@@ -133,13 +134,13 @@ class WriteOutcome:
 
 
 def _store_graphs(store: Store, new: dict[URIRef, Graph | None], validator: Validator, agent: str,
-                  user: dict[URIRef, Graph | None] | None = None) -> WriteOutcome:
-    """Blueprints through repository.save (validated), user-owned graphs in the same
-    transaction; then the blueprints an update emptied are removed."""
+                  user: dict[URIRef, Graph | None] | None = None, limits: Limits | None = None) -> WriteOutcome:
+    """Blueprints through repository.save (validated, within `limits`: the server's caps),
+    user-owned graphs in the same transaction; then the blueprints an update emptied are removed."""
     saves = [_as_blueprint(store, name, graph, f"<{name}>") for name, graph in new.items() if graph is not None]
     outcome = WriteOutcome()
     if saves:
-        result = repository.save(store, saves, validator=validator, agent=agent, user_graphs=user)
+        result = repository.save(store, saves, validator=validator, agent=agent, user_graphs=user, limits=limits)
         outcome.saved, outcome.report, outcome.graphs = result.saved, result.report, result.graphs
     elif user:
         outcome.graphs = repository.write_user_graphs(store, user, agent=agent)
@@ -159,10 +160,11 @@ def user_graph_names(store: Store, user_graphs: Sequence[str]) -> list[URIRef]:
 
 def apply_update(store: Store, runner: SparqlRunner, update: str, *, validator: Validator, agent: str,
                  user_graphs: Sequence[str] = (), using: Sequence[URIRef] = (),
-                 using_named: Sequence[URIRef] = ()) -> WriteOutcome:
+                 using_named: Sequence[URIRef] = (), limits: Limits | None = None) -> WriteOutcome:
     """Run a SPARQL Update through the one write path: preview, validate, save.
 
     `using` / `using_named`: the protocol's using-graph-uri / using-named-graph-uri.
+    `limits`: the caps on one write (Settings.limits); the defaults when not given.
     """
     check_update(update)
     text = confine_all(with_using(update, using, using_named), user_graph_names(store, user_graphs))
@@ -178,7 +180,7 @@ def apply_update(store: Store, runner: SparqlRunner, update: str, *, validator: 
     if getattr(store, "generation", preview.generation) != preview.generation:
         raise Conflict("the store changed while the update was being checked", where="update",
                        hint="send the update again")
-    return _store_graphs(store, blueprints, validator, agent, user)
+    return _store_graphs(store, blueprints, validator, agent, user, limits)
 
 
 # -- Graph Store HTTP Protocol ----------------------------------------------------------
@@ -235,7 +237,7 @@ def graph_exists(store: Store, name: URIRef) -> bool:
 
 
 def put_graph(store: Store, name: URIRef, data: bytes, media_type: str, *, validator: Validator,
-              agent: str, user_graphs: Sequence[str] = ()) -> WriteOutcome:
+              agent: str, user_graphs: Sequence[str] = (), limits: Limits | None = None) -> WriteOutcome:
     """Replace (or create) a blueprint graph or a user-owned graph with the RDF payload."""
     kind = graph_kind(name, user_graphs)
     existed = graph_exists(store, name)
@@ -243,12 +245,13 @@ def put_graph(store: Store, name: URIRef, data: bytes, media_type: str, *, valid
     if kind == "user":
         return WriteOutcome(graphs=repository.write_user_graphs(store, {name: graph}, agent=agent), created=not existed)
     bp = _as_blueprint(store, name, graph, f"PUT <{name}>")
-    result = repository.save(store, [bp], validator=validator, agent=agent)
+    result = repository.save(store, [bp], validator=validator, agent=agent, limits=limits)
     return WriteOutcome(saved=result.saved, report=result.report, created=not existed)
 
 
 def post_graph(store: Store, name: URIRef, data: bytes | Sequence[tuple[bytes, str]], media_type: str = "", *,
-               validator: Validator, agent: str, user_graphs: Sequence[str] = ()) -> WriteOutcome:
+               validator: Validator, agent: str, user_graphs: Sequence[str] = (),
+               limits: Limits | None = None) -> WriteOutcome:
     """Merge the RDF payload (or the parts of a multipart/form-data body: (bytes, media
     type) each) into a blueprint or user-owned graph, creating it if new."""
     kind = graph_kind(name, user_graphs)
@@ -259,13 +262,13 @@ def post_graph(store: Store, name: URIRef, data: bytes | Sequence[tuple[bytes, s
     if kind == "user":
         outcome = WriteOutcome(graphs=repository.write_user_graphs(store, {name: merged}, agent=agent))
     else:
-        outcome = _store_graphs(store, {name: merged}, validator, agent)
+        outcome = _store_graphs(store, {name: merged}, validator, agent, limits=limits)
     outcome.created = not existed
     return outcome
 
 
 def post_new_graph(store: Store, data: bytes, media_type: str, *, validator: Validator, agent: str,
-                   user_graphs: Sequence[str] = ()) -> tuple[URIRef, WriteOutcome]:
+                   user_graphs: Sequence[str] = (), limits: Limits | None = None) -> tuple[URIRef, WriteOutcome]:
     """POST to the graph store itself: a new graph, whose IRI is returned (for Location).
 
     A payload holding one blueprint is stored as that blueprint (named by its IRI);
@@ -290,7 +293,7 @@ def post_new_graph(store: Store, data: bytes, media_type: str, *, validator: Val
     if graph_exists(store, found[0].iri):
         raise Conflict(f"blueprint <{found[0].iri}> exists already", where=str(found[0].iri),
                        hint="PUT to ?graph=<iri> to replace it, or POST to ?graph=<iri> to add to it")
-    result = repository.save(store, found, validator=validator, agent=agent)
+    result = repository.save(store, found, validator=validator, agent=agent, limits=limits)
     return found[0].iri, WriteOutcome(saved=result.saved, report=result.report, created=True)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -14,7 +14,7 @@ from rdflib.term import Identifier, Node
 
 from ..errors import NotAcceptable, QueryError, StoreUnavailable
 from ..i18n import say
-from .protocol import BASE_IRI, Bindings, Rows, SerializedResult, Term, UpdatePreview
+from .protocol import BASE_IRI, BLANK, IRI, LITERAL, Bindings, Plain, Rows, SerializedResult, Term, UpdatePreview
 from .sparql_text import bind, has_dataset_clause, replace_graphs_update, syntax_error
 
 RESULT_FORMATS = {
@@ -192,6 +192,12 @@ class EmbeddedStore:
         rows: list[tuple[Term | None, ...]] = [tuple(None if t is None else from_ox(t) for t in sol) for sol in result]
         return Rows(variables, rows)
 
+    def solutions(self, query: str, bindings: Bindings | None = None) -> OxSolutions:
+        result = self._run(query, bindings)
+        if not isinstance(result, ox.QuerySolutions):
+            raise QueryError("expected a SELECT query", hint="use solutions() for SELECT only")
+        return OxSolutions([v.value for v in result.variables], list(result))
+
     def ask(self, query: str, bindings: Bindings | None = None) -> bool:
         return bool(self._run(query, bindings))
 
@@ -335,6 +341,29 @@ class Changes:
         """The generation of the last write that changed any of `nodes` (a graph's name: the graph,
         replaced or removed; else a subject whose statements in a shared graph grew)."""
         return max([self._all, *(self._at.get(n, 0) for n in nodes)])
+
+
+class OxSolutions:
+    """A SELECT answer as pyoxigraph's solutions: terms made only for the rows asked for."""
+
+    def __init__(self, variables: list[str], rows: list[ox.QuerySolution]) -> None:
+        self.variables = variables
+        self._rows = rows
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def terms(self, start: int = 0, stop: int | None = None) -> list[tuple[Term | None, ...]]:
+        return [tuple(None if t is None else from_ox(t) for t in row) for row in self._rows[start:stop]]
+
+    def plain(self, start: int = 0, stop: int | None = None) -> Iterator[tuple[Plain | None, ...]]:
+        literal, named = ox.Literal, ox.NamedNode
+        for row in self._rows[start:stop]:
+            yield tuple(None if t is None
+                        else (IRI, t.value, "") if type(t) is named
+                        else (LITERAL, t.value, f"@{t.language}" if t.language else t.datatype.value)
+                        if type(t) is literal
+                        else (BLANK, t.value, "") for t in row)
 
 
 class _Reopening:

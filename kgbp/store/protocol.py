@@ -11,7 +11,7 @@ from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from rdflib import Graph, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Identifier, Node
 
 Term = Node
@@ -24,6 +24,38 @@ Bindings = Mapping[str, Binding]
 # `<service/x/as-is>` names a blueprint and `<user/notes>` a user-owned graph. Documented in
 # docs/sparql.md and the service description.
 BASE_IRI = "https://w3id.org/kgbp/id/"
+
+
+# A term as plain data, cheap to make from any store's answer: (kind, text, extra), kind one
+# of IRI, BLANK, LITERAL; extra is a literal's datatype IRI, or "@" and its language tag.
+Plain = tuple[int, str, str]
+IRI, BLANK, LITERAL = 0, 1, 2
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def plain_of(term: Term) -> Plain:
+    """An rdflib term as plain data (for stores that answer in rdflib terms)."""
+    if isinstance(term, Literal):
+        extra = f"@{term.language}" if term.language else str(term.datatype or XSD_STRING)
+        return (LITERAL, str(term), extra)
+    return (BLANK if isinstance(term, BNode) else IRI, str(term), "")
+
+
+class Solutions(Protocol):
+    """A SELECT answer evaluated once and held as the store gave it: counted, sliced and
+    written out without an rdflib term per cell (the cost of a long answer)."""
+
+    variables: list[str]
+
+    def __len__(self) -> int: ...
+
+    def terms(self, start: int = 0, stop: int | None = None) -> list[tuple[Term | None, ...]]:
+        """Rows `start` to `stop` as rdflib terms (for a page shown as a table)."""
+        ...
+
+    def plain(self, start: int = 0, stop: int | None = None) -> Iterator[tuple[Plain | None, ...]]:
+        """Rows `start` to `stop` as plain data (for JSON and CSV)."""
+        ...
 
 
 @dataclass
@@ -39,6 +71,13 @@ class Rows:
 
     def __len__(self) -> int:
         return len(self.rows)
+
+    def terms(self, start: int = 0, stop: int | None = None) -> list[tuple[Term | None, ...]]:
+        return self.rows[start:stop]
+
+    def plain(self, start: int = 0, stop: int | None = None) -> Iterator[tuple[Plain | None, ...]]:
+        for row in self.rows[start:stop]:
+            yield tuple(None if t is None else plain_of(t) for t in row)
 
 
 @dataclass
@@ -95,6 +134,10 @@ class Store(Protocol):
     """
 
     def select(self, query: str, bindings: Bindings | None = None) -> Rows: ...
+
+    def solutions(self, query: str, bindings: Bindings | None = None) -> Solutions:
+        """The answer of a SELECT, as `select`, held as the store gave it (see Solutions)."""
+        ...
 
     def ask(self, query: str, bindings: Bindings | None = None) -> bool: ...
 

@@ -227,6 +227,9 @@ class RemoteStore:
             tuple(_normal(b.get(Variable(v))) for v in variables) for b in result.bindings]
         return Rows(variables, rows)
 
+    def solutions(self, query: str, bindings: Bindings | None = None) -> Rows:
+        return self.select(query, bindings)  # parsed into rdflib terms already: nothing to save
+
     def ask(self, query: str, bindings: Bindings | None = None) -> bool:
         result = self._solutions(query, bindings)
         if result.type != "ASK":

@@ -81,6 +81,30 @@ def has_dataset_clause(query: str) -> bool:
     return bool(_DATASET_CLAUSE.search(syntax_only(query)))
 
 
+# A prefixed name, outside strings, IRIs and comments (those are matched to be skipped).
+_NAMES = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""' r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+                    r'|"(?:[^"\\\n]|\\.)*"' r"|'(?:[^'\\\n]|\\.)*'" r'|<[^<>"{}|^`\\\s]*>' r"|#[^\n]*"
+                    r"|(?<![\w?$:.-])(?P<prefix>[A-Za-z][\w-]*(?:\.[\w-]+)*|):", re.DOTALL)
+# the first word after the prologue (PREFIX and BASE declarations, comments)
+_FIRST_WORD = re.compile(r"(?:\s|#[^\n]*)*(?:(?:PREFIX\s+[\w.-]*:\s*<[^<>\s]*>|BASE\s*<[^<>\s]*>)(?:\s|#[^\n]*)*)*"
+                         r"(?P<word>[A-Za-z_][\w-]*)", re.IGNORECASE)
+_DECLARED = re.compile(r"(?<![\w:])PREFIX\s+([A-Za-z][\w.-]*|)\s*:", re.IGNORECASE)
+
+
+def _undeclared_prefix(text: str, line: int, column: int) -> tuple[tuple[int, int], str] | None:
+    """The place and prefix of the first prefixed name up to (line, column) whose prefix the
+    text does not declare: the parser reports such a name late, at a token after it."""
+    offset = sum(len(x) + 1 for x in text.split("\n")[:line - 1]) + column - 1
+    declared = {m.group(1) for m in _DECLARED.finditer(syntax_only(text))}
+    for m in _NAMES.finditer(text, 0, min(len(text), offset + 1)):
+        prefix = m.group("prefix")
+        if prefix is None or prefix in declared or re.search(r"PREFIX\s*$", text[:m.start()], re.IGNORECASE):
+            continue
+        before = text[:m.start()]
+        return (before.count("\n") + 1, m.start() - (before.rfind("\n") + 1) + 1), prefix
+    return None
+
+
 _EXPECTED_ITEM = re.compile(r'"((?:[^"\\]|\\.)*)"|\[[^\]]*\]|([A-Za-z]\w*)')
 
 
@@ -109,6 +133,18 @@ def syntax_error(what: str, text: str, message: str) -> tuple[str, str]:
     where = f"line {line}, column {column}"
     if "IRI parsing failed" in message:  # the parser stops after the IRI, so say so, not what follows
         return f"malformed {what} at {where}: the IRI just before this place is not a valid IRI", where
+    form = _FIRST_WORD.match(text)
+    if what.endswith("query") and form and form.group("word").upper() not in ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE"):
+        before = text[:form.start("word")]
+        where = f"line {before.count(chr(10)) + 1}, column {form.start('word') - (before.rfind(chr(10)) + 1) + 1}"
+        return (f"malformed {what} at {where}: '{form.group('word')[:20]}' is not a query form; "
+                "start with SELECT, CONSTRUCT, ASK or DESCRIBE"), where
+    undeclared = _undeclared_prefix(text, line, column)
+    if undeclared is not None:  # the parser stops after the name, or further on: point at the name
+        (line, column), prefix = undeclared
+        where = f"line {line}, column {column}"
+        return (f"malformed {what} at {where}: the prefix '{prefix}:' is not declared; "
+                f"add PREFIX {prefix}: <…> before the {what.split()[-1].lower()}"), where
     found_text = f"'{found}'" if rest.split() else found
     return f"malformed {what} at {where}: found {found_text}; {hint}", where
 

@@ -189,3 +189,19 @@ def test_restore_backup_refuses_what_is_not_a_backup(store_folder: Path, tmp_pat
         assert message in out and "->" in out and "Traceback" not in out, out
     assert ids(store_folder) == before
     assert not list(tmp_path.glob("store.replaced-*")) and not list(tmp_path.glob(".store.restoring-*"))
+
+
+def test_a_snapshot_opens_and_a_name_is_never_a_path(examples_store: EmbeddedStore, tmp_path: Path) -> None:
+    from kgbp.errors import BadInput, Conflict
+    from kgbp.repository.backup import check_name, restore_backup, snapshot
+    from kgbp.resources import examples
+
+    taken = snapshot(examples_store, tmp_path / "snap")
+    assert taken.blueprints == len(examples()) and taken.graphs > taken.blueprints
+    with pytest.raises(Conflict):
+        snapshot(examples_store, tmp_path / "snap")  # never over another backup
+    for bad in ("../x", "a/b", ".."):
+        with pytest.raises(BadInput):
+            check_name(bad)
+    restored = restore_backup(tmp_path / "snap", tmp_path / "store")
+    assert (restored.blueprints, restored.replaced) == (taken.blueprints, None)

@@ -158,7 +158,7 @@ def test_a_file_of_several_blueprints_cannot_carry_one_version(server: tuple[str
     trig = httpx.get(f"{base}/export/repository.trig", timeout=30).content
     answer = httpx.post(f"{base}/api/blueprints", files={"file": ("all.trig", trig)},
                         headers=auth(tokens["alice"], **{"If-Match": "*"}), timeout=60)
-    assert answer.status_code == 400 and "guard one blueprint" in answer.json()["message"]
+    assert answer.status_code == 400 and "guards one blueprint" in answer.json()["message"]
 
 
 def test_the_version_is_a_hash_of_the_stored_content(empty_store: EmbeddedStore, tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""Finding 11: uploads parse and validate off the event loop.
+"""Finding 11: uploads (HTML, JSON, slide, ArchiMate) parse and validate off the event loop.
 
 Each upload's work is held at a gate (the real function runs once the gate opens); while it
 is held, another request must be answered. On the event loop, nothing else could be, and
@@ -15,6 +15,7 @@ import httpx
 import pytest
 
 import kgbp.repository.save
+import kgbp.web.routers.blueprints
 import kgbp.web.routers.slides
 from kgbp.resources import examples
 
@@ -72,3 +73,25 @@ def test_slide_upload_leaves_the_loop_free(examples_server: tuple[str, str], gat
         base + "/api/slides", params={"save": "false"}, files={"file": ("drawn.pptx", deck.content)},
         headers={"Authorization": f"Bearer {token}"}, timeout=60))
     assert answer.status_code == 201, answer.text[:300]
+
+
+def test_json_upload_leaves_the_loop_free(examples_server: tuple[str, str], gated: Callable[[Any, str], Gate]) -> None:
+    base, token = examples_server
+    gate = gated(kgbp.repository.save, "save")
+    data = examples()[-1].read_bytes()
+    answer = _while_held(gate, base, lambda: httpx.post(
+        base + "/api/blueprints", params={"draft": "true"}, files={"file": ("again.yaml", data)},
+        headers={"Authorization": f"Bearer {token}"}, timeout=60))
+    assert answer.status_code == 201, answer.text[:300]
+
+
+def test_archimate_import_leaves_the_loop_free(examples_server: tuple[str, str],
+                                               gated: Callable[[Any, str], Gate]) -> None:
+    base, token = examples_server
+    model = httpx.get(base + "/export/archimate.xml", params={"service": "restaurant-checkout"}, timeout=60)
+    assert model.status_code == 200
+    gate = gated(kgbp.web.routers.blueprints, "read_archimate_bytes")  # parsing, then validating and storing
+    answer = _while_held(gate, base, lambda: httpx.post(
+        base + "/api/archimate", files={"file": ("model.xml", model.content)},
+        headers={"Authorization": f"Bearer {token}"}, timeout=60))
+    assert answer.status_code == 200 and answer.json()["status"] == "unchanged", answer.text[:300]

@@ -1,4 +1,4 @@
-"""JSON API for blueprints: list, read, upload (validated, token required), delete.
+"""JSON API for blueprints: list, read, upload (validated, token required), ArchiMate import, delete.
 
 Reads answer with an ETag (the blueprint's stored version, see kgbp/concurrency.py);
 uploads and deletes honour If-Match / If-None-Match, so a writer who read version V
@@ -7,22 +7,25 @@ cannot overwrite someone else's later change unknowingly (412, saying what chang
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Request, UploadFile
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
+from ...archimate.importer import ArchimateChanges, changes_in
+from ...archimate.reader import read_archimate_bytes
 from ...config import Limits
 from ...errors import BadInput, PayloadTooLarge
 from ...export.rdf import FORMATS, export_blueprint
-from ...ingest import SharedIndex, read_bytes
+from ...i18n import say
+from ...ingest.pipeline import Ingested, Upload, ingest
 from ...model import iris
 from ...repository import concurrency
 from ...repository import save as repository
 from ...repository.blueprint_view import load_view
 from ...store import Store
-from ...validation.engine import Validator
 from ..deps import LangDep, SettingsDep, StoreDep, WriterDep
 
 router = APIRouter(prefix="/api", tags=["blueprints"])
@@ -98,7 +101,10 @@ async def upload(request: Request, file: UploadFile, store: StoreDep, lang: Lang
         raise PayloadTooLarge(
             f"upload larger than {settings.max_upload_bytes} bytes", where=name, hint="split it, or raise max_upload_bytes")
     # reading, validating and storing take a while: off the event loop, so reads go on meanwhile
-    result = await run_in_threadpool(_read_and_save, store, data, name, lang, draft, writer, expected, settings.limits)
+    done = await run_in_threadpool(partial(ingest, store, [Upload(name, data)], agent=writer, lang=lang, draft=draft,
+                                           expect=expected, guard_name="If-Match/If-None-Match",
+                                           limits=settings.limits))
+    result = done.accepted()  # unreadable: 400 with the place; rejected: 422 with the report
     if len(result.saved) == 1 and result.saved[0].version:
         response.headers["ETag"] = concurrency.etag(result.saved[0].version) or ""
     return {"stored": [{"id": s.id, "iri": str(s.iri), "triples": s.triples, "draft": s.draft,
@@ -106,15 +112,34 @@ async def upload(request: Request, file: UploadFile, store: StoreDep, lang: Lang
             "links": [note.as_dict(lang) for note in result.links], "report": result.report.as_dict()}
 
 
-def _read_and_save(store: Store, data: bytes, name: str, lang: str, draft: bool, writer: str,
-                   expected: concurrency.Expected | None, limits: Limits | None = None) -> repository.SaveResult:
-    blueprints = read_bytes(data, name, SharedIndex.from_store(store), limits)
-    if expected is not None and len(blueprints) != 1:
-        raise BadInput(f"If-Match/If-None-Match guard one blueprint; {name} holds {len(blueprints)}", where=name,
-                       hint="upload the blueprints one by one, each with its own version")
-    expect = {blueprints[0].iri: expected} if expected is not None else None
-    return repository.save(store, blueprints, validator=Validator(lang=lang), draft=draft, agent=writer, expect=expect,
-                           limits=limits)
+@router.post("/archimate", summary="Import an ArchiMate file edited in Archi: names changed there rename the stored "
+             "blueprints (validated; bearer token)", status_code=201)
+async def upload_archimate(file: UploadFile, store: StoreDep, lang: LangDep, writer: WriterDep, settings: SettingsDep,
+                           response: Response, draft: bool = False) -> dict[str, Any]:
+    name = safe_name(file.filename or "model.xml")
+    data = await file.read(settings.max_upload_bytes + 1)
+    if len(data) > settings.max_upload_bytes:
+        raise PayloadTooLarge(say("file_too_large", limit=settings.max_upload_bytes), where=name,
+                              hint=say("file_too_large_hint"))
+    # parsing the XML and validating the renamed versions block: off the event loop
+    changes, done = await run_in_threadpool(_import_archimate, store, data, name, writer, lang, draft, settings.limits)
+    result = done.accepted()  # a renamed version that breaks a rule: 422 with the report, nothing stored
+    if not result.saved:
+        response.status_code = 200  # nothing was renamed: nothing stored
+    return {"status": done.status if result.saved else "unchanged",
+            "renamed": [r.as_dict() for r in changes.renames],
+            "notes": [n.localised(lang).as_dict() for n in changes.notes],
+            "stored": [{"id": s.id, "iri": str(s.iri), "triples": s.triples, "draft": s.draft,
+                        "warnings": s.warnings, "etag": concurrency.etag(s.version)} for s in result.saved],
+            "report": result.report.as_dict()}
+
+
+def _import_archimate(store: Store, data: bytes, name: str, writer: str, lang: str, draft: bool,
+                      limits: Limits) -> tuple[ArchimateChanges, Ingested]:
+    changes = changes_in(store, read_archimate_bytes(data, name))
+    if not changes.blueprints:
+        return changes, Ingested("stored")
+    return changes, ingest(store, changes.blueprints, agent=writer, lang=lang, draft=draft, limits=limits)
 
 
 @router.delete("/blueprints/{service}/{version}", summary="Remove a blueprint (bearer token; If-Match honoured)")

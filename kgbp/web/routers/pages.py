@@ -171,8 +171,9 @@ async def upload(request: Request, store: StoreDep, lang: LangDep, settings: Set
                  file: UploadFile, token: Annotated[str, Form()] = "",
                  draft: Annotated[bool, Form()] = False) -> HTMLResponse:
     from ...errors import PayloadTooLarge
+    from ...ingest.pipeline import Upload, ingest
     from ..deps import writer_of
-    from .blueprints import _read_and_save, safe_name
+    from .blueprints import safe_name
 
     name = safe_name(file.filename)
     try:
@@ -181,8 +182,9 @@ async def upload(request: Request, store: StoreDep, lang: LangDep, settings: Set
         if len(data) > settings.max_upload_bytes:
             raise PayloadTooLarge(say("file_too_large", limit=settings.max_upload_bytes), where=name, hint=say("file_too_large_hint"))
         # parsing and validating take seconds on a big file: off the event loop, so other requests go on
-        result = await run_in_threadpool(_read_and_save, store, data, name, lang, draft, writer, None,
-                                         settings.limits)
+        done = await run_in_threadpool(lambda: ingest(store, [Upload(name, data)], agent=writer, lang=lang,
+                                                      draft=draft, limits=settings.limits))
+        result = done.accepted()
     except NotConformant as exc:  # the report says where; the page says what to do here, not the CLI flag
         shown = {**exc.localised(lang), "hint": messages(lang)["rejected_web_hint"], "problems": []}
         return render(request, "upload.html", lang, status_code=422, error=shown, report=exc.report)
@@ -223,21 +225,28 @@ def questions(request: Request, lang: LangDep) -> HTMLResponse:
     return render(request, "questions.html", lang, catalogue=sorted(load_catalogue().values(), key=lambda q: q.name))
 
 
+QUESTION_PAGE = 100  # rows of an answer per page of the ask page, as in the API
+
+
 @router.get("/questions/{name}", response_class=HTMLResponse)
-def question(request: Request, name: str, store: StoreDep, lang: LangDep) -> HTMLResponse:
+def question(request: Request, name: str, store: StoreDep, lang: LangDep, page: int = 1) -> HTMLResponse:
     from urllib.parse import urlencode
 
-    from ...query.catalogue import get, load_catalogue, run
+    from ...query.answer import answer
+    from ...query.catalogue import get, load_catalogue
     from ...repository.entities import list_entities
     from ..table import result_table
 
     q = get(name)
     values = {p.name: request.query_params[p.name] for p in q.user_params if request.query_params.get(p.name)}
     choices = {p.name: found for p in q.user_params if p.entity and (found := list_entities(store, p.entity, lang))}
-    table, error = None, None
+    table, error, rows = None, None, None
     if all(p.name in values for p in q.user_params if p.required):  # run as soon as it can
         try:
-            table = result_table(run(store, q, values, lang), lang)
+            given = answer(store, q, values, lang)
+            number = min(max(1, page), max(1, -(-given.total // QUESTION_PAGE)))
+            rows = Page([], number, given.total, QUESTION_PAGE)  # the pager's numbers; the table holds the rows
+            table = result_table(given.page((number - 1) * QUESTION_PAGE, QUESTION_PAGE), lang)
         except KgbpError as exc:
             error = exc
     csv_href = f"/api/queries/{name}?" + urlencode({**values, "lang": lang, "format": "csv"})
@@ -246,7 +255,7 @@ def question(request: Request, name: str, store: StoreDep, lang: LangDep) -> HTM
              *(e.id for found in choices.values() for e in found),
              *load_catalogue(), *literal_values(lang)]
     return render(request, "question.html", lang, q=q, values=values, choices=choices, table=table, error=error,
-                  csv_href=csv_href, codes=codes)
+                  csv_href=csv_href, codes=codes, rows=rows)
 
 
 def entity_page(request: Request, store: StoreDep, lang: str, node: URIRef, kind: str) -> HTMLResponse:

@@ -182,7 +182,7 @@ async def _update(request: Request, text: str, using: list[str], using_named: li
     outcome = await run_in_threadpool(
         partial(endpoint.apply_update, validator=Validator(lang=lang), agent=writer,
                 user_graphs=get_settings(request).user_graphs, using=_graphs(using, "using-graph-uri"),
-                using_named=_graphs(using_named, "using-named-graph-uri")),
+                using_named=_graphs(using_named, "using-named-graph-uri"), limits=get_settings(request).limits),
         get_store(request), get_runner(request), text)
     return JSONResponse(outcome.as_dict())
 
@@ -369,7 +369,7 @@ async def _write(request: Request, method: str) -> Response:
     if target is None:
         return _default_not_writable(method)
     store = get_store(request)
-    user_graphs = get_settings(request).user_graphs
+    user_graphs, limits = get_settings(request).user_graphs, get_settings(request).limits  # this server's caps
     validator = Validator(lang=get_lang(request, None))
     if method == "DELETE":
         if target == "":
@@ -382,7 +382,7 @@ async def _write(request: Request, method: str) -> Response:
         if method != "POST":
             raise BadInput(f"{method} needs ?graph=<IRI>", where="graph", hint="POST to the store itself to add a new graph")
         iri, outcome = await run_in_threadpool(
-            partial(endpoint.post_new_graph, validator=validator, agent=writer, user_graphs=user_graphs),
+            partial(endpoint.post_new_graph, validator=validator, agent=writer, user_graphs=user_graphs, limits=limits),
             store, data, media)
         # the new graph's IRI, as the Graph Store protocol asks (§5.5); read it at ?graph=<IRI>
         return JSONResponse({**outcome.as_dict(), "graph": str(iri)}, status_code=201, headers={"Location": str(iri)})
@@ -390,11 +390,13 @@ async def _write(request: Request, method: str) -> Response:
     if method == "POST" and media == "multipart/form-data":
         parts = await _multipart(request, data)
         outcome = await run_in_threadpool(
-            partial(endpoint.post_graph, validator=validator, agent=writer, user_graphs=user_graphs), store, target, parts)
+            partial(endpoint.post_graph, validator=validator, agent=writer, user_graphs=user_graphs, limits=limits),
+            store, target, parts)
     else:
         write = endpoint.put_graph if method == "PUT" else endpoint.post_graph
         outcome = await run_in_threadpool(
-            partial(write, validator=validator, agent=writer, user_graphs=user_graphs), store, target, data, media)
+            partial(write, validator=validator, agent=writer, user_graphs=user_graphs, limits=limits),
+            store, target, data, media)
     if outcome.created:
         return JSONResponse(outcome.as_dict(), status_code=201)
     return Response(status_code=204)
