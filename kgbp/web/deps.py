@@ -84,7 +84,8 @@ def client_key(request: Request) -> str:
 
 # What every read depends on runs on the event loop: none of it waits for anything, and a sync
 # dependency costs each request a hop to the thread pool and back (under load, a wait for a thread).
-async def _store(request: Request) -> Store:
+async def app_store(request: Request) -> Store:
+    """The store, as routes depend on it (the one to override in tests)."""
     return get_store(request)
 
 
@@ -101,7 +102,7 @@ async def read_guard(request: Request, authorization: Annotated[str | None, Head
     return require_token_to_read(request, authorization)
 
 
-StoreDep = Annotated[Store, Depends(_store)]
+StoreDep = Annotated[Store, Depends(app_store)]
 LangDep = Annotated[str, Depends(_lang)]
 WriterDep = Annotated[str, Depends(require_writer)]
 SettingsDep = Annotated[Settings, Depends(_settings)]
