@@ -59,8 +59,8 @@ START, END = "<!-- page-bench:start -->", "<!-- page-bench:end -->"
 NOTES = """What the page does now (kgbp/web/blueprint_page.py): its parts (the blueprint's view, its validation
 report, the plain diagram), the systems list of the impact view and the rendered plain page are kept per
 (blueprint, language), up to 512 entries, until a write changes something they were read from. The embedded
-store records what each write changed (kgbp/store/embedded.py, `Changes`): the graphs it replaced, the
-subjects and classes a shared graph gained statements about, the outside subjects a replaced graph held;
+store records what each write changed (kgbp/store/embedded.py, `Changes`): the graphs that changed, the
+subjects and classes a shared graph gained statements about, the outside subjects of what was replaced or removed;
 a SPARQL Update counts as changing everything. An upload of another blueprint naming the same departments
 and systems leaves every kept page current. A remote store keeps nothing (other servers may write to it).
 A kept page is answered on the event loop (no thread-pool hop; the read dependencies are async too), the

@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
-from rdflib import Graph, URIRef
+from rdflib import BNode, Graph, URIRef
 
 from ..config import Limits
 from ..errors import Conflict, NotConformant, NotFound, Problem
@@ -30,6 +31,7 @@ from ..model.labels import labels_of as labels_of
 from ..model.namespaces import HISTORY_GRAPH, ONTOLOGY_GRAPH, REPOSITORY_GRAPH, SB
 from ..model.vocabulary import channel_kinds as _channel_kinds
 from ..model.vocabulary import ontology_graph
+from ..resources import internal_query
 from ..store import Store
 from ..validation.engine import ValidationReport, Validator
 from . import history_log as history  # the log only: the history views import this module
@@ -75,7 +77,7 @@ def init(store: Store) -> None:
 
 
 def ensure_initialised(store: Store) -> None:
-    if not store.ask("ASK { GRAPH ?g { ?s ?p ?o } }", {"g": ONTOLOGY_GRAPH}):
+    if not store.ask(internal_query("graph_exists"), {"g": ONTOLOGY_GRAPH}):
         init(store)
 
 
@@ -136,9 +138,11 @@ def save(
         now = datetime.now(UTC)
         records = Graph()
         result = SaveResult(report=report, links=[note for bp in blueprints for note in bp.links])
+        changes: dict[URIRef, tuple[set[Any], set[Any]]] = {}  # blueprint -> (triples removed, triples added)
         for bp in blueprints:
-            old, new = set(store.graph(bp.iri)), set(bp.graph)  # sets: rdflib's graph difference copies graphs
-            added, removed = len(new - old), len(old - new)
+            old, new = stored_triples(store, bp.iri), set(bp.graph)  # sets: rdflib's graph difference copies graphs
+            changes[bp.iri] = (old - new, new - old)
+            added, removed = len(changes[bp.iri][1]), len(changes[bp.iri][0])
             act, record = history.record(bp.iri, "restore" if restores else "save", agent, added, removed, now,
                                          state=bp.graph, restores=restores)
             records += record
@@ -148,19 +152,37 @@ def save(
         user_records, result.graphs = _user_graph_records(store, user_graphs or {}, agent, now)
         records += user_records
         generation = getattr(store, "generation", None)
-        store.replace_graphs({**{bp.iri: bp.graph for bp in blueprints}, **(user_graphs or {})},
-                             add={REPOSITORY_GRAPH: shared, HISTORY_GRAPH: records})
+        patch = getattr(store, "patch_graphs", None)  # a store whose one update is one transaction
+        if patch is not None and not user_graphs and _patchable(changes, len(blueprints)):
+            patch({iri: removed for iri, (removed, _) in changes.items()},
+                  {**{iri: added for iri, (_, added) in changes.items()}, REPOSITORY_GRAPH: shared, HISTORY_GRAPH: records})
+        else:
+            store.replace_graphs({**{bp.iri: bp.graph for bp in blueprints}, **(user_graphs or {})},
+                                 add={REPOSITORY_GRAPH: shared, HISTORY_GRAPH: records})
         SharedIndex.written(store, generation, shared)
         for saved in result.saved:
             saved.version = version(store, saved.iri)
     return result
 
 
+def _patchable(changes: Mapping[URIRef, tuple[set[Any], set[Any]]], count: int) -> bool:
+    """Whether writing only what changed leaves each graph equal to the new one: each
+    blueprint once, and no blank node to remove (no update can name a stored one)."""
+    return len(changes) == count and not any(
+        isinstance(term, BNode) for removed, _ in changes.values() for triple in removed for term in triple)
+
+
+def stored_triples(store: Store, name: URIRef) -> set[tuple[object, ...]]:
+    """The triples of a stored graph as a set (rows, not an rdflib graph: filling one costs
+    half of reading it, and a write only compares)."""
+    return set(store.select(internal_query("graph_triples"), {"g": name}).rows)
+
+
 def _user_graph_records(store: Store, graphs: Mapping[URIRef, Graph | None], agent: str,
                         now: datetime) -> tuple[Graph, list[GraphWritten]]:
     records, written = Graph(), []
     for name, graph in graphs.items():
-        old, new = set(store.graph(name)), set(graph if graph is not None else ())
+        old, new = stored_triples(store, name), set(graph if graph is not None else ())
         action = "save" if new else "remove"
         act, record = history.record(name, action, agent, len(new - old), len(old - new), now,
                                      state=graph if new else None)
@@ -202,19 +224,9 @@ def remove(store: Store, blueprint: URIRef, agent: str = "kgbp", expect: Expecte
     return len(old)
 
 
-_SLICES_OF = """
-PREFIX sb: <https://w3id.org/kgbp/ontology#>
-SELECT DISTINCT ?slice ?step WHERE {
-  GRAPH ?parent { ?step sb:inBlueprint ?parent }
-  GRAPH ?slice { ?slice sb:refinesStep ?step }
-  FILTER (?slice != ?parent)
-}
-"""
-
-
 def refuse_orphaning(store: Store, parent: URIRef, kept: set[object], leaving: set[URIRef]) -> None:
     """Conflict when a stored slice outside `leaving` refines a step of `parent` not in `kept`."""
-    orphaned = [(r["slice"], r["step"]) for r in store.select(_SLICES_OF, {"parent": parent}).dicts()
+    orphaned = [(r["slice"], r["step"]) for r in store.select(internal_query("slices_of"), {"parent": parent}).dicts()
                 if r["slice"] not in leaving and r["step"] not in kept]
     if orphaned:
         slices = sorted({iris.blueprint_id(str(s)) or str(s) for s, _ in orphaned})

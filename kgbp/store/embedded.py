@@ -15,7 +15,7 @@ from rdflib.term import Identifier, Node
 from ..errors import NotAcceptable, QueryError, StoreUnavailable
 from ..i18n import say
 from .protocol import BASE_IRI, BLANK, IRI, LITERAL, Bindings, Plain, Rows, SerializedResult, Term, UpdatePreview
-from .sparql_text import bind, has_dataset_clause, replace_graphs_update, syntax_error
+from .sparql_text import bind, has_dataset_clause, patch_graphs_update, replace_graphs_update, syntax_error
 
 RESULT_FORMATS = {
     "application/sparql-results+json": ox.QueryResultsFormat.JSON,
@@ -268,21 +268,49 @@ class EmbeddedStore:
                 self.generation += 1
                 self.changes.wrote(self.generation, replace, touched)
 
-    def _touched(self, replace: Mapping[URIRef, Graph | None], add: Mapping[URIRef, Graph]) -> set[Node]:
-        """What a write changes besides the graphs it replaces (read before it): the subjects and
-        classes a graph gains statements about, and the subjects a replaced graph holds before or
-        after that are not its own nodes (a label given to a shared entity in a user's graph)."""
+    def _touched(self, replace: Mapping[URIRef, Graph | None], add: Mapping[URIRef, Iterable[tuple[Node, Node, Node]]],
+                 remove: Mapping[URIRef, Iterable[tuple[Node, Node, Node]]] | None = None) -> set[Node]:
+        """What a write changes besides the graphs it replaces (read before it): each graph that gains
+        or loses statements; the subjects and classes a graph gains statements about; and the subjects
+        of replaced or removed statements that are not the graph's own nodes (a label given to a shared
+        entity in a user's graph)."""
         out: set[Node] = set()
         for name, added in add.items():
-            for s, p, o in added:
-                if ox.Quad(to_ox(s), to_ox(p), to_ox(o), ox.NamedNode(str(name))) not in self._ox:  # type: ignore[arg-type]
-                    out.update((s, o) if p == RDF.type else (s,))
-        for name, new in replace.items():
             own = str(name)
+            for s, p, o in added:
+                if ox.Quad(to_ox(s), to_ox(p), to_ox(o), ox.NamedNode(own)) not in self._ox:  # type: ignore[arg-type]
+                    out.add(name)
+                    if not str(s).startswith(own):  # a shared entity (and its class, when it is new)
+                        out.update((s, o) if p == RDF.type else (s,))
+        own_nodes = {name: str(name) for name in (*replace, *(remove or {}))}
+        for name, removed in (remove or {}).items():
+            out.add(name)
+            out.update(s for s, _, _ in removed if not str(s).startswith(own_nodes[name]))
+        for name, new in replace.items():
+            own = own_nodes[name]
             old = {from_ox(q.subject) for q in self._ox.quads_for_pattern(None, None, None, ox.NamedNode(own))}
             out.update(n for n in (*old, *(new.subjects() if new is not None else ()))
                        if not str(n).startswith(own))  # its own nodes are named under it: the graph's entry covers them
         return out
+
+    def patch_graphs(self, remove: Mapping[URIRef, Iterable[tuple[Node, Node, Node]]],
+                     add: Mapping[URIRef, Iterable[tuple[Node, Node, Node]]]) -> None:
+        """Remove, then add, triples of named graphs in one transaction (one update call).
+        A save that changes a few triples of a stored blueprint then costs those triples,
+        not a DROP and re-insert of the whole graph (~50 ms for 1,000 triples)."""
+        text = patch_graphs_update(remove, add)
+        if text:
+            self.recover()
+            remove = {name: list(triples) for name, triples in remove.items()}
+            add = {name: list(triples) for name, triples in add.items()}
+            touched = self._touched({}, add, remove)
+            try:
+                self._ox.update(text)
+            except OSError as exc:
+                raise self._storage_fault(exc) from None
+            finally:
+                self.generation += 1
+                self.changes.wrote(self.generation, (), touched)
 
     # -- graphs ----------------------------------------------------------------
     def graph(self, name: URIRef) -> Graph:
@@ -315,8 +343,8 @@ class EmbeddedStore:
 
 
 class Changes:
-    """Which graphs (replaced) and subjects (added to a shared graph) each write of this process
-    changed, by generation: a reader that kept something read at generation G knows whether it
+    """Which graphs and which outside subjects (shared entities, classes) each write of this
+    process changed, by generation: a reader that kept something read at generation G knows whether it
     is still current without reading again (the store folder has one writer: this process).
     Bounded: past LIMIT entries, it forgets them and says "everything changed" once."""
 
@@ -338,8 +366,8 @@ class Changes:
             self._at[node] = generation
 
     def last(self, nodes: Iterable[Node]) -> int:
-        """The generation of the last write that changed any of `nodes` (a graph's name: the graph,
-        replaced or removed; else a subject whose statements in a shared graph grew)."""
+        """The generation of the last write that changed any of `nodes` (a graph's name: the graph;
+        else a subject or class whose statements a write changed outside the subject's own graph)."""
         return max([self._all, *(self._at.get(n, 0) for n in nodes)])
 
 

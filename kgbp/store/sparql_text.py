@@ -44,6 +44,17 @@ def replace_graphs_update(
     return " ;\n".join(ops)
 
 
+def patch_graphs_update(remove: Mapping[URIRef, Iterable[tuple[Node, Node, Node]]],
+                        add: Mapping[URIRef, Iterable[tuple[Node, Node, Node]]]) -> str:
+    """One SPARQL Update request: DELETE DATA then INSERT DATA per graph (no blank node in
+    `remove`: DELETE DATA cannot name one)."""
+    ops = [f"DELETE DATA {{ GRAPH {term(name)} {{\n{block}\n}} }}"
+           for name, triples in remove.items() if (block := triples_block(triples))]
+    ops += [f"INSERT DATA {{ GRAPH {term(name)} {{\n{block}\n}} }}"
+            for name, triples in add.items() if (block := triples_block(triples))]
+    return " ;\n".join(ops)
+
+
 def values_clause(bindings: Mapping[str, Node | Collection[Node]], term_of: Callable[[Node], str] = term) -> str:
     """A trailing VALUES clause binding variables to terms (serialised, never pasted): one
     row, or a row per combination when a variable is given several terms."""

@@ -1,12 +1,12 @@
-"""Blueprint rules (shapes/*.ttl) checked with pySHACL -> a typed ValidationReport.
+"""Blueprint rules (shapes/*.ttl) checked with pyshacl-turbo -> a typed ValidationReport.
 
 Validation sees one blueprint's graph plus what it needs of the repository (the types of
 the departments, systems and concepts it names, the superclasses of its classes, the step
 its slice refines), never the whole store. Several stored blueprints can be checked in one
-pySHACL run (`validate_union`): the per-shape cost of a run is then shared.
+run (`validate_union`): the per-shape cost of a run is then shared.
 
-Speed (docs/benchmarks.md): the shapes are parsed and harvested once per process (a
-pySHACL ShapesGraph costs ~7 ms to build), pySHACL runs a copy without the annotations it
+Speed (docs/benchmarks.md): the shapes are parsed and compiled once per process by
+pyshacl-turbo (a Rust engine with pySHACL's API and findings), without the annotations it
 does not need (names, messages, hints: the report takes them from the full graph), with no
 inference and no SHACL-AF, and the context is added to the blueprint graph for the run and
 taken out after it, because copying a 700-triple rdflib graph costs as much as validating it.
@@ -17,7 +17,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,9 +27,9 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SH, SKOS
 from rdflib.term import Node
 
 from ..i18n import LANGS, pick
-from ..model.namespaces import REPOSITORY_GRAPH, SB
+from ..model.namespaces import SB
 from ..model.vocabulary import ontology_graph
-from ..resources import data_dir
+from ..resources import data_dir, internal_query
 
 if TYPE_CHECKING:
     from ..ingest import AuthoredBlueprint
@@ -39,7 +38,7 @@ if TYPE_CHECKING:
 KGBPSH = Namespace("https://w3id.org/kgbp/shapes#")
 SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
-# Annotations pySHACL does not need to check anything; the report reads them from the full graph.
+# Annotations the engine does not need to check anything; the report reads them from the full graph.
 _ANNOTATIONS = (SH.name, SH.message, SH.description, KGBPSH.hint, RDFS.comment)
 
 
@@ -223,33 +222,11 @@ def rules(shapes: Graph | None = None) -> list[Rule]:
     return list(_engine(shapes if shapes is not None else shapes_graph()).ordered)
 
 
-INCOMPARABLE = URIRef("https://w3id.org/kgbp/shapes#incomparable")
-
-
-def _comparable(data: Graph) -> Graph:
-    """`data`, or a copy in which numbers pySHACL cannot compare are typed as unknown.
-
-    A "NaN"^^xsd:decimal (rdflib reads it as Decimal('NaN')) makes pySHACL's range checks
-    raise decimal.InvalidOperation; typed kgbpsh:incomparable it fails sh:datatype instead,
-    and the report names it like any other wrong value. Stored drafts may hold such values.
-    """
-    bad = [(s, p, o) for s, p, o in data if isinstance(o, Literal) and isinstance(o.value, Decimal)
-           and not o.value.is_finite()]
-    if not bad:
-        return data
-    copy = Graph()
-    copy += data
-    for s, p, o in bad:
-        copy.remove((s, p, o))
-        copy.add((s, p, Literal(str(o), datatype=INCOMPARABLE)))
-    return copy
-
-
 class _Engine:
-    """One parsed shapes graph: pySHACL's harvested shapes, the rule table, a lock."""
+    """One parsed shapes graph: its compiled form, the rule table, a lock."""
 
     def __init__(self, shapes: Graph, areas: dict[Node, str]) -> None:
-        from pyshacl import ShapesGraph
+        from pyshacl_turbo import CompiledShapes
 
         self.shapes = shapes
         self.rules = _rule_table(shapes, areas)
@@ -258,30 +235,17 @@ class _Engine:
         for triple in shapes:
             if triple[1] not in _ANNOTATIONS:
                 lean.add(triple)
-        self._lean = lean
-        self._compiled = ShapesGraph(lean)
-        _ = self._compiled.shapes  # harvest now, once
-        # pySHACL objects are not documented as thread-safe; the web server validates in threads
+        self._compiled = CompiledShapes(lean)  # compiled once; its report names our shape nodes
+        # the engine is not documented as thread-safe; the web server validates in threads
         self._lock = threading.Lock()
         self._predicates: frozenset[URIRef] | None = None
 
     def run(self, data: Graph) -> Graph:
-        """pySHACL over `data` (not changed); returns its sh:ValidationReport graph."""
-        from pyshacl import Validator as ShaclValidator
-
-        data = _comparable(data)
-
-        try:  # pySHACL >= 0.40 wraps data graphs
-            from pyshacl.graph_abstraction import DataGraph
-
-            wrapped: Any = DataGraph.from_rdflib(data)
-        except ImportError:  # pragma: no cover
-            wrapped = data
+        """The shapes over `data` (not changed); returns the sh:ValidationReport graph.
+        An ill-typed number ("NaN"^^xsd:decimal, which a stored draft may hold) fails
+        sh:datatype like any other wrong value; the Rust engine does not raise on it."""
         with self._lock:
-            runner = ShaclValidator(wrapped, shacl_graph=self._lean,
-                                    options={"inference": "none", "advanced": False, "allow_warnings": True})
-            runner.shacl_graph = self._compiled  # reuse the harvested shapes (the constructor re-wraps)
-            _, results, _ = runner.run()
+            _, results, _ = self._compiled.validate(data, allow_warnings=True)
         return results  # type: ignore[no-any-return]
 
     @property
@@ -393,29 +357,18 @@ def _channel_kinds() -> dict[Node, Node]:
 
 def _shared_types(store: Store, entities: Iterable[URIRef]) -> Graph:
     """rdf:type and labels of departments and systems, from the repository graph."""
-    from ..store.sparql_text import term
-
     graph = Graph()
     entities = sorted(set(entities))
     for start in range(0, len(entities), 500):
-        values = " ".join(term(e) for e in entities[start:start + 500])
-        rows = store.select(
-            f"SELECT ?e ?p ?o WHERE {{ VALUES ?e {{ {values} }} GRAPH {term(REPOSITORY_GRAPH)} "
-            f"{{ ?e ?p ?o FILTER(?p IN ({term(RDF.type)}, {term(RDFS.label)})) }} }}")
-        for e, p, o in rows.rows:
+        for e, p, o in store.select(internal_query("entity_types_labels"), {"e": entities[start:start + 500]}).rows:
             graph.add((e, p, o))  # type: ignore[arg-type]
     return graph
 
 
 def repository_context(store: Store) -> Graph:
     """Types and labels of every department and system (for validating many blueprints)."""
-    from ..store.sparql_text import term
-
-    rows = store.select(
-        f"SELECT ?e ?p ?o WHERE {{ GRAPH {term(REPOSITORY_GRAPH)} {{ ?e a ?c ; ?p ?o "
-        f"FILTER(?c IN ({term(SB.Department)}, {term(SB.System)}) && ?p IN ({term(RDF.type)}, {term(RDFS.label)})) }} }}")
     graph = Graph()
-    for e, p, o in rows.rows:
+    for e, p, o in store.select(internal_query("validation_context")).rows:
         graph.add((e, p, o))  # type: ignore[arg-type]
     return graph
 
@@ -465,7 +418,7 @@ class Validator:
                 for p, o in parent.graph.predicate_objects(step):
                     step_graph.add((step, p, o))
             elif store is not None:
-                rows = store.select("SELECT ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }", {"s": step})
+                rows = store.select(internal_query("node_facts"), {"s": step})
                 for row in rows.rows:
                     step_graph.add((step, row[0], row[1]))  # type: ignore[arg-type]
             graph += step_graph

@@ -1,7 +1,7 @@
 """`kgbp validate` and the validation pages: files on disk (not stored), stored blueprints,
 or the whole repository (in batches, on every core).
 
-Stored blueprints are validated several at a time: one pySHACL run over the union of a
+Stored blueprints are validated several at a time: one run over the union of a
 batch's graphs shares the per-shape cost of a run (about a third of a single run), and a
 process pool spreads the batches over the cores. (A write is validated in the writing
 process: a worker would first rebuild the rdflib graphs the writer already holds, ~15 ms
@@ -24,11 +24,11 @@ from ..model.blueprints import list_blueprints, resolve_blueprint
 from ..model.derive import derive
 from ..model.namespaces import SB
 from ..model.vocabulary import channel_kinds
+from ..resources import internal_query
 from ..store import Store, open_store
-from ..store.sparql_text import term
 from .engine import ValidationReport, Validator, repository_context
 
-BATCH = 25  # blueprints per pySHACL run: past ~25 a run gets no cheaper per blueprint
+BATCH = 25  # blueprints per run: past ~25 a run gets no cheaper per blueprint
 FORMATS = ("text", "json", "ttl")
 
 
@@ -41,18 +41,19 @@ def union_of(store: Store, blueprints: Sequence[URIRef], predicates: Iterable[UR
     """The graphs of `blueprints` as one rdflib graph (one query), with the steps their
     slices refine when those live in other blueprints; only `predicates` if given (filling
     an rdflib graph costs about as much as validating it: leave out what no rule reads)."""
-    values = " ".join(term(b) for b in blueprints)
-    only = f" FILTER(?p IN ({', '.join(term(p) for p in sorted(predicates))}))" if predicates else ""
-    data = store.construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o{only} }} }}")
+    bindings: dict[str, list[URIRef]] = {"g": list(blueprints)}
+    if predicates:
+        bindings["p"] = sorted(predicates)
+    data = store.construct(internal_query("graphs_union"), bindings)  # type: ignore[arg-type]
     for step in set(data.objects(None, SB.refinesStep)):
         if isinstance(step, URIRef) and (step, None, None) not in data:
-            for p, o in store.select("SELECT ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }", {"s": step}).rows:
+            for p, o in store.select(internal_query("node_facts"), {"s": step}).rows:
                 data.add((step, p, o))  # type: ignore[arg-type]
     return data
 
 
 def validate_batch(store: Store, blueprints: Sequence[URIRef], validator: Validator, shared: Graph) -> ValidationReport:
-    """Validate stored blueprints in one pySHACL run; drafts are read from their graphs."""
+    """Validate stored blueprints in one run; drafts are read from their graphs."""
     data = union_of(store, blueprints, validator.predicates)
     drafts = [b for b in blueprints if (b, SB.versionStatus, SB.Draft) in data]
     return validator.validate_union(data, blueprints, drafts, store=store, shared=shared)

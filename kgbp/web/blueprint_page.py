@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 from rdflib import Graph, URIRef
 
 from ..diagram import draw_svg
-from ..model.namespaces import ONTOLOGY_GRAPH, REPOSITORY_GRAPH, SB
+from ..model.namespaces import ONTOLOGY_GRAPH, SB
 from ..repository import save as repository
 from ..repository.blueprint_view import BlueprintView, build_view, shared_labels
 from ..repository.entities import Entity, list_entities
@@ -64,11 +64,11 @@ def _reads(graph: Graph, iri: URIRef, view: BlueprintView) -> frozenset[URIRef]:
     named = {n for triple in graph for n in triple if isinstance(n, URIRef)}  # entities it names, itself too
     blueprints = {iri, *(parent_of(n) for n in (view.refines,) if n is not None),
                   *(n for n in (view.revision_of,) if n is not None)}
-    return frozenset({*named, *blueprints, REPOSITORY_GRAPH, ONTOLOGY_GRAPH})
+    return frozenset({*named, *blueprints, ONTOLOGY_GRAPH})
 
 
 def _systems_read(systems: list[Entity]) -> frozenset[URIRef]:
-    return frozenset({REPOSITORY_GRAPH, SB.System, *(e.iri for e in systems)})
+    return frozenset({SB.System, *(e.iri for e in systems)})  # a new system: the class gains a member
 
 
 class PageCache:

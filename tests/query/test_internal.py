@@ -21,11 +21,7 @@ INTERNAL = ROOT / "queries" / "internal"
 # a query form, then its pattern: SELECT ... WHERE, ASK {, CONSTRUCT {, INSERT DATA {, DELETE WHERE ...
 SPARQL = re.compile(r"\b(SELECT|CONSTRUCT|ASK|DESCRIBE|INSERT|DELETE)\b[^\"']*?(\bWHERE\b|\{)", re.S)
 # SPARQL still written in Python, to move into queries/internal/ (issue 17, item 3)
-NOT_MOVED_YET = {
-    "kgbp/repository/save.py",
-    "kgbp/validation/engine.py",
-    "kgbp/validation/service.py",
-}
+NOT_MOVED_YET: set[str] = set()
 
 
 def sparql_in(path: Path) -> list[int]:

@@ -163,6 +163,52 @@ def test_saving_again_replaces_the_graph(empty_store: EmbeddedStore, tmp_path: P
     assert (iris.local_iri("s", "as-is", "step", "a"), SB.inLane, SB.CustomerLane) in g
 
 
+@pytest.mark.parametrize("blank", [False, True])
+def test_a_save_that_changes_a_few_triples_leaves_exactly_the_new_graph(empty_store: EmbeddedStore, tmp_path: Path,
+                                                                         blank: bool) -> None:
+    """A re-save writes only what changed (or, with a stored blank node, the whole graph):
+    either way the stored graph is the new one and the history counts the change."""
+    from rdflib import BNode, Literal
+    from rdflib.namespace import RDFS
+
+    from kgbp.ingest import SharedIndex, read_many
+    from kgbp.model.derive import derive
+    from kgbp.repository.history import activities
+    from kgbp.validation.engine import Validator
+
+    f = tmp_path / "s.yaml"
+    base = ("service: {id: s, label: S}\ndepartments: [{id: d, label: {en: D, zh: 部门}}]\nsteps:\n"
+            "  customer:\n    - {id: a, label: A}\n")
+    f.write_text(base + "    - {id: b, label: B}\n", encoding="utf-8")
+
+    def save(extra: list[tuple[object, object, object]]) -> repository.SaveResult:
+        blueprints, _ = read_many([f], SharedIndex.from_store(empty_store))
+        for triple in extra:
+            blueprints[0].graph.add(triple)  # type: ignore[arg-type]
+        return repository.save(empty_store, blueprints, validator=Validator())
+
+    iri = iris.blueprint_iri("s", "as-is")
+    note = (iri, RDFS.comment, BNode()) if blank else (iri, RDFS.comment, Literal("kept"))
+    save([note])
+    f.write_text(base + "    - {id: b, label: B2}\n", encoding="utf-8")
+    second = save([note])
+    stored = set(empty_store.graph(iri))
+    blueprints, _ = read_many([f], SharedIndex.from_store(empty_store))
+    derive(blueprints[0].graph, repository._channel_kinds())
+    expected = set(blueprints[0].graph) | (set() if blank else {note})
+    got = {t for t in stored if not isinstance(t[2], BNode)}
+    assert got == expected, (got - expected, expected - got)
+    assert sum(1 for t in stored if isinstance(t[2], BNode)) == (1 if blank else 0)
+    step_b = iris.local_iri("s", "as-is", "step", "b")
+    assert (step_b, RDFS.label, Literal("B2", lang="en")) in stored or (step_b, RDFS.label, Literal("B2")) in stored
+    saved = second.saved[0]
+    # the label changed (1 out, 1 in); a blank node is never the same node again (1 out, 1 in)
+    assert (saved.removed, saved.added) == ((2, 2) if blank else (1, 1))
+    last = activities(empty_store, iri)[-1]
+    assert (last.removed, last.added) == (saved.removed, saved.added)
+    assert saved.version is not None and saved.triples == len(stored)
+
+
 # -- shared entities -----------------------------------------------------------------------
 
 def test_boss_is_one_node_across_services(examples_store: EmbeddedStore) -> None:
