@@ -9,10 +9,10 @@ from ..boundary import reading
 from ..config import Limits
 from ..errors import BadInput, KgbpError
 from ..i18n import say
-from .model import AuthoredBlueprint
+from ..model.authored import AuthoredBlueprint
+from ..model.shared_index import SharedIndex
 from .rdf_reader import FORMATS as RDF_FORMATS
 from .rdf_reader import read_rdf
-from .shared import SharedIndex
 from .yaml_reader import read_yaml
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -36,7 +36,7 @@ def _read_bytes(data: bytes, source: str, index: SharedIndex | None, limits: Lim
     if suffix in YAML_SUFFIXES:
         return [read_yaml(data, source, index)]
     if suffix in SPREADSHEET_SUFFIXES:
-        from ..spreadsheet.reader import read_csv, read_xlsx
+        from .spreadsheet_reader import read_csv, read_xlsx
 
         if suffix == ".xlsx":
             return [read_xlsx(data, source, index, limits.max_sheet_cells)]

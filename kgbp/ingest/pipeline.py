@@ -23,14 +23,14 @@ from typing import Literal
 from ..config import Limits
 from ..errors import BadInput, KgbpError, NotConformant
 from ..i18n import say
+from ..model.authored import AuthoredBlueprint
 from ..model.blueprints import list_blueprints
+from ..model.shared_index import SharedIndex
 from ..repository import save as repository  # looked up at call time: tests gate `repository.save`
 from ..repository.concurrency import Expected
 from ..store import Store
 from ..validation.engine import ValidationReport, Validator
 from . import read_bytes, read_path
-from .model import AuthoredBlueprint
-from .shared import SharedIndex
 
 Status = Literal["stored", "draft", "rejected", "unreadable"]
 
