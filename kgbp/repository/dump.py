@@ -19,8 +19,8 @@ from rdflib.namespace import RDF
 
 from ..errors import BadInput, NotConformant
 from ..export.rdf import FORMATS, export_repository
-from ..ingest.model import AuthoredBlueprint
 from ..model import iris
+from ..model.authored import AuthoredBlueprint
 from ..model.namespaces import ONTOLOGY_GRAPH, REPOSITORY_GRAPH, SB
 from ..model.vocabulary import ontology_graph
 from ..store import Store

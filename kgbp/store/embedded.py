@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -256,17 +256,31 @@ class EmbeddedStore:
     def replace_graphs(self, replace: Mapping[URIRef, Graph | None],
                        add: Mapping[URIRef, Graph] | None = None) -> None:
         # pyoxigraph has no transaction object, but one update() call is one transaction
-        text = replace_graphs_update(replace, add, lambda g: self._ox.contains_named_graph(ox.NamedNode(str(g))))
+        self._write(replace_graphs_update(replace, add, lambda g: self._ox.contains_named_graph(ox.NamedNode(str(g)))),
+                    lambda: (replace, self._touched(replace, add or {})))
+
+    def patch_graphs(self, remove: Mapping[URIRef, Iterable[tuple[Node, Node, Node]]],
+                     add: Mapping[URIRef, Iterable[tuple[Node, Node, Node]]]) -> None:
+        """Remove, then add, triples of named graphs in one transaction (one update call).
+        A save that changes a few triples of a stored blueprint then costs those triples,
+        not a DROP and re-insert of the whole graph (~50 ms for 1,000 triples)."""
+        removed = {name: list(triples) for name, triples in remove.items()}
+        added = {name: list(triples) for name, triples in add.items()}
+        self._write(patch_graphs_update(removed, added), lambda: ((), self._touched({}, added, removed)))
+
+    def _write(self, text: str, changes: Callable[[], tuple[Iterable[Node], set[Node]]]) -> None:
+        """Run one update (one transaction); the generation moves even when it fails midway.
+        `changes`: the graphs and other nodes it changes, read before it (see Changes)."""
         if text:
             self.recover()
-            touched = self._touched(replace, add or {})
+            graphs, touched = changes()
             try:
                 self._ox.update(text)
             except OSError as exc:
                 raise self._storage_fault(exc) from None
             finally:
                 self.generation += 1
-                self.changes.wrote(self.generation, replace, touched)
+                self.changes.wrote(self.generation, graphs, touched)
 
     def _touched(self, replace: Mapping[URIRef, Graph | None], add: Mapping[URIRef, Iterable[tuple[Node, Node, Node]]],
                  remove: Mapping[URIRef, Iterable[tuple[Node, Node, Node]]] | None = None) -> set[Node]:
@@ -292,25 +306,6 @@ class EmbeddedStore:
             out.update(n for n in (*old, *(new.subjects() if new is not None else ()))
                        if not str(n).startswith(own))  # its own nodes are named under it: the graph's entry covers them
         return out
-
-    def patch_graphs(self, remove: Mapping[URIRef, Iterable[tuple[Node, Node, Node]]],
-                     add: Mapping[URIRef, Iterable[tuple[Node, Node, Node]]]) -> None:
-        """Remove, then add, triples of named graphs in one transaction (one update call).
-        A save that changes a few triples of a stored blueprint then costs those triples,
-        not a DROP and re-insert of the whole graph (~50 ms for 1,000 triples)."""
-        text = patch_graphs_update(remove, add)
-        if text:
-            self.recover()
-            remove = {name: list(triples) for name, triples in remove.items()}
-            add = {name: list(triples) for name, triples in add.items()}
-            touched = self._touched({}, add, remove)
-            try:
-                self._ox.update(text)
-            except OSError as exc:
-                raise self._storage_fault(exc) from None
-            finally:
-                self.generation += 1
-                self.changes.wrote(self.generation, (), touched)
 
     # -- graphs ----------------------------------------------------------------
     def graph(self, name: URIRef) -> Graph:
