@@ -53,7 +53,7 @@ test: install system-deps lint types
 	$(BIN)/pytest -q $(PYTEST_PAR)
 
 # Not part of `make test`: writes docs/benchmarks.md (scale: 100, 1,000 and 10,000 blueprints on
-# kgbp embedded, kgbp on Virtuoso, the Oxigraph server and rdflib; validation; writes; load).
+# kgbp embedded, kgbp on Virtuoso, the Oxigraph server and rdflib; validation; writes; load; the blueprint page).
 bench: install
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	@bash scripts/virtuoso.sh install
@@ -61,6 +61,7 @@ bench: install
 	$(BIN)/python bench/bench_validate.py
 	$(BIN)/python bench/bench_write.py
 	$(BIN)/python bench/load.py
+	$(BIN)/python bench/page.py --sizes 1000,10000 --sample 10
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -19,8 +19,8 @@ from rdflib.namespace import DCTERMS, RDFS, SKOS
 
 from ..errors import Problem
 from ..i18n import guess_lang, normalise_lang, say
-from ..ingest.model import AuthoredBlueprint
 from ..ingest.rdf_reader import blueprints_in
+from ..model.authored import AuthoredBlueprint
 from ..model.blueprints import list_blueprints
 from ..model.namespaces import REPOSITORY_GRAPH
 from ..store import Store

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
@@ -9,6 +10,8 @@ import typer
 from ..config import Settings
 from ..repository import save as repository
 from .main import StoreOpt, app, handle_errors, out
+
+READ_HANDOVER_S = 0.001
 
 
 @app.command()
@@ -28,6 +31,9 @@ def serve(
     if examples:
         load_examples(settings)
     out.print(f"kgbp serving {settings.store} on http://{settings.host}:{settings.port}/")
+    # An upload validates in Python for a while on a worker thread; a read waiting for the
+    # interpreter lock gets it after this long (Python's default: 5 ms, paid at every hand-over).
+    sys.setswitchinterval(READ_HANDOVER_S)
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info",
                 http=HTTP_PARSER)
 

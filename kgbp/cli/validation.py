@@ -25,7 +25,8 @@ def validate(
 
     Exit 0 conformant (warnings allowed), 1 not conformant, 2 bad input."""
     from ..errors import BadInput
-    from ..validation.service import FORMATS, validate_targets
+    from ..ingest.check import validate_targets
+    from ..validation.service import FORMATS
     from .terminal import render_report
 
     fmt = "text" if fmt == "table" else fmt

@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TypeVar
 
 from ..boundary import reading
 from ..config import Limits
 from ..errors import BadInput, KgbpError
 from ..i18n import say
-from .model import AuthoredBlueprint
+from ..model.authored import AuthoredBlueprint
+from ..model.shared_index import SharedIndex
 from .rdf_reader import FORMATS as RDF_FORMATS
 from .rdf_reader import read_rdf
-from .shared import SharedIndex
 from .yaml_reader import read_yaml
 
 YAML_SUFFIXES = (".yaml", ".yml")
 SPREADSHEET_SUFFIXES = (".xlsx", ".csv")
 MAX_FILE_BYTES = 50_000_000
+S = TypeVar("S")
 
 
 def supported_suffixes() -> tuple[str, ...]:
@@ -36,7 +38,7 @@ def _read_bytes(data: bytes, source: str, index: SharedIndex | None, limits: Lim
     if suffix in YAML_SUFFIXES:
         return [read_yaml(data, source, index)]
     if suffix in SPREADSHEET_SUFFIXES:
-        from ..spreadsheet.reader import read_csv, read_xlsx
+        from .spreadsheet_reader import read_csv, read_xlsx
 
         if suffix == ".xlsx":
             return [read_xlsx(data, source, index, limits.max_sheet_cells)]
@@ -58,25 +60,30 @@ def read_path(path: Path, index: SharedIndex | None = None) -> list[AuthoredBlue
     return read_bytes(path.read_bytes(), source, index)
 
 
-def read_many(paths: list[Path], index: SharedIndex | None = None,
-              on_file: Callable[[Path], None] | None = None) -> tuple[list[AuthoredBlueprint], list[KgbpError]]:
-    """Read many files; each file sees the shared entities declared by the files before it.
+def read_each(sources: Iterable[S], read_one: Callable[[S, SharedIndex], list[AuthoredBlueprint]], index: SharedIndex,
+              on_file: Callable[[S], None] | None = None) -> tuple[list[AuthoredBlueprint], list[KgbpError]]:
+    """Read every source with `read_one`; each sees the shared entities declared by those before it.
 
-    Returns the blueprints and, separately, every file's error (so all are reported at once).
+    Returns the blueprints and, separately, every source's error (so all are reported at once).
     """
-    index = index or SharedIndex()
     blueprints: list[AuthoredBlueprint] = []
     problems: list[KgbpError] = []
-    for path in paths:
+    for source in sources:
         try:
-            for bp in read_path(path, index):
+            for bp in read_one(source, index):
                 blueprints.append(bp)
                 index.merge(SharedIndex.from_graph(bp.shared))
         except KgbpError as exc:
             problems.append(exc)
         if on_file:
-            on_file(path)
+            on_file(source)
     return blueprints, problems
 
 
-__all__ = ["AuthoredBlueprint", "SharedIndex", "read_bytes", "read_many", "read_path", "supported_suffixes"]
+def read_many(paths: list[Path], index: SharedIndex | None = None,
+              on_file: Callable[[Path], None] | None = None) -> tuple[list[AuthoredBlueprint], list[KgbpError]]:
+    """Read many files (see `read_each`)."""
+    return read_each(paths, read_path, index or SharedIndex(), on_file)
+
+
+__all__ = ["AuthoredBlueprint", "SharedIndex", "read_bytes", "read_each", "read_many", "read_path", "supported_suffixes"]

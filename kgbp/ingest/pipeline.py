@@ -23,14 +23,14 @@ from typing import Literal
 from ..config import Limits
 from ..errors import BadInput, KgbpError, NotConformant
 from ..i18n import say
+from ..model.authored import AuthoredBlueprint
 from ..model.blueprints import list_blueprints
+from ..model.shared_index import SharedIndex
 from ..repository import save as repository  # looked up at call time: tests gate `repository.save`
 from ..repository.concurrency import Expected
 from ..store import Store
 from ..validation.engine import ValidationReport, Validator
-from . import read_bytes, read_path
-from .model import AuthoredBlueprint
-from .shared import SharedIndex
+from . import read_bytes, read_each, read_path
 
 Status = Literal["stored", "draft", "rejected", "unreadable"]
 
@@ -72,27 +72,15 @@ class Ingested:
 def read_sources(sources: Sequence[Source], index: SharedIndex, limits: Limits | None = None,
                  on_file: Callable[[Source], None] | None = None,
                  ) -> tuple[list[AuthoredBlueprint], list[KgbpError]]:
-    """Read every source; each sees the shared entities declared by those before it.
+    """Read every source (a file, an upload, or a blueprint already read); see `read_each`."""
+    def read_one(source: Source, index: SharedIndex) -> list[AuthoredBlueprint]:
+        if isinstance(source, AuthoredBlueprint):
+            return [source]
+        if isinstance(source, Upload):
+            return read_bytes(source.data, source.name, index, limits)
+        return read_path(source, index)
 
-    Returns the blueprints and, apart, every source's error (so all are reported at once)."""
-    blueprints: list[AuthoredBlueprint] = []
-    problems: list[KgbpError] = []
-    for source in sources:
-        try:
-            if isinstance(source, AuthoredBlueprint):
-                found = [source]
-            elif isinstance(source, Upload):
-                found = read_bytes(source.data, source.name, index, limits)
-            else:
-                found = read_path(source, index)
-            for bp in found:
-                blueprints.append(bp)
-                index.merge(SharedIndex.from_graph(bp.shared))
-        except KgbpError as exc:
-            problems.append(exc)
-        if on_file:
-            on_file(source)
-    return blueprints, problems
+    return read_each(sources, read_one, index, on_file)
 
 
 def ingest(store: Store, sources: Sequence[Source], *, agent: str, lang: str = "en", draft: bool = False,

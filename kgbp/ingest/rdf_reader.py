@@ -16,8 +16,8 @@ from rdflib.term import Node, _is_valid_uri
 from ..errors import BadInput, PayloadTooLarge
 from ..i18n import say
 from ..model import iris
+from ..model.authored import AuthoredBlueprint
 from ..model.namespaces import HISTORY_GRAPH, ID, REPOSITORY_GRAPH, SB
-from .model import AuthoredBlueprint
 from .yaml_reader import decode
 
 FORMATS = {

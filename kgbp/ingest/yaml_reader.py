@@ -24,14 +24,14 @@ from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 from ..errors import BadInput, Problem
 from ..i18n import Pair, guess_lang, joined, say
 from ..model import iris
+from ..model.authored import AuthoredBlueprint
 from ..model.namespaces import SB, SCHEMA
+from ..model.notes import Note
+from ..model.shared_index import PARENT, SharedIndex
 from ..model.vocabulary import Scheme, vocabulary
 from . import located_yaml
 from .located_yaml import LocatedDict, LocatedList, Place
-from .model import AuthoredBlueprint
-from .notes import Note
 from .schema_terms import lane_keys
-from .shared import PARENT, SharedIndex
 
 LANE_KEYS = ("customer", "frontstage", "backstage", "support")
 SCHEMA_FILE = "blueprint.schema.json"

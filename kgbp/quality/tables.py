@@ -16,7 +16,7 @@ from datetime import date, datetime
 from typing import Any
 
 from ..errors import BadInput, Problem
-from ..spreadsheet.reader import MAX_ROWS, _open_workbook
+from ..ingest.spreadsheet_reader import MAX_ROWS, _open_workbook
 
 MAX_COLUMNS = 50
 

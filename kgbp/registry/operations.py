@@ -15,10 +15,10 @@ from rdflib.namespace import DCTERMS, RDFS, SKOS
 
 from ..errors import BadInput, NotConformant
 from ..i18n import LANGS, Text, guess_lang, joined, normalise_lang, say
-from ..ingest import AuthoredBlueprint, SharedIndex
-from ..ingest.shared import PARENT
 from ..model import iris
+from ..model.authored import AuthoredBlueprint
 from ..model.namespaces import HISTORY_GRAPH, ONTOLOGY_GRAPH, REPOSITORY_GRAPH
+from ..model.shared_index import PARENT, SharedIndex
 from ..repository import history
 from ..repository.concurrency import write_lock
 from ..resources import internal_query

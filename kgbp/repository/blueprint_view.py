@@ -147,6 +147,11 @@ def build_view(graph: Graph, bp: URIRef, lang: str, shared_labels: dict[URIRef, 
 
 def load_view(store: Store, bp: URIRef, lang: str) -> BlueprintView:
     graph = store.graph(bp)
+    return build_view(graph, bp, lang, shared_labels(store, graph, lang))
+
+
+def shared_labels(store: Store, graph: Graph, lang: str) -> dict[URIRef, str]:
+    """Labels of the departments, systems and service a blueprint's graph names."""
     shared = [o for p in (SB.responsibleDepartment, SB.usesSystem, SB.blueprintOf)
               for o in graph.objects(None, p) if isinstance(o, URIRef)]
-    return build_view(graph, bp, lang, labels_of(store, shared, lang))
+    return labels_of(store, shared, lang)

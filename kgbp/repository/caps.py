@@ -17,8 +17,8 @@ from rdflib.term import Node
 from ..config import Limits
 from ..errors import PayloadTooLarge
 from ..i18n import say
-from ..ingest import AuthoredBlueprint
 from ..model import iris
+from ..model.authored import AuthoredBlueprint
 from ..model.namespaces import SB
 
 

@@ -20,8 +20,8 @@ from rdflib.namespace import RDF
 from ..errors import BadInput, NotConformant
 from ..export.rdf import FORMATS, export_repository
 from ..i18n import say
-from ..ingest.model import AuthoredBlueprint
 from ..model import iris
+from ..model.authored import AuthoredBlueprint
 from ..model.namespaces import ONTOLOGY_GRAPH, REPOSITORY_GRAPH, SB
 from ..model.vocabulary import ontology_graph
 from ..store import Store

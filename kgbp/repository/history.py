@@ -137,7 +137,7 @@ def restore(store: Store, blueprint: URIRef, activity_ref: str, *, agent: str,
     A new write: validated against today's rules (rejected with NotConformant if the old
     state breaks them) and recorded as a "restore" activity.
     """
-    from ..ingest import AuthoredBlueprint
+    from ..model.authored import AuthoredBlueprint
     from .save import save
 
     source = find_activity(store, activity_ref, blueprint)

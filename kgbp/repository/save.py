@@ -18,9 +18,8 @@ from rdflib import BNode, Graph, URIRef
 from ..config import Limits
 from ..errors import Conflict, NotConformant, NotFound, Problem
 from ..i18n import say
-from ..ingest import AuthoredBlueprint, SharedIndex
-from ..ingest.notes import Note
 from ..model import iris
+from ..model.authored import AuthoredBlueprint
 
 # the listings every presenter starts from are reads (kgbp.model): named here for the callers
 from ..model.blueprints import BlueprintSummary as BlueprintSummary
@@ -29,6 +28,8 @@ from ..model.blueprints import resolve_blueprint as resolve_blueprint
 from ..model.derive import derive
 from ..model.labels import labels_of as labels_of
 from ..model.namespaces import HISTORY_GRAPH, ONTOLOGY_GRAPH, REPOSITORY_GRAPH, SB
+from ..model.notes import Note
+from ..model.shared_index import SharedIndex
 from ..model.vocabulary import channel_kinds as _channel_kinds
 from ..model.vocabulary import ontology_graph
 from ..resources import internal_query

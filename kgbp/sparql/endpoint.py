@@ -26,9 +26,9 @@ from ..boundary import reading
 from ..config import Limits
 from ..errors import BadInput, Conflict, Forbidden, NotFound, UnsupportedMediaType
 from ..i18n import say
-from ..ingest import AuthoredBlueprint
 from ..ingest.rdf_reader import blueprints_in, read_rdf
 from ..model import iris
+from ..model.authored import AuthoredBlueprint
 from ..model.namespaces import HISTORY_GRAPH, ID, ONTOLOGY_GRAPH, REPOSITORY_GRAPH, SB
 from ..repository import save as repository
 from ..resources import internal_query

@@ -1,1 +1,1 @@
-"""Spreadsheets: the reader, the writer and the template's layout."""
+"""Spreadsheets: the template's layout and the writer (the reader is ingest.spreadsheet_reader)."""

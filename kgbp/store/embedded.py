@@ -5,11 +5,11 @@ from __future__ import annotations
 import contextlib
 import io
 import os
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import RDF, BNode, Graph, Literal, URIRef
 from rdflib.term import Identifier, Node
 
 from ..errors import NotAcceptable, QueryError, StoreUnavailable
@@ -70,6 +70,7 @@ class EmbeddedStore:
         self.read_only = read_only
         # bumped after every write, so readers of a checkpoint know when it is stale
         self.generation = 0
+        self.changes = Changes()
         # why the last write failed in storage (disk full, I/O error); None when writes work.
         # RocksDB refuses every write after such an error until it is reopened (see recover)
         self.fault: str | None = None
@@ -117,6 +118,7 @@ class EmbeddedStore:
                                    hint=say("try_again_shortly")) from None
         self.fault = None
         self.generation += 1
+        self.changes.everything(self.generation)
 
     def health(self) -> str | None:
         """Why writes would fail now, or None: writes and syncs a small file in the store's
@@ -235,6 +237,7 @@ class EmbeddedStore:
         finally:
             # after the write: a checkpoint taken meanwhile is then seen as stale
             self.generation += 1
+            self.changes.everything(self.generation)  # an update may touch any graph
 
     def preview_update(self, update: str, candidates: Collection[URIRef | None] | None = None) -> UpdatePreview:
         """Run `update` on an in-memory copy of this store and say which graphs it changes.
@@ -250,30 +253,56 @@ class EmbeddedStore:
     def replace_graphs(self, replace: Mapping[URIRef, Graph | None],
                        add: Mapping[URIRef, Graph] | None = None) -> None:
         # pyoxigraph has no transaction object, but one update() call is one transaction
-        text = replace_graphs_update(replace, add, lambda g: self._ox.contains_named_graph(ox.NamedNode(str(g))))
-        if text:
-            self.recover()
-            try:
-                self._ox.update(text)
-            except OSError as exc:
-                raise self._storage_fault(exc) from None
-            finally:
-                self.generation += 1
+        self._write(replace_graphs_update(replace, add, lambda g: self._ox.contains_named_graph(ox.NamedNode(str(g)))),
+                    lambda: (replace, self._touched(replace, add or {})))
 
     def patch_graphs(self, remove: Mapping[URIRef, Iterable[tuple[Node, Node, Node]]],
                      add: Mapping[URIRef, Iterable[tuple[Node, Node, Node]]]) -> None:
         """Remove, then add, triples of named graphs in one transaction (one update call).
         A save that changes a few triples of a stored blueprint then costs those triples,
         not a DROP and re-insert of the whole graph (~50 ms for 1,000 triples)."""
-        text = patch_graphs_update(remove, add)
+        removed = {name: list(triples) for name, triples in remove.items()}
+        added = {name: list(triples) for name, triples in add.items()}
+        self._write(patch_graphs_update(removed, added), lambda: ((), self._touched({}, added, removed)))
+
+    def _write(self, text: str, changes: Callable[[], tuple[Iterable[Node], set[Node]]]) -> None:
+        """Run one update (one transaction); the generation moves even when it fails midway.
+        `changes`: the graphs and other nodes it changes, read before it (see Changes)."""
         if text:
             self.recover()
+            graphs, touched = changes()
             try:
                 self._ox.update(text)
             except OSError as exc:
                 raise self._storage_fault(exc) from None
             finally:
                 self.generation += 1
+                self.changes.wrote(self.generation, graphs, touched)
+
+    def _touched(self, replace: Mapping[URIRef, Graph | None], add: Mapping[URIRef, Iterable[tuple[Node, Node, Node]]],
+                 remove: Mapping[URIRef, Iterable[tuple[Node, Node, Node]]] | None = None) -> set[Node]:
+        """What a write changes besides the graphs it replaces (read before it): each graph that gains
+        or loses statements; the subjects and classes a graph gains statements about; and the subjects
+        of replaced or removed statements that are not the graph's own nodes (a label given to a shared
+        entity in a user's graph)."""
+        out: set[Node] = set()
+        for name, added in add.items():
+            own = str(name)
+            for s, p, o in added:
+                if ox.Quad(to_ox(s), to_ox(p), to_ox(o), ox.NamedNode(own)) not in self._ox:  # type: ignore[arg-type]
+                    out.add(name)
+                    if not str(s).startswith(own):  # a shared entity (and its class, when it is new)
+                        out.update((s, o) if p == RDF.type else (s,))
+        own_nodes = {name: str(name) for name in (*replace, *(remove or {}))}
+        for name, removed in (remove or {}).items():
+            out.add(name)
+            out.update(s for s, _, _ in removed if not str(s).startswith(own_nodes[name]))
+        for name, new in replace.items():
+            own = own_nodes[name]
+            old = {from_ox(q.subject) for q in self._ox.quads_for_pattern(None, None, None, ox.NamedNode(own))}
+            out.update(n for n in (*old, *(new.subjects() if new is not None else ()))
+                       if not str(n).startswith(own))  # its own nodes are named under it: the graph's entry covers them
+        return out
 
     # -- graphs ----------------------------------------------------------------
     def graph(self, name: URIRef) -> Graph:
@@ -303,6 +332,35 @@ class EmbeddedStore:
             with contextlib.suppress(OSError):  # after a storage fault, what is stored stays; nothing to flush
                 self._ox.flush()
         del self._ox
+
+
+class Changes:
+    """Which graphs and which outside subjects (shared entities, classes) each write of this
+    process changed, by generation: a reader that kept something read at generation G knows whether it
+    is still current without reading again (the store folder has one writer: this process).
+    Bounded: past LIMIT entries, it forgets them and says "everything changed" once."""
+
+    LIMIT = 100_000
+
+    def __init__(self) -> None:
+        self._at: dict[Node, int] = {}
+        self._all = 0
+
+    def everything(self, generation: int) -> None:
+        self._at.clear()
+        self._all = generation
+
+    def wrote(self, generation: int, graphs: Iterable[Node], subjects: Iterable[Node]) -> None:
+        if len(self._at) > self.LIMIT:
+            self.everything(generation)
+            return
+        for node in (*graphs, *subjects):
+            self._at[node] = generation
+
+    def last(self, nodes: Iterable[Node]) -> int:
+        """The generation of the last write that changed any of `nodes` (a graph's name: the graph;
+        else a subject or class whose statements a write changed outside the subject's own graph)."""
+        return max([self._all, *(self._at.get(n, 0) for n in nodes)])
 
 
 class OxSolutions:

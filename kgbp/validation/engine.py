@@ -32,7 +32,7 @@ from ..model.vocabulary import ontology_graph
 from ..resources import data_dir, internal_query
 
 if TYPE_CHECKING:
-    from ..ingest import AuthoredBlueprint
+    from ..model.authored import AuthoredBlueprint
     from ..store import Store
 
 KGBPSH = Namespace("https://w3id.org/kgbp/shapes#")

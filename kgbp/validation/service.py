@@ -1,5 +1,5 @@
-"""`kgbp validate` and the validation pages: files on disk (not stored), stored blueprints,
-or the whole repository (in batches, on every core).
+"""Validating what is stored: blueprints, or the whole repository (in batches, on every core).
+Files on disk, read and checked without storing them, are ingest.check (a dry run of the ingest path).
 
 Stored blueprints are validated several at a time: one run over the union of a
 batch's graphs shares the per-shape cost of a run (about a third of a single run), and a
@@ -18,13 +18,10 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 
 from ..config import Settings
-from ..errors import BadInput, StoreUnavailable
+from ..errors import StoreUnavailable
 from ..i18n import say
-from ..ingest import SharedIndex, read_many
-from ..model.blueprints import list_blueprints, resolve_blueprint
-from ..model.derive import derive
+from ..model.blueprints import list_blueprints
 from ..model.namespaces import SB
-from ..model.vocabulary import channel_kinds
 from ..resources import internal_query
 from ..store import Store, open_store
 from .engine import ValidationReport, Validator, repository_context
@@ -90,7 +87,7 @@ def validate_repository(settings: Settings, lang: str = "en", workers: int | Non
                         batch: int = BATCH, only: Sequence[URIRef] | None = None) -> ValidationReport:
     """Validate every stored blueprint (or `only` these), on `workers` processes (default:
     one per core). Each worker opens the store read-only."""
-    store = _open_existing(settings)
+    store = open_existing(settings)
     try:
         iris = list(only) if only is not None else [b.iri for b in list_blueprints(store)]
         workers = max(1, min(workers or os.cpu_count() or 1, -(-len(iris) // batch) or 1))
@@ -106,56 +103,8 @@ def validate_repository(settings: Settings, lang: str = "en", workers: int | Non
     return report
 
 
-def _open_existing(settings: Settings) -> Store:
+def open_existing(settings: Settings) -> Store:
+    """The configured store, read-only; an error naming it when there is none yet."""
     if not settings.is_remote and not Path(settings.store).exists():
         raise StoreUnavailable(say("no_store_here"), where=settings.store, hint=say("no_store_here_hint"))
     return open_store(settings, read_only=True)
-
-
-# -- files on disk ----------------------------------------------------------------------------
-
-def validate_files(paths: Sequence[Path], store: Store | None, validator: Validator) -> ValidationReport:
-    """Read and validate files without storing them; departments, systems and parents may
-    come from the store. Files that cannot be read raise BadInput (exit 2)."""
-    blueprints, problems = read_many(list(paths), SharedIndex.from_store(store) if store is not None else None)
-    if problems:
-        first = problems[0]
-        raise BadInput(first.message if len(problems) == 1 else f"{len(problems)} file(s) could not be read",
-                       first.where, first.hint, problems=[p for e in problems for p in e.problems])
-    kinds = channel_kinds()
-    for bp in blueprints:
-        derive(bp.graph, kinds)
-    report = validator.check(blueprints, store)
-    report.sort()
-    return report
-
-
-def validate_targets(settings: Settings, targets: list[str], lang: str, workers: int | None = None) -> ValidationReport:
-    """What `kgbp validate` checks: files (paths that exist), blueprint ids, or, with no
-    target, the whole repository."""
-    files = [Path(t) for t in targets if Path(t).is_file() or Path(t).suffix.lower() in _suffixes()]
-    ids = [t for t in targets if t not in {str(f) for f in files}]
-    if not targets:
-        return validate_repository(settings, lang, workers)
-    report = ValidationReport(lang=lang)
-    store: Store | None = None
-    if ids or settings.is_remote or Path(settings.store).exists():
-        store = _open_existing(settings)  # files alone need no store, but may name its departments
-    try:
-        if files:
-            report.extend(validate_files(files, store, Validator(lang=lang)))
-        if ids:
-            assert store is not None
-            iris = [resolve_blueprint(store, t) for t in ids]
-            report.extend(validate_stored(store, iris, Validator(lang=lang)))
-    finally:
-        if store is not None:
-            store.close()
-    report.sort()
-    return report
-
-
-def _suffixes() -> tuple[str, ...]:
-    from ..ingest import supported_suffixes
-
-    return supported_suffixes()

@@ -10,7 +10,6 @@ from typing import Any
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
@@ -22,8 +21,8 @@ from ..query import catalogue as named_queries
 from ..repository import save as repository
 from ..store import open_store
 from . import api_docs
-from .cross_site import cross_site_refusal
-from .deps import lang_of, require_token_to_read
+from .deps import lang_of, read_guard
+from .guards import CrossSiteWrites, SecurityHeaders
 from .limits import BodyLimit
 from .routers import (
     admin,
@@ -44,6 +43,7 @@ from .routers import (
     sparql,
     validation,
 )
+from .static_files import KeptStaticFiles
 
 HERE = Path(__file__).parent
 # uvicorn's HTTP parser. httptools drops the body of a request that carries `Upgrade: h2c`,
@@ -69,6 +69,15 @@ EDITOR_POLICY = CONTENT_SECURITY_POLICY.replace("style-src 'self'", "style-src '
 EDITOR_PATHS = ("/sparql-editor",)
 SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY", "Referrer-Policy": "same-origin",
                     "Content-Security-Policy": CONTENT_SECURITY_POLICY}
+
+
+def page_policy(path: str) -> str | None:
+    """The Content-Security-Policy of the pages that need their own (None: the default)."""
+    if path in API_DOCS_PATHS:
+        return API_DOCS_POLICY
+    if path in EDITOR_PATHS:
+        return EDITOR_POLICY
+    return None
 
 
 def allowed_methods(app: FastAPI, path: str) -> list[str]:
@@ -106,7 +115,7 @@ def create_app(settings: Settings) -> FastAPI:
 
     app = FastAPI(title="kgbp", version=__version__, lifespan=lifespan,
                   description="A knowledge-graph repository of service blueprints: named queries, SPARQL 1.1, validation.",
-                  dependencies=[Depends(require_token_to_read)],  # a no-op unless read_token_required
+                  dependencies=[Depends(read_guard)],  # a no-op unless read_token_required
                   docs_url=None, redoc_url=None)  # served below from vendored assets, not a CDN
     app.state.settings = settings
 
@@ -152,27 +161,11 @@ def create_app(settings: Settings) -> FastAPI:
     # every request body, on every route, is capped (inside the security headers: a 413 gets them too)
     app.add_middleware(BodyLimit, limit=settings.max_upload_bytes)
 
-    @app.middleware("http")
-    async def refuse_cross_site_writes(request: Request, call_next):  # type: ignore[no-untyped-def]
-        why = cross_site_refusal(request.method, request.headers, settings.cors_origins)
-        if why is not None:
-            lang = lang_of(request)
-            return JSONResponse(error_body("forbidden", say_in(lang, "cross_site", why=why), str(request.url.path),
-                                           say_in(lang, "cross_site_hint")), status_code=403)
-        return await call_next(request)
+    # outside the body limit, inside the security headers: a refusal gets them too
+    app.add_middleware(CrossSiteWrites, origins=settings.cors_origins)
+    app.add_middleware(SecurityHeaders, headers=SECURITY_HEADERS, policy=page_policy)
 
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
-        response = await call_next(request)
-        if request.url.path in API_DOCS_PATHS:
-            response.headers.setdefault("Content-Security-Policy", API_DOCS_POLICY)
-        elif request.url.path in EDITOR_PATHS:
-            response.headers.setdefault("Content-Security-Policy", EDITOR_POLICY)
-        for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
-        return response
-
-    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.mount("/static", KeptStaticFiles(HERE / "static"), name="static")
     api_docs.add_routes(app)
     app.include_router(blueprints.router)
     app.include_router(registry.router)

@@ -81,7 +81,27 @@ def client_key(request: Request) -> str:
     return f"address:{request.client.host if request.client else ''}"
 
 
-StoreDep = Annotated[Store, Depends(get_store)]
-LangDep = Annotated[str, Depends(get_lang)]
+# What every read depends on runs on the event loop: none of it waits for anything, and a sync
+# dependency costs each request a hop to the thread pool and back (under load, a wait for a thread).
+async def app_store(request: Request) -> Store:
+    """The store, as routes depend on it (the one to override in tests)."""
+    return get_store(request)
+
+
+async def _lang(request: Request, lang: Annotated[str | None, Query(description="en or zh")] = None) -> str:
+    return lang_of(request, lang)
+
+
+async def _settings(request: Request) -> Settings:
+    return get_settings(request)
+
+
+async def read_guard(request: Request, authorization: Annotated[str | None, Header()] = None) -> str | None:
+    """require_token_to_read, on the event loop (a hash and a small file read, only when read tokens are required)."""
+    return require_token_to_read(request, authorization)
+
+
+StoreDep = Annotated[Store, Depends(app_store)]
+LangDep = Annotated[str, Depends(_lang)]
 WriterDep = Annotated[str, Depends(require_writer)]
-SettingsDep = Annotated[Settings, Depends(get_settings)]
+SettingsDep = Annotated[Settings, Depends(_settings)]

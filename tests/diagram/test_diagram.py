@@ -38,7 +38,7 @@ from kgbp.repository import save as repository
 from kgbp.repository.blueprint_view import LANE_ORDER, BlueprintView, build_view, load_view
 from kgbp.store import Store
 from kgbp.web.app import create_app
-from kgbp.web.deps import get_store
+from kgbp.web.deps import app_store
 
 from ..conftest import ROOT
 
@@ -445,7 +445,7 @@ def test_png(example_views: dict) -> None:
 @pytest.fixture()
 def client(examples_store: Store, tmp_path: Path) -> Any:
     app = create_app(Settings(store=str(tmp_path / "store")))
-    app.dependency_overrides[get_store] = lambda: examples_store
+    app.dependency_overrides[app_store] = lambda: examples_store
     with TestClient(app) as c:
         yield c
 

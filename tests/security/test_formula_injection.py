@@ -15,13 +15,13 @@ from rdflib.namespace import RDFS
 from kgbp.archimate.archi_csv import export_archi_csv
 from kgbp.export.document import blueprint_document
 from kgbp.ingest import SharedIndex, read_path
+from kgbp.ingest.spreadsheet_reader import read_csv, read_xlsx
 from kgbp.model.namespaces import ID
 from kgbp.query import output as query_output
 from kgbp.query.catalogue import run
 from kgbp.repository import save as repository
 from kgbp.resources import examples
 from kgbp.spreadsheet.cell_text import FORMULA_STARTS, guard, unguard
-from kgbp.spreadsheet.reader import read_csv, read_xlsx
 from kgbp.spreadsheet.writer import csv_bytes, workbook_bytes
 from kgbp.store.embedded import EmbeddedStore
 from kgbp.validation.engine import Validator

@@ -18,11 +18,10 @@ from typer.testing import CliRunner
 from kgbp.cli import app
 from kgbp.errors import BadInput, KgbpError
 from kgbp.export.document import blueprint_document
-from kgbp.ingest import SharedIndex, read_bytes
+from kgbp.ingest import SharedIndex, read_bytes, spreadsheet_reader
 from kgbp.model import iris
 from kgbp.model.namespaces import REPOSITORY_GRAPH, SB
 from kgbp.repository import save as repository
-from kgbp.spreadsheet import reader as spreadsheet_reader
 from kgbp.spreadsheet.writer import XLSX_MEDIA_TYPE, csv_bytes, workbook_bytes
 from kgbp.store.embedded import EmbeddedStore
 from kgbp.validation.engine import Validator

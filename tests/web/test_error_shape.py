@@ -26,7 +26,7 @@ from kgbp.config import Settings
 from kgbp.errors import KgbpError, NotFound, Problem, error_body
 from kgbp.resources import examples
 from kgbp.store.embedded import EmbeddedStore
-from kgbp.web.deps import get_store
+from kgbp.web.deps import app_store
 
 from ..conftest import DATA
 from ..live_server import running_app
@@ -117,11 +117,11 @@ def test_an_unexpected_fault_is_a_500_in_the_one_shape(server: tuple[str, str, F
     base, _, app = server
     closed = EmbeddedStore(tmp_path / "closed")
     closed.close()
-    app.dependency_overrides[get_store] = lambda: closed
+    app.dependency_overrides[app_store] = lambda: closed
     try:
         answer = httpx.get(f"{base}/api/blueprints", timeout=30)
     finally:
-        app.dependency_overrides.pop(get_store)
+        app.dependency_overrides.pop(app_store)
     body = assert_error_shape(answer, 500)
     assert body["error"] == "internal" and body["where"] == "/api/blueprints" and body["hint"]
     assert httpx.get(f"{base}/api/blueprints", timeout=30).status_code == 200  # the served store is untouched

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from ...diagram import blueprint_svg, svg_to_png
@@ -23,9 +23,13 @@ HeatQuery = Annotated[str | None, Query(description="Heat view: colour the steps
 PeriodQuery = Annotated[str | None, Query(description="Month of the evidence for the heat view: YYYY-MM or FIRST..LAST.")]
 
 
-def _svg(store: Store, service: str, version: str, lang: str, highlight_system: str | None, heat: str | None,
-         period: str | None) -> bytes:
+def _svg(request: Request, store: Store, service: str, version: str, lang: str, highlight_system: str | None,
+         heat: str | None, period: str | None) -> bytes:
     iri = repository.resolve_blueprint(store, f"{service}/{version}")
+    if not heat and not highlight_system:  # the plain diagram, as the blueprint page keeps it
+        from ..blueprint_page import page_cache
+
+        return page_cache(request.app).parts(store, iri, lang).svg
     if heat:
         from ...diagram import draw_svg
         from ...quality.heat import heat_for
@@ -44,15 +48,15 @@ def _headers(service: str, version: str, suffix: str) -> dict[str, str]:
 
 @router.get("/blueprints/{service}/{version}/diagram.svg", summary="The blueprint drawn as SVG",
             response_class=Response, responses={200: {"content": {"image/svg+xml": {}}}})
-def diagram_svg(service: str, version: str, store: StoreDep, lang: LangDep,
+def diagram_svg(request: Request, service: str, version: str, store: StoreDep, lang: LangDep,
                 highlight_system: HighlightQuery = None, heat: HeatQuery = None, period: PeriodQuery = None) -> Response:
-    return Response(_svg(store, service, version, lang, highlight_system, heat, period), media_type="image/svg+xml",
+    return Response(_svg(request, store, service, version, lang, highlight_system, heat, period), media_type="image/svg+xml",
                     headers=_headers(service, version, "svg"))
 
 
 @router.get("/blueprints/{service}/{version}/diagram.png", summary="The blueprint drawn as PNG",
             response_class=Response, responses={200: {"content": {"image/png": {}}}})
-def diagram_png(service: str, version: str, store: StoreDep, lang: LangDep,
+def diagram_png(request: Request, service: str, version: str, store: StoreDep, lang: LangDep,
                 highlight_system: HighlightQuery = None, heat: HeatQuery = None, period: PeriodQuery = None) -> Response:
-    png = svg_to_png(_svg(store, service, version, lang, highlight_system, heat, period))
+    png = svg_to_png(_svg(request, store, service, version, lang, highlight_system, heat, period))
     return Response(png, media_type="image/png", headers=_headers(service, version, "png"))

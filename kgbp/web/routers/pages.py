@@ -17,9 +17,10 @@ from ...errors import KgbpError, NotConformant
 from ...i18n import say
 from ...model.vocabulary import vocabulary
 from ...repository import save as repository
-from ...repository.blueprint_view import LANE_ORDER, load_view
-from ...validation.engine import Validator
-from ...validation.service import validate_stored
+from ...repository.blueprint_view import LANE_ORDER
+from ...repository.entities import Entity
+from ...store import Store
+from ..blueprint_page import PageParts
 from ..deps import LangDep, SettingsDep, StoreDep
 from ..links import link
 from ..messages import messages
@@ -95,24 +96,56 @@ def paged(items: list[Any], number: int, size: int = PAGE_SIZE) -> Page:
 
 
 @router.get("/blueprints/{service}/{version}", response_class=HTMLResponse)
-def blueprint_page(request: Request, service: str, version: str, store: StoreDep, lang: LangDep,
-                   highlight_system: str = "", highlight: Annotated[list[str] | None, Query()] = None,
-                   heat: str = "", period: str = "") -> HTMLResponse:
-    from ...diagram import draw_svg
-    from ...repository.entities import list_entities
-    from ..marking import marked
+async def blueprint_page(request: Request, service: str, version: str, store: StoreDep, lang: LangDep,
+                         highlight_system: str = "", highlight: Annotated[list[str] | None, Query()] = None,
+                         heat: str = "", period: str = "") -> HTMLResponse:
+    from ..blueprint_page import page_cache
+
+    cache = page_cache(request.app)
+    plain = not (highlight_system or highlight or heat or period)
+    if plain:  # a kept page is answered on the event loop: no thread to wait for while writes run
+        iri = repository.resolve_blueprint(store, f"{service}/{version}")  # one ASK on one graph
+        body = cache.kept_html(store, iri, lang)
+        if body is not None:
+            return _html(request, lang, body)
+    return await run_in_threadpool(_blueprint_page, request, store, lang, service, version, highlight_system,
+                                   highlight or [], heat, period)
+
+
+def _blueprint_page(request: Request, store: Store, lang: str, service: str, version: str, highlight_system: str,
+                    highlight: list[str], heat: str, period: str) -> HTMLResponse:
+    from ..blueprint_page import page_cache
 
     iri = repository.resolve_blueprint(store, f"{service}/{version}")
-    view = load_view(store, iri, lang)
-    report = validate_stored(store, [iri], Validator(lang=lang))
+    cache = page_cache(request.app)
+    if highlight_system or highlight or heat or period:  # a view of the moment: drawn for this request
+        return _blueprint_response(request, store, iri, lang, service, version, cache.parts(store, iri, lang),
+                                   cache.systems(store, lang), highlight_system, highlight, heat, period)
+    # the plain page is the same for every visitor in a language: kept, as its parts are, until changed
+    return _html(request, lang, cache.html(store, iri, lang, lambda parts, systems: bytes(_blueprint_response(
+        request, store, iri, lang, service, version, parts, systems).body)))
+
+
+def _html(request: Request, lang: str, body: bytes) -> HTMLResponse:
+    response = HTMLResponse(body)
+    if request.query_params.get("lang"):
+        response.set_cookie("lang", lang, max_age=365 * 24 * 3600, samesite="lax")
+    return response
+
+
+def _blueprint_response(request: Request, store: Store, iri: URIRef, lang: str, service: str, version: str,
+                        parts: PageParts, systems: list[Entity], highlight_system: str = "",
+                        highlight: list[str] | None = None, heat: str = "", period: str = "") -> HTMLResponse:
+    from ...diagram import draw_svg
+    from ..marking import marked
+
+    view, report = parts.view, parts.report
     shown = marked(store, view, report, lang, highlight_system, highlight or [])
     if shown is None and heat and period:  # the evidence heat view (docs/quality-loop.md)
         from ...quality.heat import heat_for
 
         shown = heat_for(store, iri, heat, period, lang)
-    svg = inline_svg(draw_svg(view, shown))
-    # every system of the repository, parents too: a parent's impact is its parts' impact
-    systems = [(str(e.iri), e.label) for e in list_entities(store, "system", lang)]
+    svg = inline_svg(parts.svg if shown is None else draw_svg(view, shown))
     base = f"/api/blueprints/{service}/{version}/export"
     downloads = [("Turtle", f"{base}?format=ttl"), ("JSON-LD", f"{base}?format=jsonld"),
                  ("ArchiMate", f"/export/archimate.xml?service={service}"),
@@ -120,18 +153,12 @@ def blueprint_page(request: Request, service: str, version: str, store: StoreDep
                  ("PNG", f"/blueprints/{service}/{version}/diagram.png?lang={lang}"),
                  ("PowerPoint", f"/blueprints/{service}/{version}/slide.pptx?lang={lang}")]
     downloads.append(("Excel", f"/api/blueprints/{service}/{version}/export.xlsx"))  # the spreadsheet template, filled
-    others = [n for n in (view.refines, view.revision_of) if n is not None]
-    labels = repository.labels_of(store, others, lang)
-    if view.refines is not None:
-        from ...model.iris import blueprint_id
-
-        parent = URIRef(str(view.refines).rsplit("/step/", 1)[0])
-        title = repository.labels_of(store, [parent], lang).get(parent) or blueprint_id(str(parent))
-        labels[view.refines] = f"{title} · {labels.get(view.refines, '')}"
     step_labels = {s.id: s.label for s in view.steps}
-    return render(request, "blueprint.html", lang, view=view, svg=svg, report=report, lanes=LANE_ORDER, step_labels=step_labels,
-                  systems=systems, highlight=highlight_system, downloads=downloads, labels=labels,
-                  marked_steps=shown.steps if shown else frozenset(), heat=heat, period=period)
+    # every system of the repository, parents too: a parent's impact is its parts' impact
+    return render(request, "blueprint.html", lang, view=view, svg=svg, report=report, lanes=LANE_ORDER,
+                  step_labels=step_labels, systems=[(str(e.iri), e.label) for e in systems], highlight=highlight_system,
+                  downloads=downloads, labels=dict(parts.labels), marked_steps=shown.steps if shown else frozenset(),
+                  heat=heat, period=period)
 
 
 @router.get("/upload", response_class=HTMLResponse)

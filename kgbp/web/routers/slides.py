@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from ...errors import PayloadTooLarge
 from ...i18n import say
-from ...ingest import SharedIndex
+from ...model.shared_index import SharedIndex
 from ...slides import MEDIA_TYPE, blueprint_deck, import_slide, store_draft
 from ..deps import LangDep, SettingsDep, StoreDep, WriterDep
 from .blueprints import safe_name

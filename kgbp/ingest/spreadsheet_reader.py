@@ -29,14 +29,14 @@ from defusedxml import DefusedXmlException
 from ..config import Limits
 from ..errors import BadInput, Problem
 from ..i18n import say
-from ..ingest.located_yaml import LocatedDict, LocatedList
-from ..ingest.model import AuthoredBlueprint
-from ..ingest.shared import SharedIndex
-from ..ingest.yaml_reader import read_document
 from ..model import iris
+from ..model.authored import AuthoredBlueprint
+from ..model.shared_index import SharedIndex
 from ..model.vocabulary import vocabulary
-from . import layout as layout
-from .cell_text import unguard
+from ..spreadsheet import layout as layout
+from ..spreadsheet.cell_text import unguard
+from .located_yaml import LocatedDict, LocatedList
+from .yaml_reader import read_document
 
 MAX_UNPACKED_BYTES = 200_000_000  # an XLSX is a zip: refuse zip bombs before unpacking
 MAX_ROWS, MAX_COLUMNS = 20_000, 200  # far beyond one blueprint; bounds the cells read
