@@ -13,10 +13,12 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from urllib.parse import urlsplit
 
+from ..i18n import Text, say
+
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
-def cross_site_refusal(method: str, headers: Mapping[str, str], trusted_origins: Collection[str]) -> str | None:
+def cross_site_refusal(method: str, headers: Mapping[str, str], trusted_origins: Collection[str]) -> Text | None:
     """Why this request must be refused as cross-site, or None when it may go on."""
     if method.upper() not in UNSAFE_METHODS:
         return None
@@ -25,7 +27,7 @@ def cross_site_refusal(method: str, headers: Mapping[str, str], trusted_origins:
     if origin is not None and origin in trusted_origins:
         return None
     if site is not None:
-        return None if site in ("same-origin", "none") else f"the browser marks this write as {site}"
+        return None if site in ("same-origin", "none") else say("cross_site_marked", site=site)
     if origin is None:
         return None  # not sent by a browser page
     host = headers.get("host", "")
@@ -35,4 +37,4 @@ def cross_site_refusal(method: str, headers: Mapping[str, str], trusted_origins:
         origin_host = ""
     if origin_host and origin_host == host:
         return None
-    return f"the write comes from the page of another site ({origin[:100]})"
+    return say("cross_site_other_page", origin=origin[:100])

@@ -8,10 +8,13 @@ from collections.abc import Callable
 
 from fastapi.responses import JSONResponse
 from starlette.datastructures import Headers, MutableHeaders
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..errors import error_body
+from ..i18n import say_in
 from .cross_site import cross_site_refusal
+from .deps import lang_of
 
 
 class SecurityHeaders:
@@ -49,10 +52,9 @@ class CrossSiteWrites:
         if scope["type"] == "http":
             why = cross_site_refusal(scope["method"], Headers(scope=scope), self.origins)
             if why is not None:
-                refusal = JSONResponse(error_body("forbidden", f"cross-site write refused: {why}", scope.get("path", ""),
-                                                  "send writes from kgbp's own pages, or from a script with a bearer "
-                                                  "token; a separate front end must be listed in cors_origins"),
-                                       status_code=403)
+                lang = lang_of(Request(scope))
+                refusal = JSONResponse(error_body("forbidden", say_in(lang, "cross_site", why=why), scope.get("path", ""),
+                                                  say_in(lang, "cross_site_hint")), status_code=403)
                 await refusal(scope, receive, send)
                 return
         await self.app(scope, receive, send)

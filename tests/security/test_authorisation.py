@@ -124,6 +124,10 @@ def test_writes_from_another_site_are_refused(server: tuple[str, str, str]) -> N
         gone = httpx.delete(f"{base}/api/blueprints/arrears-reconnect/as-is", timeout=30,
                             headers={"Authorization": f"Bearer {writer}", **headers})
         assert gone.status_code == 403 and "cross-site" in gone.json()["message"], headers
+        in_zh = httpx.delete(f"{base}/api/blueprints/arrears-reconnect/as-is?lang=zh", timeout=30,
+                             headers={"Authorization": f"Bearer {writer}", **headers})
+        assert in_zh.status_code == 403 and in_zh.json()["message"].startswith("拒绝跨站写入"), headers
+        assert "cross-site write" not in in_zh.json()["message"] + in_zh.json()["hint"]
     assert dump(base) == before
     # the same page's own forms and scripts go on to the token check
     same = {"Sec-Fetch-Site": "same-origin", "Origin": base}
