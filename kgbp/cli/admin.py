@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from ..i18n import normalise_lang
-from .main import LangOpt, StoreOpt, app, err, handle_errors, open_store, out, settings_for
+from ..i18n import say, say_in
+from .main import LangOpt, StoreOpt, app, err, handle_errors, lang_of, open_store, out, settings_for
 from .output import _write
 
 
@@ -18,6 +18,7 @@ def dump(
     output: Annotated[Path | None, typer.Option("-o", "--output", help="File to write (default: standard output).")] = None,
     fmt: Annotated[str | None, typer.Option("--format", "-f", help="trig or nq (default: from the file's suffix, else trig).")] = None,
     store: StoreOpt = None,
+    lang: LangOpt = None,
 ) -> None:
     """Write the whole repository (every blueprint, shared entities, history) as TriG or N-Quads."""
     from ..repository.dump import dump as dump_repository
@@ -33,7 +34,7 @@ def restore(
     path: Annotated[Path, typer.Argument(help="A dump written by `kgbp dump` (.trig or .nq).")],
     fmt: Annotated[str | None, typer.Option("--format", "-f", help="trig or nq (default: from the file's suffix).")] = None,
     store: StoreOpt = None,
-    lang: LangOpt = "en",
+    lang: LangOpt = None,
 ) -> None:
     """Replace the whole repository with a dump (validated; one transaction; graphs not in it are dropped)."""
     from ..errors import BadInput
@@ -41,18 +42,17 @@ def restore(
     from ..repository.dump import restore as restore_repository
     from ..validation.engine import Validator
 
+    language = lang_of(lang)
     if path.is_dir():
-        raise BadInput(f"{path} is a folder: restore a store backup with `kgbp restore-backup`", where=str(path),
-                       hint="`kgbp restore` reads one dump file written by `kgbp dump`")
+        raise BadInput(say("restore_is_folder", path=str(path)), where=str(path), hint=say("restore_is_folder_hint"))
     if not path.is_file():
-        raise BadInput("no such file", where=str(path), hint="check the path")
+        raise BadInput(say("no_such_file"), where=str(path), hint=say("no_such_file_hint"))
     with open_store(store) as s:
-        done = restore_repository(s, path.read_bytes(), str(path), format_for(path, fmt),
-                                  Validator(lang=normalise_lang(lang)))
+        done = restore_repository(s, path.read_bytes(), str(path), format_for(path, fmt), Validator(lang=language))
     for note in done.notes:
-        err.print(f"note: {note}")
-    out.print(f"restored {done.blueprints} blueprint(s) in {done.graphs} graph(s), {done.triples} triples; "
-              f"dropped {len(done.dropped)} graph(s) not in the dump")
+        err.print(say_in(language, "cli_note", note=note), highlight=False, soft_wrap=True)
+    out.print(say_in(language, "cli_restored_dump", blueprints=done.blueprints, graphs=done.graphs, triples=done.triples,
+                     dropped=len(done.dropped)), highlight=False, soft_wrap=True)
 
 
 # -- operations: backups, tokens (docs/operations.md) ----------------------------------------
@@ -67,48 +67,48 @@ def backup(
                                                                 "e.g. http://127.0.0.1:8000.")] = None,
     token: Annotated[str | None, typer.Option("--token", help="The server's write token (env KGBP_TOKEN).",
                                               envvar="KGBP_TOKEN")] = None,
+    lang: LangOpt = None,
 ) -> None:
     """Write a consistent snapshot of the store (also while a server holds it: use --server)."""
     from ..errors import StoreUnavailable
     from ..repository.backup import snapshot
 
+    language = lang_of(lang)
     if server:
-        _backup_through(server, token, target)
+        _backup_through(server, token, target, language)
         return
     try:
         with open_store(store) as s:
             done = snapshot(s, Path(target))
     except StoreUnavailable as exc:
-        if "in use" not in exc.message:
+        if getattr(exc.message, "key", "") != "store_in_use":
             raise
-        raise StoreUnavailable(exc.message, where=exc.where,
-                               hint="a running server holds the store: back up through it with "
-                                    "`kgbp backup NAME --server http://127.0.0.1:8000 --token TOKEN`") from None
-    out.print(f"backed up {done.blueprints} blueprint(s), {done.graphs} graph(s) to {done.path}")
+        raise StoreUnavailable(exc.message, where=exc.where, hint=say("backup_through_server_hint")) from None
+    out.print(say_in(language, "cli_backed_up", blueprints=done.blueprints, graphs=done.graphs, path=str(done.path)),
+              highlight=False, soft_wrap=True)
 
 
-def _backup_through(server: str, token: str | None, name: str) -> None:
+def _backup_through(server: str, token: str | None, name: str, lang: str) -> None:
     import httpx
 
     from ..errors import BadInput, KgbpError, StoreUnavailable
 
     if not token:
-        raise BadInput("--server needs the server's write token", where="--token", hint="give --token T, or set KGBP_TOKEN")
+        raise BadInput(say("backup_needs_token"), where="--token", hint=say("backup_needs_token_hint"))
     url = server.rstrip("/") + "/api/admin/backup"
     try:
         response = httpx.post(url, params={"name": name}, headers={"Authorization": f"Bearer {token}"}, timeout=600)
     except httpx.HTTPError as exc:
-        raise StoreUnavailable(f"cannot reach the server: {exc}", where=url, hint="check the URL and that the server runs") from None
+        raise StoreUnavailable(say("server_unreachable", error=str(exc)), where=url, hint=say("server_unreachable_hint")) from None
     try:
         body = response.json()
     except ValueError:
         body = {}
     if response.status_code != 201:
-        error = KgbpError(body.get("message") or f"the server answered {response.status_code}",
-                          where=body.get("where") or url, hint=body.get("hint", ""))
-        raise error
-    out.print(f"the server backed up {body['blueprints']} blueprint(s), {body['graphs']} graph(s) as {body['name']!r} "
-              f"in its backups folder")
+        raise KgbpError(body.get("message") or say("server_answered", status=response.status_code),
+                        where=body.get("where") or url, hint=body.get("hint", ""))
+    out.print(say_in(lang, "cli_server_backed_up", blueprints=body["blueprints"], graphs=body["graphs"],
+                     name=repr(body["name"])), highlight=False, soft_wrap=True)
 
 
 @app.command("restore-backup")
@@ -116,6 +116,7 @@ def _backup_through(server: str, token: str | None, name: str) -> None:
 def restore_backup(
     source: Annotated[Path, typer.Argument(help="A folder written by `kgbp backup`.")],
     store: StoreOpt = None,
+    lang: LangOpt = None,
 ) -> None:
     """Replace the store with a backup (refused while a server holds the store; the old store is kept beside it)."""
     from ..errors import BadInput
@@ -123,9 +124,10 @@ def restore_backup(
 
     settings = settings_for(store)
     if settings.is_remote:
-        raise BadInput("restore-backup replaces an embedded store folder", where=settings.store,
-                       hint="for a remote store: `kgbp restore DUMP` (a dump file) through SPARQL")
+        raise BadInput(say("restore_backup_remote"), where=settings.store, hint=say("restore_backup_remote_hint"))
     done = restore_folder(source, Path(settings.store))
-    out.print(f"restored {done.blueprints} blueprint(s), {done.graphs} graph(s) into {done.store}")
+    language = lang_of(lang)
+    out.print(say_in(language, "cli_restored_backup", blueprints=done.blueprints, graphs=done.graphs,
+                     store=str(done.store)), highlight=False, soft_wrap=True)
     if done.replaced is not None:
-        out.print(f"the previous store is kept in {done.replaced} (delete it when satisfied)")
+        out.print(say_in(language, "cli_previous_store_kept", path=str(done.replaced)), highlight=False, soft_wrap=True)

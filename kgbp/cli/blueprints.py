@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from ..errors import EXIT_BAD_INPUT, KgbpError
-from ..i18n import normalise_lang, say
+from ..i18n import say
 from ..repository import save as repository
 from .formats import FormatOpt, chosen, write_json, write_rows
 from .main import (
@@ -19,6 +19,7 @@ from .main import (
     app,
     err,
     handle_errors,
+    lang_of,
     open_store,
     out,
     print_error,
@@ -29,11 +30,12 @@ from .main import (
 
 @app.command()
 @handle_errors
-def init(store: StoreOpt = None) -> None:
+def init(store: StoreOpt = None, lang: LangOpt = None) -> None:
     """Create the store (if new) and load the ontology."""
     with open_store(store) as s:
         repository.init(s)
-    out.print(f"store ready: {settings_for(store).store}")
+    out.print(say("cli_store_ready", store=settings_for(store).store).in_lang(lang_of(lang)), highlight=False,
+              soft_wrap=True)
 
 
 def _expand(paths: list[Path]) -> list[Path]:
@@ -54,14 +56,14 @@ def load(
     files: Annotated[list[Path], typer.Argument(help="Blueprint files (YAML, XLSX, CSV, Turtle, TriG, JSON-LD, N-Quads) or folders.")],
     store: StoreOpt = None,
     draft: Annotated[bool, typer.Option("--draft", help="Store as drafts even if they break the rules.")] = False,
-    lang: LangOpt = "en",
+    lang: LangOpt = None,
     if_version: IfVersionOpt = None,
     batch: Annotated[int, typer.Option("--batch", min=0, help=(
         "Store every N files as one write (0: all files as one). For loads too big to hold in memory at once: "
         "each batch is all or nothing, and a rejected batch stops the load after the batches before it."))] = 0,
 ) -> None:
     """Read, validate and store blueprints. Nothing is stored unless every file is good (with --batch: every file of a batch)."""
-    paths, lang = _expand(files), normalise_lang(lang)
+    paths, lang = _expand(files), lang_of(lang)
     groups = [paths[i:i + batch] for i in range(0, len(paths), batch)] if batch else [paths]
     stored = 0
     with open_store(store) as s:
@@ -120,7 +122,7 @@ def import_archimate(
     file: Annotated[Path, typer.Argument(help="An ArchiMate exchange file (.xml), Archi CSV (.zip, or a folder of the CSV files).")],
     store: StoreOpt = None,
     draft: Annotated[bool, typer.Option("--draft", help="Store the renamed versions as drafts even if they break the rules.")] = False,
-    lang: LangOpt = "en",
+    lang: LangOpt = None,
 ) -> None:
     """Bring back names changed in Archi: each renamed step, touchpoint, evidence, standard or title is renamed
     in the stored blueprint version it came from (validated, recorded in history). What Archi added is listed, not imported."""
@@ -128,7 +130,7 @@ def import_archimate(
     from ..archimate.reader import read_archimate_path
     from ..ingest.pipeline import ingest
 
-    lang = normalise_lang(lang)
+    lang = lang_of(lang)
     imported = read_archimate_path(file)
     with open_store(store) as s:
         changes = changes_in(s, imported)
@@ -149,7 +151,7 @@ def import_archimate(
 
 @app.command("list")
 @handle_errors
-def list_(store: StoreOpt = None, lang: LangOpt = "en",
+def list_(store: StoreOpt = None, lang: LangOpt = None,
           etag: Annotated[bool, typer.Option("--etag", help="Print each blueprint's id and stored version (for --if-version).")] = False,
           fmt: FormatOpt = None,
           ) -> None:
@@ -157,7 +159,7 @@ def list_(store: StoreOpt = None, lang: LangOpt = "en",
     from ..repository.concurrency import version
     from .terminal import print_blueprints
 
-    language, shape = normalise_lang(lang), chosen(fmt)
+    language, shape = lang_of(lang), chosen(fmt)
     with read_store(store) as s:
         items = repository.list_blueprints(s, language)
         if etag:
@@ -175,7 +177,7 @@ def list_(store: StoreOpt = None, lang: LangOpt = "en",
 @app.command()
 @handle_errors
 def show(blueprint: Annotated[str, typer.Argument(help="service/version, or service when it has one version.")],
-         store: StoreOpt = None, lang: LangOpt = "en", fmt: FormatOpt = None) -> None:
+         store: StoreOpt = None, lang: LangOpt = None, fmt: FormatOpt = None) -> None:
     """Show a blueprint lane by lane (json: the whole blueprint; csv/tsv: one step a line)."""
     from ..repository.blueprint_view import load_view
     from ..repository.concurrency import version
@@ -185,7 +187,7 @@ def show(blueprint: Annotated[str, typer.Argument(help="service/version, or serv
     with read_store(store) as s:
         iri = repository.resolve_blueprint(s, blueprint)
         current = version(s, iri)  # before the content: see web/routers/blueprints.py
-        view = load_view(s, iri, normalise_lang(lang))
+        view = load_view(s, iri, lang_of(lang))
     if shape == "json":
         write_json({**view.as_dict(), "etag": current})
     elif shape in ("csv", "tsv"):
@@ -195,17 +197,16 @@ def show(blueprint: Annotated[str, typer.Argument(help="service/version, or serv
                      st.evidence_of if st.lane == "evidence" else st.supports, st.touchpoint] for st in view.steps])
     else:
         print_blueprint(out, view)
-        out.print(f"version {current}  (give it to `kgbp load --if-version` to write only over this state)", highlight=False,
-                  soft_wrap=True)
+        out.print(say("cli_version_line", version=current).in_lang(lang_of(lang)), highlight=False, soft_wrap=True)
 
 
 @app.command()
 @handle_errors
-def remove(blueprint: str, store: StoreOpt = None, if_version: IfVersionOpt = None) -> None:
+def remove(blueprint: str, store: StoreOpt = None, if_version: IfVersionOpt = None, lang: LangOpt = None) -> None:
     """Remove a blueprint version from the store."""
     from ..repository.concurrency import Expected
 
     with open_store(store) as s:
         iri = repository.resolve_blueprint(s, blueprint)
         n = repository.remove(s, iri, agent="cli", expect=Expected.parse(if_version) if if_version else None)
-    out.print(f"removed {blueprint} ({n} triples)")
+    out.print(say("cli_removed_triples", id=blueprint, triples=n).in_lang(lang_of(lang)), highlight=False, soft_wrap=True)

@@ -7,9 +7,9 @@ from typing import Annotated, Any
 
 import typer
 
-from ..i18n import normalise_lang, say, say_in
+from ..i18n import say, say_in
 from ..repository import save as repository
-from .main import LangOpt, StoreOpt, app, handle_errors, open_store, out
+from .main import LangOpt, StoreOpt, app, handle_errors, lang_of, open_store, out
 
 HeatOpt = Annotated[str | None, typer.Option(
     "--heat", help="Colour the steps by evidence: complaints or breaches (with --period).")]
@@ -33,7 +33,7 @@ def draw(
     blueprint: Annotated[str, typer.Argument(help="service/version, or service when it has one version.")],
     output: Annotated[Path, typer.Option("-o", "--output", help="File to write: .svg or .png.")],
     store: StoreOpt = None,
-    lang: LangOpt = "en",
+    lang: LangOpt = None,
     highlight_system: Annotated[str | None, typer.Option(
         "--highlight-system", help="Impact view: highlight what this IT system (IRI, id or label) underlies.")] = None,
     heat: HeatOpt = None,
@@ -51,8 +51,8 @@ def draw(
         if heat is not None:
             from ..repository.blueprint_view import load_view
 
-            svg = draw_svg(load_view(s, iri, normalise_lang(lang)), heat_of(s, iri, heat, period, normalise_lang(lang)))
+            svg = draw_svg(load_view(s, iri, lang_of(lang)), heat_of(s, iri, heat, period, lang_of(lang)))
         else:
-            svg = blueprint_svg(s, iri, normalise_lang(lang), highlight_system)
+            svg = blueprint_svg(s, iri, lang_of(lang), highlight_system)
     output.write_bytes(svg if suffix == ".svg" else svg_to_png(svg))
-    out.print(say_in(normalise_lang(lang), "cli_drew", blueprint=blueprint, output=output))
+    out.print(say_in(lang_of(lang), "cli_drew", blueprint=blueprint, output=output))

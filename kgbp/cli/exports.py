@@ -8,9 +8,9 @@ from typing import Annotated
 
 import typer
 
-from ..i18n import normalise_lang, say, say_in
+from ..i18n import say, say_in
 from ..repository import save as repository
-from .main import StoreOpt, app, err, handle_errors, open_store
+from .main import StoreOpt, app, err, handle_errors, lang_of, open_store
 from .output import SPREADSHEET_FORMATS, _export_spreadsheet
 
 ARCHIMATE_FORMATS = ("archimate", "archi-csv")
@@ -28,7 +28,7 @@ def _export_archimate(fmt: str, service: str | None, lang: str, output: Path | N
             files = archi_csv.export_archi_csv(s, service=service, lang=lang)
     if fmt == "archi-csv" and output is not None:
         written = archi_csv.write_archi_csv(files, output)
-        err.print(say_in(normalise_lang(lang), "cli_wrote", output=", ".join(str(p) for p in written)))
+        err.print(say_in(lang_of(lang), "cli_wrote", output=", ".join(str(p) for p in written)))
         return
     data = archi_csv.to_zip(files) if fmt == "archi-csv" else data
     if output:
@@ -56,7 +56,7 @@ def export(
     from ..export.rdf import FORMATS, export_blueprint
 
     if fmt in ARCHIMATE_FORMATS:
-        _export_archimate(fmt, service, normalise_lang(lang), output, store)
+        _export_archimate(fmt, service, lang_of(lang), output, store)
         return
     if fmt in SPREADSHEET_FORMATS:
         _export_spreadsheet(fmt, blueprint, output, store)

@@ -7,11 +7,11 @@ from typing import Annotated
 
 import typer
 
-from ..i18n import normalise_lang, say, say_in
+from ..i18n import say, say_in
 from ..repository import save as repository
 from .formats import FormatOpt as RowsFormatOpt
 from .formats import chosen, write_rows
-from .main import LangOpt, StoreOpt, app, handle_errors, open_store, out, read_store
+from .main import LangOpt, StoreOpt, app, handle_errors, lang_of, open_store, out, read_store
 
 FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table or json.")]
 
@@ -37,7 +37,7 @@ def diff(
     fmt: FormatOpt = "table",
     show_all: Annotated[bool, typer.Option("--all", help="Also list unchanged steps.")] = False,
     store: StoreOpt = None,
-    lang: LangOpt = "en",
+    lang: LangOpt = None,
 ) -> None:
     """What changed between two versions: steps, fail and wait points, departments, systems."""
     from ..lifecycle import diff as diffs
@@ -50,7 +50,7 @@ def diff(
         else:
             a = repository.resolve_blueprint(s, before)
             b = repository.resolve_blueprint(s, after) if after else diffs.default_pair(s, before)[1]
-        result = diffs.compare(s, a, b, normalise_lang(lang))
+        result = diffs.compare(s, a, b, lang_of(lang))
     if fmt == "json":
         _print_json(result.as_dict())
     else:
@@ -64,7 +64,7 @@ def history(
     show: Annotated[str | None, typer.Option("--show", help="Show the state this activity left (id or prefix).")] = None,
     fmt: RowsFormatOpt = None,
     store: StoreOpt = None,
-    lang: LangOpt = "en",
+    lang: LangOpt = None,
 ) -> None:
     """List recorded changes (oldest first), or show an earlier state of a blueprint."""
     from ..repository import history as hist
@@ -73,7 +73,7 @@ def history(
     from .terminal_lifecycle import print_history
 
     fmt = chosen(fmt)
-    language = normalise_lang(lang)
+    language = lang_of(lang)
     with read_store(store) as s:
         iri = hist.resolve(s, blueprint) if blueprint else None
         if show is not None:
@@ -101,7 +101,7 @@ def restore_version(
     blueprint: Annotated[str, typer.Argument(help="service/version")],
     activity: Annotated[str, typer.Argument(help="The activity whose state to bring back (id or prefix; see `kgbp history`).")],
     store: StoreOpt = None,
-    lang: LangOpt = "en",
+    lang: LangOpt = None,
 ) -> None:
     """Bring back an earlier state of a blueprint: a new write, validated and recorded."""
     from ..repository import history as hist
@@ -109,8 +109,8 @@ def restore_version(
 
     with open_store(store) as s:
         iri = hist.resolve(s, blueprint)
-        done = hist.restore(s, iri, activity, agent="cli", validator=Validator(lang=normalise_lang(lang)))
-    out.print(say_in(normalise_lang(lang), "cli_restored", id=done.saved.id, activity=done.source.id[:8],
+        done = hist.restore(s, iri, activity, agent="cli", validator=Validator(lang=lang_of(lang)))
+    out.print(say_in(lang_of(lang), "cli_restored", id=done.saved.id, activity=done.source.id[:8],
                      when=f"{done.source.when:%Y-%m-%d %H:%M:%S}", triples=done.saved.triples, added=done.saved.added,
                      removed=done.saved.removed, warnings=done.saved.warnings))
 
@@ -121,7 +121,7 @@ def versions(
     service: Annotated[str, typer.Argument(help="A service id (or any of its blueprint ids).")],
     fmt: FormatOpt = "table",
     store: StoreOpt = None,
-    lang: LangOpt = "en",
+    lang: LangOpt = None,
 ) -> None:
     """List the versions of a service with status, dates and revision links."""
     from ..repository import history as hist
@@ -129,10 +129,10 @@ def versions(
 
     _check_format(fmt)
     with open_store(store) as s:
-        items = hist.versions(s, service, normalise_lang(lang))
+        items = hist.versions(s, service, lang_of(lang))
     if fmt == "json":
         _print_json([v.as_dict() for v in items])
     else:
-        print_versions(out, items, normalise_lang(lang))
+        print_versions(out, items, lang_of(lang))
 
 

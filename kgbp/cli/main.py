@@ -28,7 +28,8 @@ err = Console(stderr=True)
 F = TypeVar("F", bound=Callable[..., Any])
 
 StoreOpt = Annotated[str | None, typer.Option("--store", help="Store folder or SPARQL endpoint URL (env KGBP_STORE; default ./kgbp-data).")]
-LangOpt = Annotated[str, typer.Option("--lang", help="Language of labels and messages: en or zh.")]
+LangOpt = Annotated[str | None, typer.Option("--lang", help="Language of labels and messages: en or zh "
+                                                           "(default: the settings' lang, env KGBP_LANG).")]
 IfVersionOpt = Annotated[str | None, typer.Option(
     "--if-version", help="Write only if the blueprint's stored version is this one (`kgbp show` prints it); "
     "otherwise say who changed it since.")]
@@ -44,19 +45,19 @@ def handle_errors(func: F) -> F:
         except NotConformant as exc:
             from .terminal import print_report
 
-            lang = normalise_lang(kwargs.get("lang"))
+            lang = lang_of(kwargs.get("lang"))
             err.print(Text(say("cli_rejected").in_lang(lang) + ("：" if lang == "zh" else ": "), style="red") +
                       Text(localise(exc.message, lang) + " — " + localise(exc.hint, lang)), highlight=False, soft_wrap=True)
             if exc.report is not None:
                 print_report(err, exc.report, lang)
             raise typer.Exit(EXIT_NOT_CONFORMANT) from None
         except KgbpError as exc:
-            print_error(exc, normalise_lang(kwargs.get("lang")))
+            print_error(exc, lang_of(kwargs.get("lang")))
             raise typer.Exit(exc.exit_code) from None
         except (RecursionError, decimal.InvalidOperation, MemoryError) as exc:  # input a library could not take
             mapped = as_kgbp_error(exc)
             assert mapped is not None
-            print_error(mapped)
+            print_error(mapped, lang_of(kwargs.get("lang")))
             raise typer.Exit(mapped.exit_code) from None
 
     return wrapper  # type: ignore[return-value]
@@ -68,6 +69,11 @@ def print_error(exc: KgbpError, lang: str = "en") -> None:
     text = str(problems[0]) if len(problems) == 1 else \
         localise(exc.message, lang) + "\n" + "\n".join(f"  {p}" for p in problems)
     err.print(Text("错误：" if lang == "zh" else "error: ", style="bold red") + Text(text), highlight=False, soft_wrap=True)
+
+
+def lang_of(lang: str | None) -> str:
+    """The language a command speaks: its --lang, else the settings' lang (KGBP_LANG), else en."""
+    return normalise_lang(lang or Settings.from_env().lang)
 
 
 def settings_for(store: str | None) -> Settings:

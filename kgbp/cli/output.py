@@ -8,6 +8,7 @@ from typing import Any
 
 from rich.text import Text
 
+from ..i18n import localise, say_in
 from ..repository import save as repository
 from .main import err, open_store
 
@@ -22,15 +23,16 @@ def _write_file(path: Path, data: bytes) -> None:
         raise BadInput(say("cannot_write_file", what=exc.strerror), where=str(path), hint=say("cannot_write_file_hint")) from None
 
 
-def _write_import(imported: Any, output: Path | None) -> None:
+def _write_import(imported: Any, output: Path | None, lang: str = "en") -> None:
     steps = sum(len(v) for v in imported.document["steps"].values()) + len(imported.document.get("evidence", []))
-    err.print(f"read slide {imported.slide} of {imported.source}: {imported.id}, {steps} step(s); "
-              f"{len(imported.guesses)} guess(es)", highlight=False)
+    err.print(say_in(lang, "cli_read_slide", slide=imported.slide, source=imported.source, id=imported.id, steps=steps,
+                     guesses=len(imported.guesses)), highlight=False, soft_wrap=True)
     for guess in imported.guesses:
-        err.print(Text("  guessed: ", style="yellow") + Text(str(guess)), highlight=False, soft_wrap=True)
+        err.print(Text("  " + say_in(lang, "cli_guessed"), style="yellow") + Text(localise(guess, lang)), highlight=False,
+                  soft_wrap=True)
     if output:
         _write_file(output, imported.yaml_text.encode("utf-8"))
-        err.print(f"wrote {output}", highlight=False)
+        err.print(say_in(lang, "cli_wrote", output=output), highlight=False, soft_wrap=True)
     else:
         sys.stdout.write(imported.yaml_text)
 

@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from ..i18n import normalise_lang
-from .main import LangOpt, StoreOpt, app, handle_errors, open_store, out
+from ..i18n import say, say_in
+from .main import LangOpt, StoreOpt, app, handle_errors, lang_of, open_store, out
 
 evidence_app = typer.Typer(help="Evidence of the service-quality loop: complaints, measurements, surveys, "
                            "the category mapping and the action register.", no_args_is_help=True)
@@ -22,7 +22,7 @@ def evidence_load(
     store: StoreOpt = None,
     source: Annotated[str | None, typer.Option(
         "--source", help="Name of the source (a complaint system, a survey): its periods replace only its own.")] = None,
-    lang: LangOpt = "en",
+    lang: LangOpt = None,
 ) -> None:
     """Read, check and store evidence; each period it holds replaces that period (nothing is stored unless all is good)."""
     from ..errors import BadInput
@@ -31,13 +31,13 @@ def evidence_load(
     named = []
     for path in files:
         if not path.is_file():
-            raise BadInput(f"no file {path}", where=str(path), hint="give .csv or .xlsx files")
+            raise BadInput(say("no_file_named", path=str(path)), where=str(path), hint=say("evidence_files_hint"))
         named.append((path.name, path.read_bytes()))
     with open_store(store) as s:
-        saved = load_evidence(s, named, source=source, agent="cli", lang=normalise_lang(lang))
+        saved = load_evidence(s, named, source=source, agent="cli", lang=lang_of(lang))
     for kind, count in sorted(saved.counts.items()):
-        out.print(f"{kind}: {count} row(s)")
-    out.print(f"stored {len(saved.graphs)} graph(s), {saved.triples} triples.")
+        out.print(say_in(lang_of(lang), "cli_evidence_rows", kind=kind, n=count), highlight=False)
+    out.print(say_in(lang_of(lang), "cli_stored_graphs", graphs=len(saved.graphs), triples=saved.triples), highlight=False)
 
 
 @app.command("meeting-pack")
@@ -46,13 +46,13 @@ def meeting_pack(
     period: Annotated[str, typer.Option("--period", help="The month under review, YYYY-MM.")],
     output: Annotated[Path, typer.Option("-o", "--output", help="Folder to write the HTML, PPTX and XLSX files to.")],
     store: StoreOpt = None,
-    lang: LangOpt = "en",
+    lang: LangOpt = None,
 ) -> None:
     """Write the service-quality meeting pack for a month: top problems, hot spots on the blueprints,
     responsible departments, breached standards, open and overdue actions, effect of completed ones."""
     from ..quality.pack import write_pack
 
     with open_store(store) as s:
-        written = write_pack(s, period, normalise_lang(lang), output)
+        written = write_pack(s, period, lang_of(lang), output)
     for path in written:
-        out.print(f"wrote {path}")
+        out.print(say_in(lang_of(lang), "cli_wrote", output=path), highlight=False, soft_wrap=True)

@@ -8,9 +8,9 @@ from typing import Annotated
 
 import typer
 
-from ..i18n import normalise_lang, say, say_in
+from ..i18n import say, say_in
 from .formats import FormatOpt, chosen, write_rows
-from .main import LangOpt, StoreOpt, app, handle_errors, open_store, out, read_store, settings_for
+from .main import LangOpt, StoreOpt, app, handle_errors, lang_of, open_store, out, read_store, settings_for
 
 
 def _print_table(variables: list[str], rows: list[list[str]], lang: str = "en") -> None:
@@ -27,7 +27,7 @@ def _print_table(variables: list[str], rows: list[list[str]], lang: str = "en") 
 @handle_errors
 def queries_(
     fmt: Annotated[str, typer.Option("--format", "-f", help="table, json, or markdown (the text of docs/queries.md).")] = "table",
-    lang: LangOpt = "en",
+    lang: LangOpt = None,
 ) -> None:
     """List the named queries with their parameters."""
     import json
@@ -36,7 +36,7 @@ def queries_(
     from ..query.catalogue import load_catalogue
     from ..query.output import catalogue_entry, catalogue_markdown
 
-    catalogue, lang = load_catalogue(), normalise_lang(lang)
+    catalogue, lang = load_catalogue(), lang_of(lang)
     if fmt == "markdown":
         sys.stdout.write(catalogue_markdown(catalogue))
     elif fmt == "json":
@@ -56,7 +56,7 @@ def query_(
     param: Annotated[list[str] | None, typer.Option("--param", "-p", help="A parameter as name=value; repeat for several.")] = None,
     fmt: FormatOpt = None,
     store: StoreOpt = None,
-    lang: LangOpt = "en",
+    lang: LangOpt = None,
 ) -> None:
     """Run a named query, e.g. `kgbp query fail_points_by_system --param system=BOSS` (works beside a running server)."""
     import json
@@ -74,7 +74,7 @@ def query_(
         params[key.strip()] = value
     named = query.get(name)
     with read_store(store) as s:
-        result = query.run(s, named, params, normalise_lang(lang))
+        result = query.run(s, named, params, lang_of(lang))
     if fmt == "json":
         sys.stdout.write(json.dumps(result_json(result), ensure_ascii=False, indent=2) + "\n")
     elif fmt == "csv":
@@ -87,7 +87,7 @@ def query_(
         columns = text_columns(result)
         index = [result.rows.variables.index(c) for c in columns]
         _print_table(columns, [["" if row[i] is None else str(row[i]) for i in index] for row in result.rows.rows],
-                     normalise_lang(lang))
+                     lang_of(lang))
 
 
 SPARQL_FORMATS = {  # --format -> (media type for SELECT/ASK, for CONSTRUCT/DESCRIBE)
@@ -108,14 +108,14 @@ def sparql(
     fmt: Annotated[str, typer.Option("--format", "-f", help="table, json, xml, csv, tsv, turtle or nt.")] = "table",
     update: Annotated[bool, typer.Option("--update", help="The text is a SPARQL Update: validated and stored like any write.")] = False,
     store: StoreOpt = None,
-    lang: LangOpt = "en",
+    lang: LangOpt = None,
 ) -> None:
     """Run a SPARQL query on the store (default graph: the union of all blueprints)."""
     import json
 
     from ..errors import BadInput
 
-    language = normalise_lang(lang)
+    language = lang_of(lang)
     if fmt not in SPARQL_FORMATS:
         raise BadInput(say("unknown_format", fmt=fmt), where="--format", hint=say("use_one_of", values=", ".join(SPARQL_FORMATS)))
     path = Path(query_or_file)
@@ -133,7 +133,7 @@ def sparql(
             from ..validation.engine import Validator
 
             refuse_remote_update(text)  # the grammar's reading too: the CLI runs the update in this process
-            outcome = apply_update(s, InProcessRunner(s), text, validator=Validator(lang=normalise_lang(lang)), agent="cli",
+            outcome = apply_update(s, InProcessRunner(s), text, validator=Validator(lang=lang_of(lang)), agent="cli",
                                    user_graphs=settings_for(store).user_graphs, limits=settings_for(store).limits)
             for saved in outcome.saved:
                 out.print(say_in(language, "cli_stored_update", id=saved.id, triples=saved.triples, added=saved.added,

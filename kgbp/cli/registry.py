@@ -14,8 +14,8 @@ from typing import Annotated
 import typer
 
 from ..errors import BadInput
-from ..i18n import normalise_lang, say
-from .main import LangOpt, StoreOpt, app, handle_errors, open_store, out
+from ..i18n import say
+from .main import LangOpt, StoreOpt, app, handle_errors, lang_of, open_store, out
 
 SearchArg = Annotated[str, typer.Argument(help="Only entries whose id, label (zh or en) or alias holds this text.")]
 RegistryFormat = Annotated[str, typer.Option(
@@ -40,8 +40,8 @@ def _cells(entry: dict[str, object]) -> list[str]:
             str(entry["blueprints"]), str(entry["steps"])]
 
 
-def _present(kind: str, search: str, fmt: str, store: str | None, lang: str) -> None:
-    lang = normalise_lang(lang)
+def _present(kind: str, search: str, fmt: str, store: str | None, lang: str | None) -> None:
+    lang = lang_of(lang)
     if fmt not in ("table", "json", "csv"):
         raise BadInput(say("unknown_format", fmt=fmt), where="--format", hint=say("use_one_of", values="table, json, csv"))
     entries = _rows(kind, search, store, lang)
@@ -66,7 +66,7 @@ def _present(kind: str, search: str, fmt: str, store: str | None, lang: str) -> 
 
 @app.command()
 @handle_errors
-def systems(search: SearchArg = "", fmt: RegistryFormat = "table", store: StoreOpt = None, lang: LangOpt = "en") -> None:
+def systems(search: SearchArg = "", fmt: RegistryFormat = "table", store: StoreOpt = None, lang: LangOpt = None) -> None:
     """List (and search) the IT systems of the registry: labels, aliases, parent, parts, status, uses."""
     _present("system", search, fmt, store, lang)
 
@@ -74,39 +74,40 @@ def systems(search: SearchArg = "", fmt: RegistryFormat = "table", store: StoreO
 @app.command()
 @handle_errors
 def departments(search: SearchArg = "", fmt: RegistryFormat = "table", store: StoreOpt = None,
-                lang: LangOpt = "en") -> None:
+                lang: LangOpt = None) -> None:
     """List (and search) the departments of the registry: labels, aliases, parent unit, units, status, uses."""
     _present("department", search, fmt, store, lang)
 
 
 @app.command()
 @handle_errors
-def channels(search: SearchArg = "", fmt: RegistryFormat = "table", store: StoreOpt = None, lang: LangOpt = "en") -> None:
+def channels(search: SearchArg = "", fmt: RegistryFormat = "table", store: StoreOpt = None, lang: LangOpt = None) -> None:
     """List (and search) the channels (ontology terms; parent = the channel kind)."""
     _present("channel", search, fmt, store, lang)
 
 
-def _done(change: object, lang: str) -> None:
+def _done(change: object, lang: str | None) -> None:
     from ..registry.operations import RegistryChange
 
     assert isinstance(change, RegistryChange)
+    lang = lang_of(lang)
     data = change.as_dict(lang)
     out.print(str(data["message"]), highlight=False, soft_wrap=True)
     if change.blueprints:
-        out.print(("改写的蓝图：" if normalise_lang(lang) == "zh" else "blueprints rewritten: ") + ", ".join(change.blueprints))
+        out.print(("改写的蓝图：" if lang == "zh" else "blueprints rewritten: ") + ", ".join(change.blueprints))
 
 
 @app.command()
 @handle_errors
 def merge(kind: KindArg, source: Annotated[str, typer.Argument(help="The entity that goes (id, label or alias).")],
           target: Annotated[str, typer.Argument(help="The entity that stays.")],
-          store: StoreOpt = None, lang: LangOpt = "en") -> None:
+          store: StoreOpt = None, lang: LangOpt = None) -> None:
     """Merge two departments or systems: every blueprint follows; the source's names become aliases."""
     from ..registry.operations import merge as do_merge
     from ..validation.engine import Validator
 
     with open_store(store) as s:
-        change = do_merge(s, kind, source, target, agent="cli", validator=Validator(lang=normalise_lang(lang)))
+        change = do_merge(s, kind, source, target, agent="cli", validator=Validator(lang=lang_of(lang)))
     _done(change, lang)
 
 
@@ -115,7 +116,7 @@ def merge(kind: KindArg, source: Annotated[str, typer.Argument(help="The entity 
 def rename(kind: KindArg, entity: Annotated[str, typer.Argument(help="The entity (id, label or alias).")],
            new_id: Annotated[str | None, typer.Option("--id", help="Its new id (the old one stays an alias).")] = None,
            label: Annotated[list[str] | None, typer.Option("--label", help="A new label as lang=text (en or zh); repeat.")] = None,
-           store: StoreOpt = None, lang: LangOpt = "en") -> None:
+           store: StoreOpt = None, lang: LangOpt = None) -> None:
     """Rename a department or system for every blueprint at once: a new id and/or new labels."""
     from ..registry.operations import rename as do_rename
     from ..validation.engine import Validator
@@ -127,7 +128,7 @@ def rename(kind: KindArg, entity: Annotated[str, typer.Argument(help="The entity
             raise BadInput(say("label_not_pair", item=item), where="--label", hint=say("label_not_pair_hint"))
         labels[key.strip()] = text
     with open_store(store) as s:
-        change = do_rename(s, kind, entity, new_id, labels, agent="cli", validator=Validator(lang=normalise_lang(lang)))
+        change = do_rename(s, kind, entity, new_id, labels, agent="cli", validator=Validator(lang=lang_of(lang)))
     _done(change, lang)
 
 
@@ -136,7 +137,7 @@ def rename(kind: KindArg, entity: Annotated[str, typer.Argument(help="The entity
 def alias(kind: KindArg, entity: Annotated[str, typer.Argument(help="The entity (id, label or alias).")],
           name: Annotated[str, typer.Argument(help="The alias, e.g. IVR.")],
           remove: Annotated[bool, typer.Option("--remove", help="Drop this alias instead.")] = False,
-          store: StoreOpt = None, lang: LangOpt = "en") -> None:
+          store: StoreOpt = None, lang: LangOpt = None) -> None:
     """Add (or drop) an alias of a department or system: one more name that finds it everywhere."""
     from ..registry.operations import alias as do_alias
 

@@ -8,8 +8,9 @@ from typing import Annotated
 import typer
 
 from ..config import Settings
+from ..i18n import say_in
 from ..repository import save as repository
-from .main import StoreOpt, app, handle_errors, out
+from .main import LangOpt, StoreOpt, app, handle_errors, out
 
 READ_HANDOVER_S = 0.001
 
@@ -21,16 +22,18 @@ def serve(
     host: Annotated[str | None, typer.Option(help="Address to bind (default 127.0.0.1).")] = None,
     port: Annotated[int | None, typer.Option(help="Port (default 8000).")] = None,
     examples: Annotated[bool, typer.Option("--examples", help="First store the shipped examples not stored yet.")] = False,
+    lang: LangOpt = None,
 ) -> None:
     """Run the web server (UI, JSON API, SPARQL endpoint)."""
     import uvicorn
 
     from ..web.app import HTTP_PARSER, create_app
 
-    settings = Settings.from_env(store=store, host=host, port=port)
+    settings = Settings.from_env(store=store, host=host, port=port, lang=lang)  # also the pages' default language
     if examples:
         load_examples(settings)
-    out.print(f"kgbp serving {settings.store} on http://{settings.host}:{settings.port}/")
+    out.print(say_in(settings.lang, "cli_serving", store=settings.store, url=f"http://{settings.host}:{settings.port}/"),
+              highlight=False, soft_wrap=True)
     # An upload validates in Python for a while on a worker thread; a read waiting for the
     # interpreter lock gets it after this long (Python's default: 5 ms, paid at every hand-over).
     sys.setswitchinterval(READ_HANDOVER_S)

@@ -7,9 +7,9 @@ from typing import Annotated
 
 import typer
 
-from ..i18n import normalise_lang, say, say_in
+from ..i18n import say, say_in
 from .diagrams import HeatOpt, PeriodOpt, heat_of
-from .main import LangOpt, StoreOpt, app, err, handle_errors, open_store, out
+from .main import LangOpt, StoreOpt, app, err, handle_errors, lang_of, open_store, out
 from .output import _write_file, _write_import
 
 
@@ -19,7 +19,7 @@ def slides(
     blueprints: Annotated[list[str], typer.Argument(help="service/version, or a service id for all its versions.")],
     output: Annotated[Path, typer.Option("-o", "--output", help="The .pptx file to write.")],
     store: StoreOpt = None,
-    lang: LangOpt = "en",
+    lang: LangOpt = None,
     heat: HeatOpt = None,
     period: PeriodOpt = None,
 ) -> None:
@@ -35,12 +35,12 @@ def slides(
             from ..slides.export import deck, resolve_refs
 
             found = resolve_refs(s, blueprints)
-            views = [load_view(s, i, normalise_lang(lang)) for i in found]
-            data = deck(views, [heat_of(s, i, heat, period, normalise_lang(lang)) for i in found])
+            views = [load_view(s, i, lang_of(lang)) for i in found]
+            data = deck(views, [heat_of(s, i, heat, period, lang_of(lang)) for i in found])
         else:
-            data = blueprint_deck(s, blueprints, normalise_lang(lang))
+            data = blueprint_deck(s, blueprints, lang_of(lang))
     _write_file(output, data)
-    out.print(say_in(normalise_lang(lang), "cli_wrote", output=output))
+    out.print(say_in(lang_of(lang), "cli_wrote", output=output))
 
 
 @app.command("import-slide")
@@ -55,7 +55,7 @@ def import_slide(
     save: Annotated[bool, typer.Option("--save", help="Store the draft in the default store (env KGBP_STORE).")] = False,
     service: Annotated[str | None, typer.Option("--service", help="Service id (default: from the slide).")] = None,
     version: Annotated[str | None, typer.Option("--version", help="Version id (default: from the slide, or as-is).")] = None,
-    lang: LangOpt = "en",
+    lang: LangOpt = None,
 ) -> None:
     """Read a blueprint drawn on a slide into a draft (YAML); --store/--save also stores it."""
     from ..errors import BadInput
@@ -70,11 +70,12 @@ def import_slide(
     data = deck.read_bytes()
     if not (store or save):
         imported = read_slide(data, str(deck), slide, None, service, version)
-        _write_import(imported, output)
+        _write_import(imported, output, lang_of(lang))
         return
     with open_store(store) as s:
         imported = read_slide(data, str(deck), slide, SharedIndex.from_store(s), service, version)
-        _write_import(imported, output)
-        result = store_draft(s, imported, agent="cli", lang=normalise_lang(lang))
+        _write_import(imported, output, lang_of(lang))
+        result = store_draft(s, imported, agent="cli", lang=lang_of(lang))
     for saved in result.saved:
-        err.print(f"stored {saved.id} (draft): {saved.triples} triples, {saved.warnings} warning(s)", highlight=False)
+        err.print(say_in(lang_of(lang), "cli_stored_draft", id=saved.id, triples=saved.triples,
+                         warnings=saved.warnings), highlight=False, soft_wrap=True)
