@@ -29,7 +29,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 StoreOpt = Annotated[str | None, typer.Option("--store", help="Store folder or SPARQL endpoint URL (env KGBP_STORE; default ./kgbp-data).")]
 LangOpt = Annotated[str | None, typer.Option("--lang", help="Language of labels and messages: en or zh "
-                                                           "(default: the settings' lang, env KGBP_LANG).")]
+                                                           "(default: KGBP_LANG, else en).")]
 IfVersionOpt = Annotated[str | None, typer.Option(
     "--if-version", help="Write only if the blueprint's stored version is this one (`kgbp show` prints it); "
     "otherwise say who changed it since.")]
