@@ -53,6 +53,7 @@ from ..diagram.layout import (
     layout,
 )
 from ..errors import BadInput, NotFound
+from ..i18n import say
 from ..model import iris
 from ..repository import save as repository
 from ..repository.blueprint_view import BlueprintView, load_view
@@ -400,7 +401,7 @@ def deck(views: Sequence[BlueprintView], highlights: Sequence[Highlight | None] 
     """A presentation with one slide per blueprint view, in the views' order (each with its
     highlight, e.g. the evidence heat, when `highlights` gives one)."""
     if not views:
-        raise BadInput("no blueprint to draw", hint="name at least one blueprint")
+        raise BadInput(say("slides_none"), hint=say("slides_none_hint"))
     marks = list(highlights) + [None] * (len(views) - len(highlights))
     prs = Presentation()
     prs.slide_width, prs.slide_height = Emu(SLIDE_W), Emu(SLIDE_H)
@@ -424,8 +425,7 @@ def resolve_refs(store: Store, refs: Sequence[str]) -> list[URIRef]:
         listed = listed if listed is not None else repository.list_blueprints(store)
         versions = [b for b in listed if b.id.split("/")[0] == ref]
         if not versions:
-            raise NotFound(f"no blueprint of service {ref!r}", where=ref,
-                           hint="`kgbp list` shows the stored blueprints (ids are service/version)")
+            raise NotFound(say("slides_no_service", ref=repr(ref)), where=ref, hint=say("slides_no_service_hint"))
         versions.sort(key=lambda b: (b.version != "as-is", b.version))
         found.extend(b.iri for b in versions)
     return list(dict.fromkeys(found))

@@ -44,6 +44,7 @@ from rdflib.term import Node
 from SPARQLWrapper import POST, URLENCODED, SPARQLWrapper
 
 from ..errors import KgbpError, NotAcceptable, QueryError, QueryTimeout, StoreUnavailable
+from ..i18n import say
 from .protocol import Bindings, Rows, SerializedResult, Term, UpdatePreview
 from .result_writers import MEDIA_TYPES as RESULT_MEDIA_TYPES
 from .result_writers import write_boolean, write_solutions
@@ -131,60 +132,44 @@ class RemoteStore:
         except urllib.error.HTTPError as exc:
             raise self._http_error(exc.code, exc.read().decode("utf-8", "replace"), url, update) from None
         except TimeoutError:
-            raise QueryTimeout(f"no answer from the SPARQL server within {timeout or self.timeout:.0f} s", where=url,
-                               hint="narrow the query, or raise the time limit") from None
+            raise QueryTimeout(say("rs_timeout", seconds=f"{timeout or self.timeout:.0f}"), where=url,
+                               hint=say("rs_narrow_hint")) from None
         except (urllib.error.URLError, HTTPException, OSError) as exc:
             raise self._unreachable(url, exc) from None
 
     def _unreachable(self, url: str, exc: BaseException) -> StoreUnavailable:
         reason = getattr(exc, "reason", None) or exc
-        return StoreUnavailable(f"cannot reach the SPARQL server: {reason}", where=url,
-                                hint="check KGBP_STORE and that the server runs (the test instance: "
-                                     "scripts/virtuoso.sh start)")
+        return StoreUnavailable(say("rs_unreachable", reason=str(reason)), where=url, hint=say("rs_unreachable_hint"))
 
     def _http_error(self, status: int, body: str, url: str, is_update: bool = False) -> Exception:
         message = _server_message(body)
         if status in (401, 403):
-            what = "refused the credentials" if status == 401 else "does not allow this"
-            return StoreUnavailable(f"the SPARQL server {what}: {message}", where=url,
-                                    hint="check KGBP_STORE_USER and KGBP_STORE_PASSWORD (writes need a user "
-                                         "with the SPARQL_UPDATE role)")
+            return StoreUnavailable(say("rs_credentials" if status == 401 else "rs_forbidden", message=message), where=url,
+                                    hint=say("rs_credentials_hint"))
         if status == 404:
-            return StoreUnavailable(f"no SPARQL endpoint here: {message}", where=url,
-                                    hint="KGBP_STORE must be the query endpoint (Virtuoso: …/sparql, Oxigraph: …/query); "
-                                         "KGBP_STORE_UPDATE_URL and KGBP_STORE_GRAPH_STORE_URL the others")
+            return StoreUnavailable(say("rs_no_endpoint", message=message), where=url, hint=say("rs_no_endpoint_hint"))
         if status == 406:
-            return NotAcceptable(f"the SPARQL server cannot answer in the format asked: {message}", where=url,
-                                 hint="ask for another format")
-        what = "SPARQL Update" if is_update else "SPARQL query"
+            return NotAcceptable(say("rs_not_acceptable", message=message), where=url, hint=say("rs_other_format_hint"))
+        what = say("rs_what_update" if is_update else "rs_what_query")
         if "transitive start not given" in message:
-            return QueryError(f"the SPARQL server refused a property path: {message}", where=url,
-                              hint="Virtuoso needs one end of a `p*` or `p+` path bound to a value; bind it, "
-                                   "or move the path into a sub-SELECT")
+            return QueryError(say("rs_path_refused", message=message), where=url, hint=say("rs_path_hint"))
         if "not allowed in a constant clause" in message:
-            return QueryError(f"the SPARQL server refused the update: {message}", where=url,
-                              hint="Virtuoso refuses blank nodes in INSERT DATA: use IRIs, or upload the graph")
+            return QueryError(say("rs_update_refused", message=message), where=url, hint=say("rs_blank_nodes_hint"))
         if "SR171" in message or "S1T00" in message or "exceeds the limit" in message:
-            return QueryTimeout(f"the SPARQL server stopped the {what}: {message}", where=url,
-                                hint="narrow it, or raise MaxQueryExecutionTime in the [SPARQL] section of "
-                                     "the server's virtuoso.ini")
+            return QueryTimeout(say("rs_stopped", what=what, message=message), where=url, hint=say("rs_stopped_hint"))
         if status == 400:
-            return QueryError(f"malformed {what}: {message}", where=url, hint="fix the syntax")
-        return QueryError(f"the SPARQL server failed on the {what} ({status}): {message}", where=url,
-                          hint="the server's log says more")
+            return QueryError(say("rs_malformed", what=what, message=message), where=url, hint=say("rs_fix_syntax_hint"))
+        return QueryError(say("rs_failed", what=what, status=status, message=message), where=url, hint=say("rs_log_hint"))
 
     def _checked(self, headers: HTTPMessage, count: int, url: str) -> None:
         """Refuse an answer the server cut short (Virtuoso returns a prefix with 200)."""
         state = headers.get("X-SQL-State", "")
         if state == "S1TAT":
-            raise QueryTimeout("the SPARQL server stopped the query at the time limit", where=url,
-                               hint="narrow the query, or raise the time limit")
+            raise QueryTimeout(say("rs_stopped_at_limit"), where=url, hint=say("rs_narrow_hint"))
         header = headers.get("X-SPARQL-MaxRows")
         cap = int(header) if header and header.isdigit() else self.max_rows()
         if cap is not None and count >= cap:
-            raise QueryError(f"the SPARQL server returned only its first {cap} results", where=url,
-                             hint="narrow the query, or raise ResultSetMaxRows in the [SPARQL] section of "
-                                  "the server's virtuoso.ini")
+            raise QueryError(say("rs_first_results", cap=cap), where=url, hint=say("rs_max_rows_hint"))
 
     def max_rows(self) -> int | None:
         """The server's cap on answer rows (Virtuoso's ResultSetMaxRows), None when unknown."""
@@ -254,13 +239,13 @@ class RemoteStore:
         if query_form(query) in ("CONSTRUCT", "DESCRIBE"):
             chosen = graph_media_type or media_type
             if chosen not in GRAPH_FORMATS:
-                raise NotAcceptable("the query builds a graph, but no RDF format was accepted",
-                                    where="Accept", hint="accept one of: " + ", ".join(GRAPH_FORMATS))
+                raise NotAcceptable(say("not_acceptable_graph"), where="Accept",
+                                    hint=say("accept_one_of", formats=", ".join(GRAPH_FORMATS)))
             graph = self._triples(query, None, params, (timeout + 5) if timeout else None)
             return SerializedResult(graph.serialize(format=GRAPH_FORMATS[chosen], encoding="utf-8"), chosen)
         if media_type not in RESULT_MEDIA_TYPES:
-            raise NotAcceptable("the query gives solutions, but no SPARQL results format was accepted",
-                                where="Accept", hint="accept one of: " + ", ".join(RESULT_MEDIA_TYPES))
+            raise NotAcceptable(say("not_acceptable_results"), where="Accept",
+                                hint=say("accept_one_of", formats=", ".join(RESULT_MEDIA_TYPES)))
         result = self._solutions(query, None, params, (timeout + 5) if timeout else None)
         if result.type == "ASK":
             return SerializedResult(write_boolean(bool(result.askAnswer), media_type), media_type)
@@ -342,16 +327,13 @@ class RemoteStore:
 
     def _put(self, name: URIRef, content: Graph) -> None:
         if not self.graph_store_url:
-            raise StoreUnavailable("no Graph Store endpoint known for this SPARQL server", where=self.url,
-                                   hint="set KGBP_STORE_GRAPH_STORE_URL (Oxigraph: …/store) and KGBP_STORE_UPDATE_URL "
-                                        "(Oxigraph: …/update); docs/operations.md")
+            raise StoreUnavailable(say("rs_no_graph_store"), where=self.url, hint=say("rs_no_graph_store_hint"))
         body = content.serialize(format="turtle", encoding="utf-8")
         try:
             response = self._http.put(self.graph_store_url, params={"graph": str(name)}, content=body,
                                       headers={"Content-Type": "text/turtle; charset=utf-8"})
         except httpx.TimeoutException:
-            raise QueryTimeout("the SPARQL server took too long to take a graph", where=self.graph_store_url,
-                               hint="write fewer blueprints at once") from None
+            raise QueryTimeout(say("rs_put_slow"), where=self.graph_store_url, hint=say("rs_put_slow_hint")) from None
         except httpx.TransportError as exc:
             raise self._unreachable(self.graph_store_url, exc) from None
         if response.status_code >= 300:
@@ -367,10 +349,8 @@ class RemoteStore:
         counts = {g: int(n) for g, n in rows.rows}  # type: ignore[call-overload]
         for name, (target, content) in staged.items():
             if counts.get(name, 0) != len(content):
-                raise QueryError(f"the SPARQL server kept {counts.get(name, 0)} of {len(content)} triples: "
-                                 "nothing was stored", where=str(target),
-                                 hint="it merges literals it considers equal (e.g. 1.50 and 1.5), or the "
-                                      "upload was cut; see docs/virtuoso.md")
+                raise QueryError(say("rs_kept_part", kept=counts.get(name, 0), total=len(content)), where=str(target),
+                                 hint=say("rs_kept_part_hint"))
 
     def _drop_stale_staging(self) -> None:
         cutoff = f"{datetime.now(UTC) - STALE_STAGING:%Y%m%dT%H%M%SZ}"
@@ -397,8 +377,8 @@ class RemoteStore:
 
     def dump(self, media_type: str = "application/n-quads") -> bytes:
         if media_type not in DATASET_FORMATS:
-            raise NotAcceptable(f"cannot dump the store as {media_type}", where="dump",
-                                hint="use one of: " + ", ".join(DATASET_FORMATS))
+            raise NotAcceptable(say("rs_cannot_dump", media_type=media_type), where="dump",
+                                hint=say("use_one_of", values=", ".join(DATASET_FORMATS)))
         dataset = Dataset()
         for name in self.graph_names():
             named = dataset.graph(name)
@@ -463,8 +443,7 @@ def _parse_graph(body: bytes, url: str) -> Graph:
     try:
         graph.parse(data=body, format="nt", bnode_context=_KeepLabels())
     except Exception as exc:  # rdflib raises several kinds; the cause is a broken answer
-        raise QueryError(f"the SPARQL server sent an unreadable graph: {exc}", where=url,
-                         hint="the query may have been cancelled mid-answer; try again") from None
+        raise QueryError(say("rs_unreadable_graph", error=str(exc)), where=url, hint=say("rs_unreadable_graph_hint")) from None
     return graph
 
 
