@@ -131,10 +131,10 @@ def projection(text: str) -> tuple[str, ...]:
     return tuple(names)
 
 
-def _texts(value: Any, what: str, where: str) -> dict[str, str]:
+def _texts(value: Any, what: str, key: str, where: str) -> dict[str, str]:
+    """The en and zh texts of a header entry; `what` names the entry, `key` is its YAML key."""
     if not isinstance(value, dict) or not all(isinstance(value.get(lang), str) and value[lang].strip() for lang in LANGS):
-        raise QueryFileError(f"{what} needs a text in en and in zh", where=where,
-                             hint=f"write `{what.split()[-1]}: {{en: ..., zh: ...}}`")
+        raise QueryFileError(say("qf_needs_both", what=what), where=where, hint=say("qf_needs_both_hint", key=key))
     return {lang: value[lang].strip() for lang in LANGS}
 
 
@@ -147,31 +147,30 @@ def _line_of(text: str, needle: str, default: int) -> int:
 
 def _param(raw: Any, path: Path, text: str, first: int) -> Param:
     if not isinstance(raw, dict) or not isinstance(raw.get("name"), str):
-        raise QueryFileError("each parameter needs a name", where=f"{path}:{first}", hint="write `- name: ...`")
+        raise QueryFileError(say("qf_param_needs_name"), where=f"{path}:{first}", hint=say("qf_param_needs_name_hint"))
     name = raw["name"]
     where = f"{path}:{_line_of(text, f'name: {name}', first)}"
     known = {"name", "kind", "required", "entity", "description", "values", "default", "example"}
     if set(raw) - known:
-        raise QueryFileError(f"parameter {name!r}: unknown key(s) {sorted(set(raw) - known)}", where=where,
-                             hint="keys: " + ", ".join(sorted(known)))
+        raise QueryFileError(say("qf_param_unknown_keys", name=repr(name), keys=str(sorted(set(raw) - known))), where=where,
+                             hint=say("qf_keys_hint", keys=", ".join(sorted(known))))
     if not _VAR.match(name) or name in ("format", "limit", "offset"):
-        raise QueryFileError(f"parameter name {name!r} is not a SPARQL variable name (or is reserved)", where=where,
-                             hint="use letters, digits and _ ; `format`, `limit` and `offset` are taken by the API")
+        raise QueryFileError(say("qf_param_bad_name", name=repr(name)), where=where, hint=say("qf_param_bad_name_hint"))
     kind = raw.get("kind")
     if kind not in KINDS:
-        raise QueryFileError(f"parameter {name!r}: kind {kind!r} is not one of {', '.join(KINDS)}", where=where,
-                             hint="label: a system, department, service or blueprint named by a person")
+        raise QueryFileError(say("qf_param_bad_kind", name=repr(name), kind=repr(kind), kinds=", ".join(KINDS)), where=where,
+                             hint=say("qf_param_bad_kind_hint"))
     entity = raw.get("entity")
     if (kind == "label") != (entity is not None) or (entity is not None and entity not in ENTITIES):
-        raise QueryFileError(f"parameter {name!r}: a label parameter names its entity, and only it does",
-                             where=where, hint="add `entity:` one of " + ", ".join(ENTITIES))
+        raise QueryFileError(say("qf_param_entity", name=repr(name)), where=where,
+                             hint=say("qf_param_entity_hint", entities=", ".join(ENTITIES)))
     required = raw.get("required", False)
     values = raw.get("values", [])
     if not isinstance(required, bool) or not isinstance(values, list):
-        raise QueryFileError(f"parameter {name!r}: `required` is true or false, `values` a list", where=where,
-                             hint="e.g. `required: true`, `values: [remote, phone]`")
+        raise QueryFileError(say("qf_param_types", name=repr(name)), where=where, hint=say("qf_param_types_hint"))
     return Param(name=name, kind=kind, required=required, entity=entity,
-                 description=_texts(raw.get("description"), f"parameter {name!r} description", where),
+                 description=_texts(raw.get("description"), say("qf_what_param_description", name=repr(name)),
+                                    "description", where),
                  values=tuple(str(v) for v in values),
                  default=None if raw.get("default") is None else str(raw["default"]),
                  example=None if raw.get("example") is None else str(raw["example"]))
@@ -182,50 +181,47 @@ def parse_query_file(path: Path) -> NamedQuery:
     text = path.read_text("utf-8")
     name = path.stem
     if not _NAME.match(name):
-        raise QueryFileError(f"query name {name!r} is not snake_case", where=str(path),
-                             hint="rename the file, e.g. fail_points_by_system.rq")
+        raise QueryFileError(say("qf_bad_name", name=repr(name)), where=str(path), hint=say("qf_bad_name_hint"))
     header, first = _header(text)
     if not header.strip():
-        raise QueryFileError("no `#+` header", where=f"{path}:1",
-                             hint="start the file with `#+ title: {en: ..., zh: ...}` and the other keys")
+        raise QueryFileError(say("qf_no_header"), where=f"{path}:1", hint=say("qf_no_header_hint"))
     try:
         meta = yaml.safe_load(header)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = first + (mark.line if mark is not None else 0)
-        raise QueryFileError(f"header is not valid YAML: {getattr(exc, 'problem', exc)}", where=f"{path}:{line}",
-                             hint="the header is YAML after `#+ `; check indentation and quoting") from None
+        raise QueryFileError(say("qf_header_yaml", problem=str(getattr(exc, "problem", exc))), where=f"{path}:{line}",
+                             hint=say("qf_header_yaml_hint")) from None
     where = f"{path}:{first}"
     if not isinstance(meta, dict):
-        raise QueryFileError("header is not a mapping of keys", where=where, hint="write `#+ title: ...` lines")
+        raise QueryFileError(say("qf_header_not_mapping"), where=where, hint=say("qf_header_not_mapping_hint"))
     known = {"summary", "title", "description", "params", "columns", "tags"}
     if set(meta) - known:
-        raise QueryFileError(f"unknown header key(s) {sorted(set(meta) - known)}", where=where, hint="keys: " + ", ".join(sorted(known)))
+        raise QueryFileError(say("qf_unknown_keys", keys=str(sorted(set(meta) - known))), where=where,
+                             hint=say("qf_keys_hint", keys=", ".join(sorted(known))))
     params = tuple(_param(p, path, text, first) for p in (meta.get("params") or []))
     if len({p.name for p in params}) != len(params):
-        raise QueryFileError("a parameter is declared twice", where=where, hint="give each parameter one entry")
+        raise QueryFileError(say("qf_param_twice"), where=where, hint=say("qf_param_twice_hint"))
     raw_columns = meta.get("columns")
     if not isinstance(raw_columns, dict) or not raw_columns:
-        raise QueryFileError("`columns` must explain each result column", where=where, hint="write `columns: {name: {en: ..., zh: ...}}`")
-    columns = {str(c): _texts(d, f"column {c!r} description", f"{path}:{_line_of(text, f'{c}:', first)}")
+        raise QueryFileError(say("qf_columns"), where=where, hint=say("qf_columns_hint"))
+    columns = {str(c): _texts(d, say("qf_what_column_description", name=repr(c)), "description",
+                              f"{path}:{_line_of(text, f'{c}:', first)}")
                for c, d in raw_columns.items()}
     projected = projection(text)
     if not projected:
-        raise QueryFileError("the query must be a SELECT that names its columns (no SELECT *)", where=str(path),
-                             hint="list the variables after SELECT")
+        raise QueryFileError(say("qf_select"), where=str(path), hint=say("qf_select_hint"))
     missing = [c for c in columns if c not in projected] + [p.name for p in params if p.name not in projected]
     extra = [v for v in projected if v not in columns and v not in {p.name for p in params} and v != "lang"]
     if missing or extra:
-        raise QueryFileError(
-            f"header and SELECT disagree: not projected {missing}, not explained {extra}", where=str(path),
-            hint="project every column and every parameter (so the store binds it before evaluation), "
-                 "and explain every projected variable under `columns`")
+        raise QueryFileError(say("qf_disagree", missing=str(missing), extra=str(extra)), where=str(path),
+                             hint=say("qf_disagree_hint"))
     tags = meta.get("tags") or []
     if not isinstance(tags, list):
-        raise QueryFileError("`tags` must be a list", where=where, hint="e.g. `tags: [fail-points, systems]`")
-    title = _texts(meta.get("title"), "title", where)
+        raise QueryFileError(say("qf_tags"), where=where, hint=say("qf_tags_hint"))
+    title = _texts(meta.get("title"), "title", "title", where)
     return NamedQuery(name=name, path=path, text=text, title=title,
-                      description=_texts(meta.get("description"), "description", where),
+                      description=_texts(meta.get("description"), "description", "description", where),
                       params=params, columns=columns, projection=projected,
                       summary=str(meta.get("summary") or title["en"]), tags=tuple(str(t) for t in tags))
 
