@@ -28,7 +28,7 @@ def _write_import(imported: Any, output: Path | None, lang: str = "en") -> None:
     err.print(say_in(lang, "cli_read_slide", slide=imported.slide, source=imported.source, id=imported.id, steps=steps,
                      guesses=len(imported.guesses)), highlight=False, soft_wrap=True)
     for guess in imported.guesses:
-        err.print(Text("  " + say_in(lang, "cli_guessed"), style="yellow") + Text(str(guess)), highlight=False,
+        err.print(Text("  " + say_in(lang, "cli_guessed"), style="yellow") + Text(guess.text(lang)), highlight=False,
                   soft_wrap=True)
     if output:
         _write_file(output, imported.yaml_text.encode("utf-8"))

@@ -25,7 +25,7 @@ from typing import Any
 import yaml
 
 from ..errors import BadInput
-from ..i18n import guess_lang, pick, say
+from ..i18n import guess_lang, joined, pick, say
 from ..ingest import AuthoredBlueprint, SharedIndex, read_bytes
 from ..model import iris
 from ..model.namespaces import SKOS
@@ -57,7 +57,11 @@ class Guess:
     message: str
 
     def __str__(self) -> str:
-        return f"\"{self.shape}\" at ({self.x_cm:.1f} cm, {self.y_cm:.1f} cm): {self.message}"
+        return self.text("en")
+
+    def text(self, lang: str) -> str:
+        """Where the guess was made and what was decided, in `lang`."""
+        return say("sg_at", shape=self.shape, x=f"{self.x_cm:.1f}", y=f"{self.y_cm:.1f}", message=self.message).in_lang(lang)
 
     def as_dict(self) -> dict[str, Any]:
         return {"shape": self.shape, "x_cm": round(self.x_cm, 2), "y_cm": round(self.y_cm, 2), "message": self.message}
@@ -230,7 +234,7 @@ class _Reader:
         seen: dict[str, _Lane] = {}
         for lane in sorted(self.lanes, key=lambda ln: ln.title.box.x):
             if lane.key in seen:
-                self.guess(lane.title, f"a second title of lane {lane.key!r}: ignored")
+                self.guess(lane.title, say("sg_second_title", lane=repr(lane.key)))
                 continue
             seen[lane.key] = lane
         self.lanes = sorted(seen.values(), key=lambda ln: ln.title.box.cy)
@@ -249,8 +253,7 @@ class _Reader:
                 y = (upper.band.bottom + lower.band.y) / 2
             else:
                 y = (a + b) / 2
-                self.guess(lower.title, f"no line or band between lanes {upper.key!r} and {lower.key!r}: "
-                                        "the boundary is taken halfway between their titles")
+                self.guess(lower.title, say("sg_no_boundary", upper=repr(upper.key), lower=repr(lower.key)))
             upper.bottom, lower.top = y, y
         first, last = self.lanes[0], self.lanes[-1]
         above = [y for y in self.separators if y < first.title.box.cy]
@@ -270,7 +273,7 @@ class _Reader:
         for s in self.texts:
             lane = self.lane_at(s.box.cy)
             if lane is None:
-                self.guess(s, "text outside every lane: ignored")
+                self.guess(s, say("sg_outside"))
                 continue
             meta = alt_text.load(s.descr)
             kind, fields = meta if meta is not None else ("", {})
@@ -282,21 +285,21 @@ class _Reader:
             if notes and not fields and lane.key != "evidence":
                 names = [n.strip() for n in SYSTEM_SEPARATORS.split(join_lines(ln for p in notes for ln in p)) if n.strip()]
                 fields = {"systems": [{"id": slug(n), "label": n} for n in names if slug(n)]}
-                self.guess(s, "the box's smaller text read as its systems: " + ", ".join(names))
+                self.guess(s, say("sg_systems", names=", ".join(names)))
             markers = set()
             for m in MARKER_IN_TEXT.finditer(label):
                 markers.add(m.group(1))
-                self.guess(s, f"marker {m.group(1)} written in the box's text")
+                self.guess(s, say("sg_marker_in_text", marker=m.group(1)))
             label = MARKER_IN_TEXT.sub("", label).strip() or label
             if isinstance(fields.get("label"), str) and _squash(fields["label"]) == _squash(label):
                 label = fields["label"]  # the exact text, where the drawing's line breaks lost a space
             overlap = min(s.box.bottom, lane.bottom) - max(s.box.y, lane.top)
             if s.box.h > 0 and overlap < 0.75 * s.box.h:
-                self.guess(s, f"the box crosses a lane boundary: put in lane {lane.key!r} by its centre")
+                self.guess(s, say("sg_crosses", lane=repr(lane.key)))
             if not s.paragraphs or not label:
                 continue
             if s.text_box and not fields:
-                self.guess(s, f"text without a box taken as a step of lane {lane.key!r}")
+                self.guess(s, say("sg_text_as_step", lane=repr(lane.key)))
             step = _Step(s, lane.key, label, fields, markers=markers)
             self.steps.append(step)
             self.by_shape[s.id] = step
@@ -314,12 +317,12 @@ class _Reader:
             centre = (shape.box.cx, shape.box.cy)
             step, dist, second = self.nearest(centre, evidence=False)
             if step is None or dist > NEAR:
-                self.guess(shape, f"marker {kind} is near no step box: ignored")
+                self.guess(shape, say("sg_marker_far", kind=kind))
                 continue
             step.markers.add(kind)
             if dist > 0 or second <= 0:
-                others = " (another box is about as near)" if second <= 1.5 * dist + 0.05 * EMU_PER_INCH else ""
-                self.guess(shape, f"marker {kind} attached to the nearest box, {step.ref}{others}")
+                others = say("sg_another_as_near") if second <= 1.5 * dist + 0.05 * EMU_PER_INCH else ""
+                self.guess(shape, say("sg_marker_nearest", kind=kind, ref=step.ref, others=others))
 
     # -- arrows ----------------------------------------------------------------------
     def end_step(self, line: Drawn, glued: int | None, point: tuple[float, float], which: str,
@@ -333,7 +336,7 @@ class _Reader:
                 return self.nearest((marker.box.cx, marker.box.cy), evidence=False)[0]
         step, dist, _ = self.nearest(point)
         if step is None or dist > NEAR:
-            self.guess(line, f"the arrow's {which} is near no step box: arrow ignored")
+            self.guess(line, say("sg_arrow_end_far", which=which))
             return None
         free.append(which)
         return step
@@ -344,19 +347,18 @@ class _Reader:
         for line in self.lines:
             assert line.begin is not None and line.end is not None
             free: list[str] = []
-            a = self.end_step(line, line.glued_begin, line.begin, "start", free)
-            b = self.end_step(line, line.glued_end, line.end, "end", free) if a is not None else None
+            a = self.end_step(line, line.glued_begin, line.begin, say("sg_start"), free)
+            b = self.end_step(line, line.glued_end, line.end, say("sg_end"), free) if a is not None else None
             if a is None or b is None:
                 continue
             if a is b:
-                self.guess(line, f"the arrow starts and ends at {a.ref}: ignored")
+                self.guess(line, say("sg_arrow_loop", ref=a.ref))
                 continue
             if free:
-                self.guess(line, f"not glued at its {' and '.join(free)}: taken as the line from {a.ref} to {b.ref}, "
-                                 "the nearest boxes")
+                self.guess(line, say("sg_not_glued", ends=joined(free, say("sg_and")), a=a.ref, b=b.ref))
             if a.evidence or b.evidence:
                 if a.evidence and b.evidence:
-                    self.guess(line, "a line between two evidence items: ignored")
+                    self.guess(line, say("sg_evidence_line"))
                     continue
                 item, step = (a, b) if a.evidence else (b, a)
                 if (item.id, step.id) not in seen:
@@ -366,17 +368,16 @@ class _Reader:
             if line.head_at_end != line.head_at_begin:
                 src, dst = (a, b) if line.head_at_end else (b, a)
                 if order[src.lane] < order[dst.lane]:
-                    self.guess(line, f"drawn pointing downward, from {src.ref} to {dst.ref}: "
-                                     f"read as {dst.ref} supports {src.ref}")
+                    self.guess(line, say("sg_downward", src=src.ref, dst=dst.ref))
                     src, dst = dst, src
             else:  # no direction drawn: the lower step supports the upper; in one lane, left supports right
                 src, dst = sorted((a, b), key=lambda st: (-order[st.lane], st.shape.box.x))
-                self.guess(line, f"an arrow without one arrowhead: read as {src.ref} supports {dst.ref}")
+                self.guess(line, say("sg_no_head", src=src.ref, dst=dst.ref))
             if (src.id, dst.id) in seen:
                 continue
             seen.add((src.id, dst.id))
             if self.reaches(dst, src):
-                self.guess(line, f"{src.ref} supports {dst.ref} would close a cycle of arrows: ignored")
+                self.guess(line, say("sg_cycle", src=src.ref, dst=dst.ref))
                 continue
             src.supports.append(dst.id)
 
@@ -405,7 +406,7 @@ class _Reader:
             while ident in used:
                 ident, k = f"{wanted}-{k}", k + 1
             if s.meta and ident != wanted:
-                self.guess(s.shape, f"id {wanted!r} is used by another box (a copy?): this one is {ident!r}")
+                self.guess(s.shape, say("sg_id_taken", wanted=repr(wanted), ident=repr(ident)))
             used.add(ident)
             s.id = ident
 
@@ -425,7 +426,7 @@ class _Reader:
             spread = max(s.shape.box.cx for s in column) - min(s.shape.box.cx for s in column)
             if spread > 0.1 * width:
                 names = ", ".join(s.ref for s in column)
-                self.guess(column[0].shape, f"boxes not quite aligned taken as one column (position {n}): {names}")
+                self.guess(column[0].shape, say("sg_column", n=n, names=names))
 
     def link_evidence(self) -> None:
         customers = [s for s in self.steps if s.lane == "customer"]
@@ -435,7 +436,7 @@ class _Reader:
                 same = [min(customers, key=lambda c: abs(c.shape.box.cx - item.shape.box.cx))]
             if same:
                 item.evidence_for.append(same[0].id)
-                self.guess(item.shape, f"evidence linked to the customer action below it, {same[0].ref}")
+                self.guess(item.shape, say("sg_evidence_below", ref=same[0].ref))
 
     def read(self) -> None:
         self.classify()
@@ -471,12 +472,12 @@ def _document(r: _Reader, source: str, service: str | None, version: str | None)
         if not iris.is_valid_id(service):
             service = slug(title_text or Path(source).stem, 60) or "imported"
             service = service if iris.is_valid_id(service) else "imported"
-            r.guess(anchor, f"service id {service!r} made from the slide's title (give --service to choose it)")
+            r.guess(anchor, say("sg_service_from_title", service=repr(service)))
     if version is None:
         version = str(head.get("version", ""))
         if not iris.is_valid_id(version):
             version = "as-is"
-            r.guess(anchor, "version 'as-is' assumed (give --version to choose it)")
+            r.guess(anchor, say("sg_version_assumed"))
     service_label = str(svc.get("label") or title_text or service)
     doc: dict[str, Any] = {"format": "kgbp/1", "service": {"id": service, "label": _text(service_label, lang)},
                            "version": version, "status": "draft"}

@@ -14,6 +14,7 @@ from kgbp.cli import app as cli
 from kgbp.store.embedded import EmbeddedStore
 
 from ..conftest import stored_ids
+from ..slides.test_slides import drawn_with_lines
 
 HAN = re.compile(r"[\u3400-\u9fff]")
 
@@ -89,3 +90,15 @@ def test_restore_refuses_a_folder_in_chinese(folder: Path, tmp_path: Path) -> No
 def test_template_in_chinese(tmp_path: Path) -> None:
     done = run("template", "-o", str(tmp_path / "t.csv"), "--lang", "zh")
     assert done.stdout.strip() == f"已把模板写入 {tmp_path / 't.csv'}"
+
+
+def test_a_slide_read_back_says_what_it_guessed_in_chinese(tmp_path: Path) -> None:
+    deck = tmp_path / "coffee.pptx"
+    deck.write_bytes(drawn_with_lines())
+    zh = run("import-slide", str(deck), "--lang", "zh", "-o", str(tmp_path / "coffee.yaml"))
+    assert zh.stderr.startswith(f"已读取 {deck} 的第 1 张幻灯片："), zh.stderr
+    guessed = [line for line in zh.stderr.splitlines() if line.startswith("  推测：")]
+    assert guessed and all(HAN.search(line.split("：", 2)[-1]) for line in guessed), zh.stderr
+    assert "guessed" not in zh.stderr and f"已写入 {tmp_path / 'coffee.yaml'}" in zh.stderr
+    en = run("import-slide", str(deck), env={"KGBP_LANG": ""})
+    assert "  guessed: " in en.stderr and "cm): " in en.stderr
