@@ -18,9 +18,8 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from rdflib.plugins.sparql import prepareQuery
-
 from .errors import QueryFileError
+from .store.sparql_parser import prepare_query
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -57,7 +56,7 @@ def internal_query(name: str) -> str:
         raise QueryFileError("an internal query starts with a `#+ summary:` line", where=f"{path}:1",
                              hint="say in one line what the query answers")
     try:
-        prepareQuery(text)
+        prepare_query(text)
     except Exception as exc:  # pyparsing's ParseException and rdflib's errors alike
         raise QueryFileError(f"the query does not parse: {exc}", where=str(path), hint="fix the SPARQL syntax") from None
     return text

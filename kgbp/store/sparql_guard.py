@@ -23,6 +23,7 @@ from typing import Any
 
 from ..errors import Forbidden, QueryError
 from ..i18n import say
+from .sparql_parser import parse_query, parse_update
 
 # rdflib's pyparsing grammar is slow (2-20 KB/s): above this, the tokenizer decides alone
 STRUCTURE_LIMIT = 32_000
@@ -65,10 +66,8 @@ def _walk(node: Any, found: set[str], depth: int = 0) -> None:
 
 def _parsed_remote_parts(text: str, update: bool) -> set[str]:
     from pyparsing import ParseException
-    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
-
     try:
-        tree = parseUpdate(text) if update else parseQuery(text)
+        tree = parse_update(text) if update else parse_query(text)
     except ParseException as exc:
         raise QueryError(say("sparql_malformed", what=say("sparql_update" if update else "sparql_query"), detail=exc.msg),
                          where=f"line {exc.lineno}, column {exc.col}", hint=say("sparql_fix_syntax_hint")) from None
@@ -144,14 +143,12 @@ def refuse_engine_extensions(text: str, where: str = "query") -> None:
     fetches URLs through its own functions (`bif:file_to_string`, `bif:http_get`) and
     pragmas (`define get:soft` fetches FROM graphs)."""
     from rdflib.plugins.sparql.algebra import translateQuery
-    from rdflib.plugins.sparql.parser import parseQuery
-
     plain = _unescape(text)
     if len(plain) > STRUCTURE_LIMIT:
         raise Forbidden(say("sparql_too_long", limit=STRUCTURE_LIMIT), where=where, hint=say("sparql_too_long_hint"))
     refuse_remote_query(plain, where)
     try:
-        algebra = translateQuery(parseQuery(plain)).algebra
+        algebra = translateQuery(parse_query(plain)).algebra
     except RecursionError:
         raise QueryError(say("sparql_too_deep"), where=where, hint=say("sparql_too_deep_hint")) from None
     except Exception as exc:  # pyparsing's ParseException, rdflib's unknown prefix

@@ -12,6 +12,8 @@ from typing import Any
 
 from rdflib import URIRef, Variable
 
+from .sparql_parser import parse_update
+
 DEFAULT = None  # the key of the default graph
 
 
@@ -48,10 +50,9 @@ def update_targets(update: str, base: str | None = None) -> set[URIRef | None] |
     """The graphs (None = the default graph) `update` can change; None when unknown.
     `base` resolves relative IRIs, as the store does."""
     from rdflib.plugins.sparql.algebra import translateUpdate
-    from rdflib.plugins.sparql.parser import parseUpdate
 
     try:
-        operations = translateUpdate(parseUpdate(update), base=base).algebra
+        operations = translateUpdate(parse_update(update), base=base).algebra
     except Exception:  # rdflib's grammar differs from the store's in corners: compare all
         return None
     targets: set[URIRef | None] = set()
