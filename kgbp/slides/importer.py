@@ -25,7 +25,7 @@ from typing import Any
 import yaml
 
 from ..errors import BadInput
-from ..i18n import guess_lang, joined, pick, say
+from ..i18n import guess_lang, joined, localise, pick, say
 from ..ingest import AuthoredBlueprint, SharedIndex, read_bytes
 from ..model import iris
 from ..model.namespaces import SKOS
@@ -63,8 +63,9 @@ class Guess:
         """Where the guess was made and what was decided, in `lang`."""
         return say("sg_at", shape=self.shape, x=f"{self.x_cm:.1f}", y=f"{self.y_cm:.1f}", message=self.message).in_lang(lang)
 
-    def as_dict(self) -> dict[str, Any]:
-        return {"shape": self.shape, "x_cm": round(self.x_cm, 2), "y_cm": round(self.y_cm, 2), "message": self.message}
+    def as_dict(self, lang: str = "en") -> dict[str, Any]:
+        return {"shape": self.shape, "x_cm": round(self.x_cm, 2), "y_cm": round(self.y_cm, 2),
+                "message": localise(self.message, lang)}
 
 
 @dataclass

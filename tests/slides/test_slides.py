@@ -574,6 +574,9 @@ def test_http_upload_of_a_drawn_slide(served: tuple[str, str, Settings]) -> None
     assert body["stored"]["id"] == "coffee-shop-order-and-pay/as-is" and body["stored"]["draft"] is True
     assert "status: draft" in body["yaml"]
     assert {"shape", "x_cm", "y_cm", "message"} == set(body["guesses"][0])
+    in_zh = httpx.post(timeout=60, url=base + "/api/slides", files=files, headers=auth, params={"save": "false", "lang": "zh"})
+    assert in_zh.status_code == 201 and len(in_zh.json()["guesses"]) == len(body["guesses"])
+    assert all(re.search(r"[\u4e00-\u9fff]", g["message"]) for g in in_zh.json()["guesses"])  # the guesses in Chinese
     listed = {b["id"]: b["status"] for b in httpx.get(timeout=60, url=base + "/api/blueprints").json()}
     assert listed["coffee-shop-order-and-pay/as-is"] == "draft"
     before = httpx.get(timeout=60, url=base + "/api/blueprints").json()

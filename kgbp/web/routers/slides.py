@@ -50,7 +50,7 @@ async def upload_slide(
     imported = await run_in_threadpool(lambda: import_slide(data, name, slide, SharedIndex.from_store(store),
                                                             service, version))
     body: dict[str, Any] = {"id": imported.id, "slide": imported.slide, "yaml": imported.yaml_text,
-                            "guesses": [g.as_dict() for g in imported.guesses], "stored": None}
+                            "guesses": [g.as_dict(lang) for g in imported.guesses], "stored": None}
     if save:
         result = await run_in_threadpool(store_draft, store, imported, agent=writer, lang=lang)
         saved = result.saved[0]
