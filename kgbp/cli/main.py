@@ -46,7 +46,7 @@ def handle_errors(func: F) -> F:
             from .terminal import print_report
 
             lang = lang_of(kwargs.get("lang"))
-            err.print(Text(say("cli_rejected").in_lang(lang) + ("：" if lang == "zh" else ": "), style="red") +
+            err.print(Text(say("cli_rejected").in_lang(lang) + say("cli_label_sep").in_lang(lang), style="red") +
                       Text(localise(exc.message, lang) + " — " + localise(exc.hint, lang)), highlight=False, soft_wrap=True)
             if exc.report is not None:
                 print_report(err, exc.report, lang)
@@ -68,7 +68,7 @@ def print_error(exc: KgbpError, lang: str = "en") -> None:
     problems = [p.localised(lang) for p in exc.problems]
     text = str(problems[0]) if len(problems) == 1 else \
         localise(exc.message, lang) + "\n" + "\n".join(f"  {p}" for p in problems)
-    err.print(Text("错误：" if lang == "zh" else "error: ", style="bold red") + Text(text), highlight=False, soft_wrap=True)
+    err.print(Text(say("cli_error_label").in_lang(lang), style="bold red") + Text(text), highlight=False, soft_wrap=True)
 
 
 def lang_of(lang: str | None) -> str:

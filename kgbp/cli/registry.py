@@ -93,7 +93,7 @@ def _done(change: object, lang: str | None) -> None:
     data = change.as_dict(lang)
     out.print(str(data["message"]), highlight=False, soft_wrap=True)
     if change.blueprints:
-        out.print(("改写的蓝图：" if lang == "zh" else "blueprints rewritten: ") + ", ".join(change.blueprints))
+        out.print(say_in(lang, "cli_blueprints_rewritten", ids=say_in(lang, "list_sep").join(change.blueprints)))
 
 
 @app.command()

@@ -18,6 +18,7 @@ from math import ceil
 
 from rdflib import URIRef
 
+from ..i18n import say_in
 from ..repository.blueprint_view import BlueprintView, StepView
 from . import text as fonts
 
@@ -191,7 +192,7 @@ def _measure(box: StepBox, lang: str) -> float:
     n_badges = int(step.fail) + int(step.wait)
     first = inner - n_badges * (2 * BADGE_R + BADGE_GAP) if n_badges else None
     box._label = fonts.wrap(step.label, LABEL_SIZE, inner, first)
-    joiner = "、" if lang == "zh" else ", "
+    joiner = say_in(lang, "list_sep")
     box._systems = fonts.wrap(joiner.join(step.systems), SYSTEM_SIZE, inner) if step.systems else []
     h = 2 * BOX_PAD + len(box._label) * LABEL_LH
     if box._systems:
