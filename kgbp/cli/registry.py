@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 
 from ..errors import BadInput
-from ..i18n import say
+from ..i18n import say, say_in
 from .main import LangOpt, StoreOpt, app, handle_errors, lang_of, open_store, out
 
 SearchArg = Annotated[str, typer.Argument(help="Only entries whose id, label (zh or en) or alias holds this text.")]
@@ -22,8 +22,7 @@ RegistryFormat = Annotated[str, typer.Option(
     "--format", "-f", help="table (plain TSV when stdout is not a terminal), json or csv.")]
 KindArg = Annotated[str, typer.Argument(help="department or system.")]
 COLUMNS = ("id", "label_en", "label_zh", "aliases", "parent", "parts", "status", "blueprints", "steps")
-TITLES = {"en": ("id", "label (en)", "label (zh)", "aliases", "parent", "parts", "status", "blueprints", "steps"),
-          "zh": ("标识", "名称（英文）", "名称（中文）", "别名", "上级", "组成部分", "状态", "蓝图数", "步骤数")}
+COLUMNS = ("id", "label_en", "label_zh", "aliases", "parent", "parts", "status", "blueprints", "steps")
 
 
 def _rows(kind: str, search: str, store: str | None, lang: str) -> list[dict[str, object]]:
@@ -57,11 +56,11 @@ def _present(kind: str, search: str, fmt: str, store: str | None, lang: str | No
         return
     from rich.table import Table
 
-    table = Table(*TITLES[lang])
+    table = Table(*(say_in(lang, f"registry_col_{c}") for c in COLUMNS))
     for e in entries:
         table.add_row(*_cells(e))
     out.print(table)
-    out.print(f"{len(entries)} 条" if lang == "zh" else f"{len(entries)} {kind}(s)")
+    out.print(say_in(lang, "registry_count", n=len(entries), kind=say(f"kind_{kind}")))
 
 
 @app.command()
