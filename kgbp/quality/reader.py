@@ -19,13 +19,13 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 from rdflib.term import Node
 
 from ..errors import BadInput, NotFound, Problem
+from ..i18n import Text, localise, say
 from ..model import iris
 from ..model.namespaces import CATEGORIES_GRAPH, ID, QB, SB
 from ..model.vocabulary import vocabulary
 from ..repository import save as repository
 from ..resources import internal_query
 from ..store import Store
-from .messages import in_chinese, localise
 from .tables import ACTIONS, CATEGORIES, COMPLAINTS, MEASUREMENTS, SURVEYS, Row, Table, cell_text, read_tables
 
 PERIOD_RE = re.compile(r"^\d{4}-\d{2}$")
@@ -79,28 +79,28 @@ class _Reader:
             return f"{value.year:04d}-{value.month:02d}"
         text = cell_text(value)
         if text is None:
-            self.problem(row.place("period"), "missing period", "write the month as YYYY-MM, e.g. 2026-03")
+            self.problem(row.place("period"), say("ev_missing", what=say("ev_what_period")), say("ev_month_hint"))
             return None
         if not PERIOD_RE.match(text) or not 1 <= int(text[5:]) <= 12:
-            self.problem(row.place("period"), f"bad period {text!r}", "write the month as YYYY-MM, e.g. 2026-03 (months 01 to 12)")
+            self.problem(row.place("period"), say("ev_bad_period", text=text), say("ev_bad_period_hint"))
             return None
         return text
 
-    def ident(self, row: Row, key: str, what: str, required: bool = True) -> str | None:
+    def ident(self, row: Row, key: str, what: Text, required: bool = True) -> str | None:
         text = row.text(key)
         if text is None:
             if required:
-                self.problem(row.place(key), f"missing {what}", f"give the {what} id")
+                self.problem(row.place(key), say("ev_missing", what=what), say("ev_give_id_hint", what=what))
             return None
         if not iris.is_valid_id(text):
-            self.problem(row.place(key), f"bad {what} id {text!r}", "ids are letters, digits, '-', '_' and '.', without spaces or '/'")
+            self.problem(row.place(key), say("ev_bad_id", what=what, text=text), say("ev_id_hint"))
             return None
         return text
 
-    def number(self, row: Row, key: str, what: str, integer: bool = False, percent: bool = False) -> Literal | None:
+    def number(self, row: Row, key: str, what: Text, integer: bool = False, percent: bool = False) -> Literal | None:
         text = row.text(key)
         if text is None:
-            self.problem(row.place(key), f"missing {what}", f"give the {what} as a number")
+            self.problem(row.place(key), say("ev_missing", what=what), say("ev_give_number_hint", what=what))
             return None
         scale = Decimal(1)
         if percent and text.endswith("%"):
@@ -108,20 +108,20 @@ class _Reader:
         try:
             value = Decimal(text.replace(",", "")) * scale
         except InvalidOperation:
-            self.problem(row.place(key), f"the {what} {text!r} is not a number", "write digits only, e.g. 42 or 0.87 or 87%")
+            self.problem(row.place(key), say("ev_not_a_number", what=what, text=text), say("ev_digits_hint"))
             return None
         if integer:
             if value != value.to_integral_value():
-                self.problem(row.place(key), f"the {what} {text!r} is not a whole number", "counts are whole numbers")
+                self.problem(row.place(key), say("ev_not_whole", what=what, text=text), say("ev_whole_hint"))
                 return None
             return Literal(int(value), datatype=XSD.integer)
         return Literal(value.normalize() if value == value.to_integral_value() else value, datatype=XSD.decimal)
 
-    def day(self, row: Row, key: str, what: str, required: bool) -> Literal | None:
+    def day(self, row: Row, key: str, what: Text, required: bool) -> Literal | None:
         cell = row.cells.get(key)
         if cell is None:
             if required:
-                self.problem(row.place(key), f"missing {what}", "write the date as YYYY-MM-DD")
+                self.problem(row.place(key), say("ev_missing", what=what), say("ev_date_hint"))
             return None
         value = cell.value
         if isinstance(value, datetime):
@@ -132,13 +132,13 @@ class _Reader:
         try:
             return Literal(date.fromisoformat(text).isoformat(), datatype=XSD.date)
         except ValueError:
-            self.problem(row.place(key), f"bad {what} {text!r}", "write the date as YYYY-MM-DD, e.g. 2026-03-31")
+            self.problem(row.place(key), say("ev_bad_date", what=what, text=text), say("ev_bad_date_hint"))
             return None
 
     def blueprint(self, row: Row) -> _Blueprint | None:
         text = row.text("service")
         if text is None:
-            self.problem(row.place("service"), "missing service", "give the service id (e.g. mobile-tv-subscription) or service/version")
+            self.problem(row.place("service"), say("ev_missing", what=say("ev_what_service")), say("ev_service_hint"))
             return None
         if text not in self.blueprints:
             try:
@@ -151,7 +151,7 @@ class _Reader:
                 return None
         found = self.blueprints[text]
         if found is None:
-            self.problem(row.place("service"), f"no blueprint {text!r}", "`kgbp list` shows the stored blueprints")
+            self.problem(row.place("service"), say("ev_no_blueprint", text=text), say("ev_no_blueprint_hint"))
         return found
 
     def place(self, node: Node, row: Row, keys: dict[URIRef, str]) -> None:
@@ -159,9 +159,9 @@ class _Reader:
         for predicate, key in keys.items():
             self.batch.places[(node, predicate)] = row.place(key)
 
-    def once(self, key: tuple[str, ...], row: Row, what: str) -> bool:
+    def once(self, key: tuple[str, ...], row: Row, what: Text) -> bool:
         if key in self.seen:
-            self.problem(row.at, f"{what} is given twice (also at {self.seen[key]})", "keep one row for it")
+            self.problem(row.at, say("ev_twice", what=what, at=self.seen[key]), say("ev_twice_hint"))
             return False
         self.seen[key] = row.at
         return True
@@ -191,11 +191,11 @@ class _Reader:
 
     def complaints(self, table: Table) -> None:
         for row in table.rows:
-            period, category = self.period(row), self.ident(row, "category", "complaint category")
-            count = self.number(row, "count", "complaint count", integer=True)
+            period, category = self.period(row), self.ident(row, "category", say("ev_what_complaint_category"))
+            count = self.number(row, "count", say("ev_what_complaint_count"), integer=True)
             if period is None or category is None or count is None:
                 continue
-            if not self.once(("complaints", period, category), row, f"category {category!r} in {period}"):
+            if not self.once(("complaints", period, category), row, say("ev_row_category_in", id=category, period=period)):
                 continue
             obs, graph = self.observation("complaints", period, row, table.source, category)
             graph.add((obs, SB.complaintCategory, iris.complaint_category_iri(category)))
@@ -206,20 +206,22 @@ class _Reader:
         tiers = vocabulary().scheme("tier")
         for row in table.rows:
             period, bp = self.period(row), self.blueprint(row)
-            standard = self.ident(row, "standard", "service standard")
+            standard = self.ident(row, "standard", say("ev_what_service_standard"))
             tier_text = row.text("tier")
             tier = tiers.lookup(tier_text) if tier_text else None
             if tier_text is None:
-                self.problem(row.place("tier"), "missing customer tier", "one of: " + ", ".join(tiers.names()))
+                self.problem(row.place("tier"), say("ev_missing", what=say("ev_what_customer_tier")),
+                             say("ev_one_of_hint", names=", ".join(tiers.names())))
             elif tier is None:
-                self.problem(row.place("tier"), f"unknown customer tier {tier_text!r}", "one of: " + ", ".join(tiers.names()))
-            value = self.number(row, "value", "measured value", percent=True)
-            sample = self.number(row, "sample_size", "sample size", integer=True) if row.text("sample_size") else None
+                self.problem(row.place("tier"), say("ev_unknown_tier", text=tier_text),
+                             say("ev_one_of_hint", names=", ".join(tiers.names())))
+            value = self.number(row, "value", say("ev_what_measured_value"), percent=True)
+            sample = self.number(row, "sample_size", say("ev_what_sample_size"), integer=True) if row.text("sample_size") else None
             if period is None or bp is None or standard is None or tier is None or value is None:
                 continue
             tier_name = tiers.name_of(tier)
             if not self.once(("measurements", period, bp.service, standard, tier_name), row,
-                             f"standard {standard!r}, tier {tier_name}, in {period}"):
+                             say("ev_row_standard_in", id=standard, tier=tier_name, period=period)):
                 continue
             obs, graph = self.observation("measurements", period, row, table.source, bp.service, standard, tier_name)
             graph.add((obs, SB.measuredStandard, iris.local_iri(bp.service, bp.version, "standard", standard)))
@@ -233,18 +235,19 @@ class _Reader:
     def surveys(self, table: Table) -> None:
         for row in table.rows:
             period, bp = self.period(row), self.blueprint(row)
-            step = self.ident(row, "step", "step", required=False)
-            touchpoint = self.ident(row, "touchpoint", "touchpoint", required=False)
+            step = self.ident(row, "step", say("ev_what_step"), required=False)
+            touchpoint = self.ident(row, "touchpoint", say("ev_what_touchpoint"), required=False)
             if step is None and touchpoint is None and row.text("step") is None and row.text("touchpoint") is None:
-                self.problem(row.place("step"), "a survey row names a step or a touchpoint", "fill in the step or the touchpoint column")
-            score = self.number(row, "score", "satisfaction score")
-            scale = self.number(row, "scale", "top of the scale")
-            sample = self.number(row, "sample_size", "sample size", integer=True)
+                self.problem(row.place("step"), say("ev_survey_item"), say("ev_survey_item_hint"))
+            score = self.number(row, "score", say("ev_what_satisfaction_score"))
+            scale = self.number(row, "scale", say("ev_what_scale_top"))
+            sample = self.number(row, "sample_size", say("ev_what_sample_size"), integer=True)
             if period is None or bp is None or (step is None and touchpoint is None) or None in (score, scale, sample):
                 continue
             kind, local = ("step", step) if step is not None else ("touchpoint", touchpoint)
             assert local is not None
-            if not self.once(("surveys", period, bp.service, kind, local), row, f"{kind} {local!r} in {period}"):
+            item = say("ev_what_step") if kind == "step" else say("ev_what_touchpoint")
+            if not self.once(("surveys", period, bp.service, kind, local), row, say("ev_row_item_in", kind=item, id=local, period=period)):
                 continue
             obs, graph = self.observation("surveys", period, row, table.source, bp.service, kind, local)
             graph.add((obs, SB.surveyedItem, iris.local_iri(bp.service, bp.version, kind, local)))
@@ -263,15 +266,16 @@ class _Reader:
         graph.add((CATEGORY_SCHEME, DCTERMS.source, Literal(table.source)))
         self.categories = set()  # the mapping is replaced whole
         for row in table.rows:
-            category, bp = self.ident(row, "category", "complaint category"), self.blueprint(row)
-            step = self.ident(row, "step", "step")
-            touchpoint = self.ident(row, "touchpoint", "touchpoint", required=False)
+            category, bp = self.ident(row, "category", say("ev_what_complaint_category")), self.blueprint(row)
+            step = self.ident(row, "step", say("ev_what_step"))
+            touchpoint = self.ident(row, "touchpoint", say("ev_what_touchpoint"), required=False)
             label_en = row.text("label_en")
             if label_en is None:
-                self.problem(row.place("label_en"), "missing category name", "name the category in English (and Chinese in label_zh)")
+                self.problem(row.place("label_en"), say("ev_missing", what=say("ev_what_category_name")),
+                             say("ev_category_name_hint"))
             if category is None or bp is None or step is None or label_en is None:
                 continue
-            if not self.once(("category", category), row, f"category {category!r}"):
+            if not self.once(("category", category), row, say("ev_row_category", id=category)):
                 continue
             self.categories.add(category)
             node = iris.complaint_category_iri(category)
@@ -298,27 +302,27 @@ class _Reader:
             return iris.complaint_category_iri(text)
         if bp is not None and iris.is_valid_id(text):
             return iris.local_iri(bp.service, bp.version, "standard", text)
-        self.problem(row.place(key), f"{text!r} is no complaint category (and no service is given for a standard)",
-                     "name a complaint category of the mapping, or give the service and a standard id")
+        self.problem(row.place(key), say("ev_not_a_category", text=text), say("ev_not_a_category_hint"))
         return None
 
     def actions(self, table: Table) -> None:
         statuses = vocabulary().scheme("action_status")
         for row in table.rows:
-            ident = self.ident(row, "id", "action")
+            ident = self.ident(row, "id", say("ev_what_action"))
             bp = self.blueprint(row) if row.text("service") is not None else None
-            due = self.day(row, "due", "due date", required=True)
-            done = self.day(row, "done", "done date", required=False)
+            due = self.day(row, "due", say("ev_what_due_date"), required=True)
+            done = self.day(row, "done", say("ev_what_done_date"), required=False)
             status_text = row.text("status")
             status = statuses.lookup(status_text) if status_text else None
             if status_text is not None and status is None:
-                self.problem(row.place("status"), f"unknown action status {status_text!r}", "one of: " + ", ".join(statuses.names()))
+                self.problem(row.place("status"), say("ev_unknown_status", text=status_text),
+                             say("ev_one_of_hint", names=", ".join(statuses.names())))
             title = row.text("title_en")
             if title is None:
-                self.problem(row.place("title_en"), "missing action title", "say in a few words what will be done")
+                self.problem(row.place("title_en"), say("ev_missing", what=say("ev_what_action_title")), say("ev_action_title_hint"))
             if ident is None or (status_text is not None and status is None) or title is None:
                 continue
-            if not self.once(("action", ident), row, f"action {ident!r}"):
+            if not self.once(("action", ident), row, say("ev_row_action", id=ident)):
                 continue
             node = iris.action_iri(ident)
             graph = self.batch.graphs[node] = Graph()
@@ -330,7 +334,7 @@ class _Reader:
                     text = row.text(f"{key}_{lang}")
                     if text:
                         graph.add((node, prop, Literal(text, lang=lang)))
-            owner = self.ident(row, "owner", "owner department", required=False)
+            owner = self.ident(row, "owner", say("ev_what_owner_department"), required=False)
             if owner is not None:
                 graph.add((node, SB.ownerDepartment, iris.department_iri(owner)))
             if status is not None:
@@ -343,7 +347,7 @@ class _Reader:
                 if not text:
                     continue
                 if bp is None:
-                    self.problem(row.place("fail_points"), "fail points need the service they are in", "fill in the service column")
+                    self.problem(row.place("fail_points"), say("ev_fail_points_service"), say("ev_fail_points_service_hint"))
                     break
                 graph.add((node, SB.addresses, iris.local_iri(bp.service, bp.version, "step", text)))
             for text in _LIST_SPLIT.split(row.text("evidence") or ""):
@@ -370,15 +374,14 @@ def read_evidence(store: Store, files: list[tuple[str, bytes]], *, source: str |
     except BadInput as exc:
         if lang != "zh":
             raise
-        problems = localise(exc.problems, lang)
-        raise BadInput(in_chinese(exc.message), where=exc.where, hint=problems[0].hint if problems else exc.hint,
-                       problems=problems) from None
+        raise BadInput(localise(exc.message, lang), where=exc.where, hint=localise(exc.hint, lang),
+                       problems=[p.localised(lang) for p in exc.problems]) from None
 
 
 def _read(store: Store, files: list[tuple[str, bytes]], source: str | None, agent: str,
           now: datetime | None) -> EvidenceBatch:
     if source is not None and not iris.is_valid_id(source):
-        raise BadInput(f"bad source name {source!r}", where=source, hint="letters, digits, '-', '_' and '.'")
+        raise BadInput(say("ev_bad_source", source=source), where=source, hint=say("ev_bad_source_hint"))
     reader = _Reader(store, source, agent, now or datetime.now(UTC))
     tables: list[Table] = []
     problems: list[Problem] = []
@@ -389,7 +392,7 @@ def _read(store: Store, files: list[tuple[str, bytes]], source: str | None, agen
             problems.extend(exc.problems)
         reader.batch.files.append(name)
     if problems:
-        raise BadInput(f"{len(problems)} problem(s) in the evidence", where=problems[0].where, hint=problems[0].hint,
+        raise BadInput(say("ev_problems", n=len(problems)), where=problems[0].where, hint=problems[0].hint,
                        problems=problems)
     for kind in ORDER:
         for table in tables:
@@ -398,6 +401,6 @@ def _read(store: Store, files: list[tuple[str, bytes]], source: str | None, agen
                 reader.batch.counts[kind.name] = reader.batch.counts.get(kind.name, 0) + len(table.rows)
     if reader.problems:
         first = reader.problems[0]
-        raise BadInput(f"{len(reader.problems)} problem(s) in the evidence", where=first.where,
+        raise BadInput(say("ev_problems", n=len(reader.problems)), where=first.where,
                        hint=first.hint, problems=reader.problems)
     return reader.batch

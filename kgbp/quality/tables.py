@@ -16,6 +16,7 @@ from datetime import date, datetime
 from typing import Any
 
 from ..errors import BadInput, Problem
+from ..i18n import Text, say
 from ..ingest.spreadsheet_reader import MAX_ROWS, _open_workbook
 
 MAX_COLUMNS = 50
@@ -35,6 +36,11 @@ class Kind:
     name: str
     sheets: tuple[str, ...]
     columns: tuple[Column, ...]
+
+    @property
+    def shown(self) -> Text:
+        """The kind's name in the reader's language ("complaints", "投诉量")."""
+        return say("ev_kind_" + self.name)
 
     def column(self, title: str) -> Column | None:
         key = title.strip().casefold().replace(" ", "_")
@@ -116,15 +122,13 @@ def cell_text(value: Any) -> str | None:
 def _decode(data: bytes, source: str) -> str:
     """UTF-8 (with or without BOM), else GB18030 (what Excel on a Chinese Windows saves); else refuse."""
     if b"\x00" in data:
-        raise BadInput("the file is not text in UTF-8 or GB18030 (it holds NUL bytes: UTF-16?)", where=source,
-                       hint="save it as 'CSV UTF-8 (comma delimited)' from Excel or WPS")
+        raise BadInput(say("ev_nul_bytes"), where=source, hint=say("ev_save_as_csv_utf8_hint"))
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise BadInput("the file is neither UTF-8 nor GB18030 text", where=source,
-                   hint="save it as 'CSV UTF-8 (comma delimited)' from Excel or WPS")
+    raise BadInput(say("ev_not_utf8_nor_gb18030"), where=source, hint=say("ev_save_as_csv_utf8_hint"))
 
 
 def _table(kind: Kind | None, source: str, grid: list[list[Cell]], problems: list[Problem], csv_file: bool) -> Table | None:
@@ -132,7 +136,7 @@ def _table(kind: Kind | None, source: str, grid: list[list[Cell]], problems: lis
     while grid and not any(cell_text(c.value) for c in grid[0]):
         grid = grid[1:]
     if not grid:
-        problems.append(Problem("the table is empty", source, "write a header row, then a row per observation"))
+        problems.append(Problem(say("ev_table_empty"), source, say("ev_header_then_rows_hint")))
         return None
     header = grid[0]
     titles = [cell_text(c.value) or "" for c in header]
@@ -141,9 +145,7 @@ def _table(kind: Kind | None, source: str, grid: list[list[Cell]], problems: lis
             return sum(1 for t in titles if k.column(t)), -len(k.columns)
         kind = max(KINDS, key=fit)
         if fit(kind)[0] == 0:
-            problems.append(Problem("cannot tell what evidence this is from its header row", header[0].at,
-                                    "the first row names the columns, e.g. period,category,count for complaint counts "
-                                    "(see docs/quality-loop.md)"))
+            problems.append(Problem(say("ev_unknown_kind"), header[0].at, say("ev_unknown_kind_hint")))
             return None
     columns: dict[int, str] = {}
     for i, (cell, title) in enumerate(zip(header, titles, strict=True)):
@@ -151,16 +153,16 @@ def _table(kind: Kind | None, source: str, grid: list[list[Cell]], problems: lis
             continue
         column = kind.column(title)
         if column is None:
-            problems.append(Problem(f"unknown column {title!r} in {kind.name}", cell.at,
-                                    "columns are: " + ", ".join(c.key for c in kind.columns)))
+            problems.append(Problem(say("ev_unknown_column", title=title, kind=kind.shown), cell.at,
+                                    say("sheet_columns_are", known=", ".join(c.key for c in kind.columns))))
         elif column.key in columns.values():
-            problems.append(Problem(f"column {title!r} appears twice", cell.at, "keep one of the two columns"))
+            problems.append(Problem(say("sheet_column_twice", title=title), cell.at, say("sheet_column_twice_hint")))
         else:
             columns[i] = column.key
     for column in kind.columns:
         if column.required and column.key not in columns.values():
-            problems.append(Problem(f"the {kind.name} table has no column {column.key!r}", header[0].at,
-                                    f"add a column titled {column.key!r} to the header row"))
+            problems.append(Problem(say("ev_missing_column", kind=kind.shown, column=column.key), header[0].at,
+                                    say("ev_missing_column_hint", column=column.key)))
     rows = []
     for line in grid[1:]:
         cells = {columns[i]: c for i, c in enumerate(line) if i in columns}
@@ -177,14 +179,14 @@ def _table(kind: Kind | None, source: str, grid: list[list[Cell]], problems: lis
 
 def read_csv(data: bytes, source: str) -> list[Table]:
     if not data.strip():
-        raise BadInput("the file is empty", where=source, hint="write a header row, then a row per observation")
+        raise BadInput(say("ev_file_empty"), where=source, hint=say("ev_header_then_rows_hint"))
     text = _decode(data, source)
     try:
         lines = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as exc:
-        raise BadInput(f"CSV syntax error: {exc}", where=source, hint="check the quotes on that line") from None
+        raise BadInput(say("ev_csv_syntax", error=str(exc)), where=source, hint=say("ev_csv_syntax_hint")) from None
     if len(lines) > MAX_ROWS:
-        raise BadInput(f"{len(lines)} lines (more than {MAX_ROWS})", where=source, hint="split the file by period")
+        raise BadInput(say("ev_too_many_lines", n=len(lines), most=MAX_ROWS), where=source, hint=say("ev_split_hint"))
     grid = []
     header: list[str] = []
     for number, line in enumerate(lines, start=1):
@@ -196,8 +198,8 @@ def read_csv(data: bytes, source: str) -> list[Table]:
     problems: list[Problem] = []
     table = _table(None, source, grid, problems, csv_file=True)
     if problems:
-        raise BadInput(f"{len(problems)} problem(s) in {source}", where=problems[0].where, hint=problems[0].hint,
-                       problems=problems)
+        raise BadInput(say("ev_problems_in", n=len(problems), source=source), where=problems[0].where,
+                       hint=problems[0].hint, problems=problems)
     assert table is not None
     return [table]
 
@@ -211,11 +213,11 @@ def read_xlsx(data: bytes, source: str) -> list[Table]:
         if kind is None:
             continue
         if ws.max_row > MAX_ROWS:
-            raise BadInput(f"the {ws.title} sheet has {ws.max_row} rows (more than {MAX_ROWS})",
-                           where=f"{source}!{ws.title}", hint="split the workbook by period")
+            raise BadInput(say("ev_too_many_rows", sheet=ws.title, n=ws.max_row, most=MAX_ROWS),
+                           where=f"{source}!{ws.title}", hint=say("ev_split_workbook_hint"))
         for merged in sorted(ws.merged_cells.ranges, key=str):
-            problems.append(Problem(f"merged cells {merged.coord}", f"{source}!{ws.title}!{merged.coord}",
-                                    "unmerge them and repeat the value in every row it stands for"))
+            problems.append(Problem(say("ev_merged_cells", cells=merged.coord), f"{source}!{ws.title}!{merged.coord}",
+                                    say("ev_merged_cells_hint")))
         grid = [[Cell(c.value, f"{source}!{ws.title}!{c.coordinate}") for c in row]
                 for row in ws.iter_rows(max_col=min(ws.max_column, MAX_COLUMNS))]
         table = _table(kind, f"{source}!{ws.title}", grid, problems, csv_file=False)
@@ -223,10 +225,10 @@ def read_xlsx(data: bytes, source: str) -> list[Table]:
             tables.append(table)
     if not tables and not problems:
         names = ", ".join(f"{k.sheets[0]} ({k.sheets[1]})" for k in KINDS)
-        problems.append(Problem("the workbook has no evidence sheet", source, f"name the sheets {names}"))
+        problems.append(Problem(say("ev_no_sheet"), source, say("ev_no_sheet_hint", names=names)))
     if problems:
-        raise BadInput(f"{len(problems)} problem(s) in {source}", where=problems[0].where, hint=problems[0].hint,
-                       problems=problems)
+        raise BadInput(say("ev_problems_in", n=len(problems), source=source), where=problems[0].where,
+                       hint=problems[0].hint, problems=problems)
     return tables
 
 
@@ -237,4 +239,4 @@ def read_tables(data: bytes, source: str) -> list[Table]:
         return read_xlsx(data, source)
     if lower.endswith((".csv", ".txt")):
         return read_csv(data, source)
-    raise BadInput("evidence comes as .csv or .xlsx", where=source, hint="save the sheet as CSV UTF-8 or as an Excel workbook")
+    raise BadInput(say("ev_wrong_suffix"), where=source, hint=say("ev_wrong_suffix_hint"))

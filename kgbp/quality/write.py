@@ -14,6 +14,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
 from ..errors import BadInput
+from ..i18n import say_in
 from ..model.namespaces import SB, SCHEMA
 from ..repository.concurrency import write_lock
 from ..resources import internal_query
@@ -62,8 +63,7 @@ def save_evidence(store: Store, batch: EvidenceBatch, *, lang: str = "en") -> Sa
     derive_met(batch, known)
     problems = check(batch, known, lang)
     if problems:
-        raise BadInput(f"{len(problems)} problem(s) in the evidence: nothing was stored" if lang != "zh"
-                       else f"证据中有 {len(problems)} 处问题：未保存任何内容", where=problems[0].where,
+        raise BadInput(say_in(lang, "ev_rejected", n=len(problems)), where=problems[0].where,
                        hint=problems[0].hint, problems=problems)
     with write_lock():
         store.replace_graphs(dict(batch.graphs))

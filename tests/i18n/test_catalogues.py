@@ -12,6 +12,7 @@ import pytest
 
 import kgbp
 from kgbp.i18n import LANGS, MESSAGES, Pair, Text, catalogue, joined, localise, say
+from kgbp.quality.tables import KINDS as EVIDENCE_KINDS
 from kgbp.registry.names import ENTITIES
 from kgbp.repository.history import ACTIONS
 from kgbp.web.messages import HERE as WEB_MESSAGES
@@ -59,6 +60,7 @@ FAMILIES = {
     "kinds_": tuple(ENTITIES),
     "lc_action_": ACTIONS,
     "sheet_what_": ("id", "service_id", "version", "revision_of"),
+    "ev_kind_": tuple(k.name for k in EVIDENCE_KINDS),
     "type_": ("integer", "number", "string", "boolean", "array", "object", "null"),
     "bound_": ("minimum", "maximum", "minLength", "maxLength", "minProperties", "const", "format", "minItems"),
     "schema_": ("minimum", "maximum"),

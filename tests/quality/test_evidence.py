@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from kgbp.cli import app as cli
 from kgbp.errors import BadInput
+from kgbp.i18n import localise
 from kgbp.model.namespaces import ID, SB
 from kgbp.quality import load_evidence
 from kgbp.store.embedded import EmbeddedStore
@@ -226,6 +227,18 @@ def test_every_reader_problem_comes_in_chinese(fresh_store: EmbeddedStore, files
     for problem in caught.value.problems:
         assert HAN.search(problem.message), problem.message
         assert not problem.hint or HAN.search(problem.hint), problem.hint
+
+
+def test_a_reader_problem_is_a_catalogue_text_in_english_that_renders_in_chinese(fresh_store: EmbeddedStore) -> None:
+    error = _refused(fresh_store, [("categories.csv", CATEGORIES),
+                                   ("c.csv", _csv("period,category,count", "2026-02,subscription-failed,4",
+                                                  "2026-02,subscription-failed,5", "2026-02,late-sms,x"))])
+    twice, not_a_number = error.problems
+    assert twice.message == "category 'subscription-failed' in 2026-02 is given twice (also at c.csv:2)"
+    assert not_a_number.message == "the complaint count 'x' is not a number"
+    assert twice.localised("zh").message == "2026-02 的类别 'subscription-failed' 重复出现（另见 c.csv:2）"
+    assert not_a_number.localised("zh").message == "投诉量 'x' 不是数字"
+    assert localise(error.message, "zh") == "证据中有 2 处问题"
 
 
 def test_a_survey_score_above_its_scale(fresh_store: EmbeddedStore) -> None:
