@@ -89,6 +89,23 @@ def examples_served(tmp_path_factory: pytest.TempPathFactory, name: str = "serve
         yield base, token
 
 
+@contextmanager
+def copy_served(store: EmbeddedStore, tmp_path_factory: pytest.TempPathFactory, name: str, holder: str = "tester",
+                **settings: object) -> Iterator[tuple[str, str]]:
+    """A real server on a copy of `store` (a checkpoint: hard links), with `settings` beyond the
+    store; (base URL, a write token held by `holder`)."""
+    from kgbp.auth import create_token
+
+    from .live_server import running_server
+
+    folder = tmp_path_factory.mktemp(name) / "store"
+    store.backup(str(folder))
+    config = Settings(store=str(folder), **settings)  # type: ignore[arg-type]
+    token = create_token(config, holder)
+    with running_server(config) as base:
+        yield base, token
+
+
 @pytest.fixture(scope="session")
 def examples_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
     """The examples served, shared by the suites that only read."""

@@ -89,19 +89,15 @@ STEPS = Sheet("Steps", "步骤", (
     Column("description_en", "description (en)", "说明（英文）", 28),
 ))
 
-DEPARTMENTS = Sheet("Departments", "部门", (
+# departments and systems are both shared entities with parts and aliases: the same columns
+_SHARED_ENTITY = (
     Column("id", "id", "编号", 24, required=True),
     *_labels(),
     Column("part_of", "part of", "隶属于", 20),
     Column("aliases", "aliases", "别名", 24),
-))
-
-SYSTEMS = Sheet("Systems", "信息系统", (
-    Column("id", "id", "编号", 24, required=True),
-    *_labels(),
-    Column("part_of", "part of", "隶属于", 20),
-    Column("aliases", "aliases", "别名", 24),
-))
+)
+DEPARTMENTS = Sheet("Departments", "部门", _SHARED_ENTITY)
+SYSTEMS = Sheet("Systems", "信息系统", _SHARED_ENTITY)
 
 TOUCHPOINTS = Sheet("Touchpoints", "接触点", (
     Column("id", "id", "编号", 22, required=True),

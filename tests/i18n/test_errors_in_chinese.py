@@ -13,15 +13,12 @@ import httpx
 import pytest
 from typer.testing import CliRunner
 
-from kgbp.auth import create_token
 from kgbp.cli import app as cli
-from kgbp.config import Settings
 from kgbp.errors import KgbpError
 from kgbp.ingest import read_many
 from kgbp.store.embedded import EmbeddedStore
 
-from ..conftest import DATA
-from ..live_server import running_server
+from ..conftest import DATA, copy_served
 from ..spreadsheet.test_spreadsheet import GOOD_STEPS, filled
 
 BAD = DATA / "bad"
@@ -43,12 +40,8 @@ def all_chinese(body: dict[str, Any]) -> None:
 
 @pytest.fixture(scope="module")
 def served(examples_store: EmbeddedStore, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
-    folder = tmp_path_factory.mktemp("zh-errors") / "store"
-    examples_store.backup(str(folder))
-    settings = Settings(store=str(folder))
-    token = create_token(settings, "tester")
-    with running_server(settings) as base:
-        yield base, token
+    with copy_served(examples_store, tmp_path_factory, "zh-errors") as served:
+        yield served
 
 
 def upload(served: tuple[str, str], name: str, data: bytes, lang: str) -> httpx.Response:

@@ -10,22 +10,16 @@ from pathlib import Path
 import httpx
 import pytest
 
-from kgbp.auth import create_token
-from kgbp.config import Settings
 from kgbp.store.embedded import EmbeddedStore
 
-from ..live_server import running_server
+from ..conftest import copy_served
 from .conftest import EVIDENCE
 
 
 @pytest.fixture(scope="module")
 def served(evidence_store: EmbeddedStore, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
-    folder = tmp_path_factory.mktemp("quality-web") / "store"
-    evidence_store.backup(str(folder))
-    settings = Settings(store=str(folder))
-    token = create_token(settings, "quality-manager")
-    with running_server(settings) as base:
-        yield base, token
+    with copy_served(evidence_store, tmp_path_factory, "quality-web", "quality-manager") as served:
+        yield served
 
 
 def test_the_month_page_ranks_the_problems_and_shows_heat(served: tuple[str, str]) -> None:

@@ -17,11 +17,9 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDFS, SKOS
 from rdflib.plugins.stores.sparqlstore import SPARQLStore, SPARQLUpdateStore
 
-from kgbp.auth import create_token
-from kgbp.config import Settings
 from kgbp.store.embedded import EmbeddedStore
 
-from ..live_server import running_server
+from ..conftest import copy_served
 
 pytestmark = pytest.mark.slow
 
@@ -40,12 +38,8 @@ JENA_CLASSPATH = ["jena-arq", "jena-base", "jena-core", "jena-iri", "jena-rdfcon
 
 @pytest.fixture(scope="module")
 def server(examples_store: EmbeddedStore, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
-    folder = tmp_path_factory.mktemp("clients") / "store"
-    examples_store.backup(str(folder))
-    settings = Settings(store=str(folder))
-    token = create_token(settings, "client")
-    with running_server(settings) as base:
-        yield base, token
+    with copy_served(examples_store, tmp_path_factory, "clients", "client") as served:
+        yield served
 
 
 def history_of(base: str, graph: URIRef) -> int:

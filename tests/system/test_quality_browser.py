@@ -9,11 +9,9 @@ from typing import Any
 
 import pytest
 
-from kgbp.auth import create_token
-from kgbp.config import Settings
 from kgbp.store.embedded import EmbeddedStore
 
-from ..live_server import running_server
+from ..conftest import copy_served
 from ..quality.conftest import EVIDENCE
 
 pytestmark = pytest.mark.slow
@@ -26,12 +24,8 @@ ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--
 @pytest.fixture(scope="module")
 def served(examples_store: EmbeddedStore, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
     """A server on a copy of the examples, without evidence."""
-    folder = tmp_path_factory.mktemp("quality-browser") / "store"
-    examples_store.backup(str(folder))
-    settings = Settings(store=str(folder))
-    token = create_token(settings, "quality-manager")
-    with running_server(settings) as base:
-        yield base, token
+    with copy_served(examples_store, tmp_path_factory, "quality-browser", "quality-manager") as served:
+        yield served
 
 
 @pytest.fixture(scope="module")

@@ -5,28 +5,21 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
 
-from kgbp.auth import create_token
-from kgbp.config import Settings
 from kgbp.store.embedded import EmbeddedStore
 
-from ..live_server import running_server
+from ..conftest import copy_served
 
 ERROR_KEYS = {"error", "message", "where", "hint", "problems"}
 
 
 @pytest.fixture(scope="module")
 def served(examples_store: EmbeddedStore, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
-    folder: Path = tmp_path_factory.mktemp("registry-web") / "store"
-    examples_store.backup(str(folder))
-    settings = Settings(store=str(folder))
-    token = create_token(settings, "registrar")
-    with running_server(settings) as base:
-        yield base, token
+    with copy_served(examples_store, tmp_path_factory, "registry-web", "registrar") as served:
+        yield served
 
 
 def test_list_pages_search_in_either_language(served: tuple[str, str]) -> None:

@@ -13,11 +13,9 @@ from urllib.parse import quote
 import httpx
 import pytest
 
-from kgbp.auth import create_token
-from kgbp.config import Settings
 from kgbp.store.embedded import EmbeddedStore
 
-from ..live_server import running_server
+from ..conftest import copy_served
 
 USER = "http://example.org/"
 NOTES = f"{USER}notes"
@@ -26,12 +24,8 @@ HTTP = httpx.Client(timeout=30)
 
 @pytest.fixture(scope="module")
 def server(examples_store: EmbeddedStore, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
-    folder = tmp_path_factory.mktemp("bad-requests") / "store"
-    examples_store.backup(str(folder))
-    settings = Settings(store=str(folder), user_graphs=(USER,))
-    token = create_token(settings, "tester")
-    with running_server(settings) as base:
-        yield base, token
+    with copy_served(examples_store, tmp_path_factory, "bad-requests", user_graphs=(USER,)) as served:
+        yield served
 
 
 QUERY, UPDATE, FORM = "application/sparql-query", "application/sparql-update", "application/x-www-form-urlencoded"

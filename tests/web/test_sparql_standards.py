@@ -13,12 +13,10 @@ import httpx
 import pytest
 from rdflib import Graph, Literal, URIRef
 
-from kgbp.auth import create_token
-from kgbp.config import Settings
 from kgbp.model import iris
 from kgbp.store.embedded import EmbeddedStore
 
-from ..live_server import running_server
+from ..conftest import copy_served
 
 ID = "https://w3id.org/kgbp/id/"
 ARREARS = f"{ID}service/arrears-reconnect/as-is"
@@ -32,12 +30,8 @@ HTTP = httpx.Client(timeout=30)
 @pytest.fixture(scope="module")
 def server(examples_store: EmbeddedStore, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
     """A writable server of its own (a copy of the examples); yields (base URL, write token)."""
-    folder = tmp_path_factory.mktemp("standards") / "store"
-    examples_store.backup(str(folder))
-    settings = Settings(store=str(folder), user_graphs=(f"{ID}user/", "http://example.org/"))
-    token = create_token(settings, "tester")
-    with running_server(settings) as base:
-        yield base, token
+    with copy_served(examples_store, tmp_path_factory, "standards", user_graphs=(f"{ID}user/", "http://example.org/")) as served:
+        yield served
 
 
 def update(base: str, text: str, token: str | None, params: dict[str, str] | list[tuple[str, str]] | None = None
