@@ -8,6 +8,13 @@ kept answer stale), and found again by the parameters as typed, so that a warm r
 does not resolve a label again. A store that does not count its writes (a remote one, which others may
 write) is asked every time. The first request for an answer is cold (the store evaluates
 the query); the following ones, until the next write, are warm (a slice of what is kept).
+
+After a write, a kept answer of a question whose rows each come from one blueprint graph (its
+`partition` header) is patched rather than evaluated again, when the write changed only
+blueprint graphs (and the history): the store is asked for the rows of those blueprints alone,
+which replace their old rows, each put where the query's ORDER BY puts it. A write that changed
+anything else (a shared entity, a label, evidence, an update) makes the next request evaluate
+the whole question again.
 """
 
 from __future__ import annotations
@@ -18,9 +25,11 @@ from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from rdflib.term import Identifier
+from rdflib.term import Identifier, Node, URIRef
 
 from ..i18n import normalise_lang
+from ..model.iris import blueprint_id
+from ..model.namespaces import HISTORY_GRAPH
 from ..store import Store
 from ..store.protocol import Solutions
 from .catalogue import NamedQuery, QueryResult, bind, get
@@ -34,6 +43,7 @@ class Answer:
     bindings: dict[str, Identifier]
     solutions: Solutions
     warm: bool = False  # taken from what was kept, not evaluated for this request
+    patched: bool = False  # a kept answer with the rows of the blueprints written since asked again
 
     @property
     def total(self) -> int:
@@ -52,11 +62,16 @@ Key = tuple[str, str, tuple[tuple[str, str], ...]]
 
 
 @dataclass
+class _Entry:
+    generation: int  # the store's write generation the answer is current at
+    solutions: Solutions
+
+
+@dataclass
 class _Kept:
-    generation: int
-    # by the bound terms, and by the parameters as typed (so a warm request resolves no label)
-    answers: OrderedDict[Key, Solutions]
-    typed: dict[Key, tuple[dict[str, Identifier], Key]]
+    answers: OrderedDict[Key, _Entry]  # by the bound terms
+    # by the parameters as typed (so a warm request resolves no label): at a generation
+    typed: dict[Key, tuple[int, dict[str, Identifier], Key]]
     rows: int = 0
 
 
@@ -74,24 +89,53 @@ def answer(store: Store, name: str | NamedQuery, params: Mapping[str, str | None
     if generation is not None:
         with _LOCK:
             kept = _KEPT.get(store)
-            if kept is not None and kept.generation == generation and typed in kept.typed:
-                known, found = kept.typed[typed]
-                if found in kept.answers:
+            if kept is not None and typed in kept.typed:
+                at, known, found = kept.typed[typed]
+                entry = kept.answers.get(found)
+                if at == generation and entry is not None and entry.generation == generation:
                     kept.answers.move_to_end(found)
-                    return Answer(query, known, kept.answers[found], warm=True)
+                    return Answer(query, known, entry.solutions, warm=True)
     bindings = bind(store, query, params or {}, lang)
     key: Key = ("bound", query.text, tuple(sorted((k, v.n3()) for k, v in bindings.items())))
     if generation is None:
         return Answer(query, bindings, store.solutions(query.text, bindings))
     with _LOCK:
         kept = _KEPT.get(store)
-        if kept is not None and kept.generation == generation and key in kept.answers:
+        entry = None if kept is None else kept.answers.get(key)
+        if kept is not None and entry is not None and entry.generation == generation:
             kept.answers.move_to_end(key)
-            kept.typed[typed] = (bindings, key)
-            return Answer(query, bindings, kept.answers[key], warm=True)
-    solutions = store.solutions(query.text, bindings)
+            kept.typed[typed] = (generation, bindings, key)
+            return Answer(query, bindings, entry.solutions, warm=True)
+    solutions = None if entry is None else _patched(store, query, bindings, entry)
+    patched = solutions is not None
+    if solutions is None:
+        solutions = store.solutions(query.text, bindings)
     _keep(store, generation, typed, bindings, key, solutions)
-    return Answer(query, bindings, solutions)
+    return Answer(query, bindings, solutions, patched=patched)
+
+
+def _patched(store: Store, query: NamedQuery, bindings: Mapping[str, Identifier], entry: _Entry) -> Solutions | None:
+    """The kept answer brought up to date by asking again for the blueprints written since it
+    was evaluated; None when it must be evaluated whole (see the module's docstring)."""
+    changes, column = getattr(store, "changes", None), query.partition
+    patch = getattr(entry.solutions, "patched", None)
+    if changes is None or column is None or patch is None:
+        return None
+    changed: set[Node] | None = changes.since(entry.generation)
+    if changed is None:
+        return None
+    others = changed - {HISTORY_GRAPH}
+    written = {node for node in others if isinstance(node, URIRef) and blueprint_id(str(node))}
+    if written != others:
+        return None  # a shared entity, evidence or another graph: any row may have changed
+    if not written:
+        return entry.solutions
+    given = bindings.get(column)
+    if given is not None:  # a question about given blueprints: unchanged unless one was written
+        return None if written & ({given} if isinstance(given, Node) else set(given)) else entry.solutions
+    fresh = store.solutions(query.text, {**bindings, column: sorted(written)})
+    variables = list(entry.solutions.variables)
+    return patch(variables.index(column), written, fresh, [(variables.index(v), descending) for v, descending in query.order])
 
 
 def _keep(store: Store, generation: int, typed: Key, bindings: dict[str, Identifier], key: Key,
@@ -102,13 +146,14 @@ def _keep(store: Store, generation: int, typed: Key, bindings: dict[str, Identif
         if getattr(store, "generation", None) != generation:
             return  # written meanwhile: what was evaluated may already be stale
         kept = _KEPT.get(store)
-        if kept is None or kept.generation != generation:
-            kept = _KEPT[store] = _Kept(generation, OrderedDict(), {})
-        kept.typed[typed] = (bindings, key)
-        if key in kept.answers:
-            return
-        kept.answers[key] = solutions
+        if kept is None:
+            kept = _KEPT[store] = _Kept(OrderedDict(), {})
+        kept.typed[typed] = (generation, bindings, key)
+        old = kept.answers.pop(key, None)
+        if old is not None:
+            kept.rows -= len(old.solutions)
+        kept.answers[key] = _Entry(generation, solutions)
         kept.rows += len(solutions)
         while kept.rows > KEEP_ROWS:
             _, dropped = kept.answers.popitem(last=False)
-            kept.rows -= len(dropped)
+            kept.rows -= len(dropped.solutions)

@@ -9,7 +9,10 @@ it before evaluation (SEP-0007) and a trailing VALUES clause gives the same answ
 
 Header keys: title and description ({en, zh}, required), summary, tags, params (name,
 kind iri|label|literal|int|lang|period|date, required, entity for label params, values, default,
-example, description {en, zh}), columns (name: {en, zh}, in projection order).
+example, description {en, zh}), columns (name: {en, zh}, in projection order), partition (the
+projected variable that names the blueprint graph each row comes from: every row depends only on
+that graph and on shared entities, so the rows of one blueprint can be asked for again alone;
+tests/query/test_partition.py checks each such claim).
 """
 
 from __future__ import annotations
@@ -65,6 +68,10 @@ class NamedQuery:
     projection: tuple[str, ...]
     summary: str = ""
     tags: tuple[str, ...] = ()
+    # the variable naming the blueprint graph each row comes from (header key `partition`): a
+    # kept answer is then patched after a write that changed only blueprint graphs (answer.py)
+    partition: str | None = None
+    order: tuple[tuple[str, bool], ...] = ()  # ORDER BY: (variable, descending), when only variables
 
     def param(self, name: str) -> Param | None:
         return next((p for p in self.params if p.name == name), None)
@@ -131,6 +138,27 @@ def projection(text: str) -> tuple[str, ...]:
     return tuple(names)
 
 
+_ORDER_BY = re.compile(r"\bORDER\s+BY\b(.*)$", re.IGNORECASE | re.DOTALL)
+_ORDER_TERM = re.compile(r"\s*(?:(ASC|DESC)\s*\(\s*[?$]([A-Za-z_][A-Za-z0-9_]*)\s*\)|[?$]([A-Za-z_][A-Za-z0-9_]*))",
+                         re.IGNORECASE)
+
+
+def order_by(text: str) -> tuple[tuple[str, bool], ...] | None:
+    """The final ORDER BY as (variable, descending) pairs; () without one; None when it orders by
+    anything but variables or is followed by more (LIMIT, OFFSET)."""
+    m = _ORDER_BY.search(syntax_only(text))
+    if m is None:
+        return ()
+    rest, out = m.group(1), []
+    while rest.strip():
+        term = _ORDER_TERM.match(rest)
+        if term is None:
+            return None
+        out.append((term.group(2) or term.group(3), (term.group(1) or "").upper() == "DESC"))
+        rest = rest[term.end():]
+    return tuple(out) or None
+
+
 def _texts(value: Any, what: str, key: str, where: str) -> dict[str, str]:
     """The en and zh texts of a header entry; `what` names the entry, `key` is its YAML key."""
     if not isinstance(value, dict) or not all(isinstance(value.get(lang), str) and value[lang].strip() for lang in LANGS):
@@ -195,7 +223,7 @@ def parse_query_file(path: Path) -> NamedQuery:
     where = f"{path}:{first}"
     if not isinstance(meta, dict):
         raise QueryFileError(say("qf_header_not_mapping"), where=where, hint=say("qf_header_not_mapping_hint"))
-    known = {"summary", "title", "description", "params", "columns", "tags"}
+    known = {"summary", "title", "description", "params", "columns", "tags", "partition"}
     if set(meta) - known:
         raise QueryFileError(say("qf_unknown_keys", keys=str(sorted(set(meta) - known))), where=where,
                              hint=say("qf_keys_hint", keys=", ".join(sorted(known))))
@@ -220,10 +248,16 @@ def parse_query_file(path: Path) -> NamedQuery:
     if not isinstance(tags, list):
         raise QueryFileError(say("qf_tags"), where=where, hint=say("qf_tags_hint"))
     title = _texts(meta.get("title"), "title", "title", where)
+    partition, order = meta.get("partition"), order_by(text)
+    if partition is not None and (partition not in projected or order is None
+                                  or any(v not in projected for v, _ in order)):
+        raise QueryFileError(say("qf_partition", name=repr(partition)), where=f"{path}:{_line_of(text, 'partition:', first)}",
+                             hint=say("qf_partition_hint"))
     return NamedQuery(name=name, path=path, text=text, title=title,
                       description=_texts(meta.get("description"), "description", "description", where),
                       params=params, columns=columns, projection=projected,
-                      summary=str(meta.get("summary") or title["en"]), tags=tuple(str(t) for t in tags))
+                      summary=str(meta.get("summary") or title["en"]), tags=tuple(str(t) for t in tags),
+                      partition=partition, order=order or ())
 
 
 @cache

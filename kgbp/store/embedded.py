@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import io
 import os
@@ -14,6 +15,7 @@ from rdflib.term import Identifier, Node
 
 from ..errors import NotAcceptable, QueryError, StoreUnavailable
 from ..i18n import say
+from .order import row_key
 from .protocol import BASE_IRI, BLANK, IRI, LITERAL, Bindings, Plain, Rows, SerializedResult, Term, UpdatePreview
 from .sparql_text import bind, has_dataset_clause, patch_graphs_update, replace_graphs_update, syntax_error
 
@@ -357,6 +359,13 @@ class Changes:
         for node in (*graphs, *subjects):
             self._at[node] = generation
 
+    def since(self, generation: int) -> set[Node] | None:
+        """What the writes after `generation` changed (graphs' names and outside subjects, as in
+        `last`), or None when that is not known (everything may have changed)."""
+        if self._all > generation:
+            return None
+        return {node for node, at in self._at.items() if at > generation}
+
     def last(self, nodes: Iterable[Node]) -> int:
         """The generation of the last write that changed any of `nodes` (a graph's name: the graph;
         else a subject or class whose statements a write changed outside the subject's own graph)."""
@@ -369,9 +378,33 @@ class OxSolutions:
     def __init__(self, variables: list[str], rows: list[ox.QuerySolution]) -> None:
         self.variables = variables
         self._rows = rows
+        self._keys: list[tuple[object, ...]] | None = None  # ORDER BY keys, made at the first patch
 
     def __len__(self) -> int:
         return len(self._rows)
+
+    def patched(self, column: int, replaced: Collection[Node], fresh: OxSolutions,
+                order: Sequence[tuple[int, bool]]) -> OxSolutions:
+        """These rows without those whose `column` holds one of `replaced`, with `fresh`'s rows
+        put where the store's ORDER BY (`order`: column indexes, descending) would have put them.
+        For a kept answer after a write that changed only the `replaced` graphs. The rows' sort
+        keys are made once and kept with the answer for its next patch."""
+        gone = {str(node) for node in replaced}
+        key = row_key(order)
+        if self._keys is None:
+            self._keys = [key(row) for row in self._rows] if order else []
+        stays = [i for i, row in enumerate(self._rows) if (term := row[column]) is None or term.value not in gone]
+        rows = [self._rows[i] for i in stays]
+        if not order:
+            return OxSolutions(self.variables, rows + list(fresh._rows))
+        keys = [self._keys[i] for i in stays]
+        for row in fresh._rows:
+            at = bisect.bisect_right(keys, k := key(row))
+            keys.insert(at, k)
+            rows.insert(at, row)
+        patched = OxSolutions(self.variables, rows)
+        patched._keys = keys
+        return patched
 
     def terms(self, start: int = 0, stop: int | None = None) -> list[tuple[Term | None, ...]]:
         return [tuple(None if t is None else from_ox(t) for t in row) for row in self._rows[start:stop]]
