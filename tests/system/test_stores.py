@@ -53,6 +53,8 @@ pytestmark = pytest.mark.xdist_group("virtuoso")
 EXAMPLE_IDS = ["arrears-reconnect/as-is", "customer-lifecycle/as-is", "mobile-tv-subscription/as-is",
                "mobile-tv-subscription/to-be", "restaurant-checkout/as-is"]
 BLUEPRINTS = [iris.blueprint_iri(*ref.split("/")) for ref in EXAMPLE_IDS]
+# the two questions Virtuoso 7.2 has answered wrongly on a grown store (docs/virtuoso.md)
+CANARY_QUESTIONS = ("fail_points_by_system", "impact_of_system_failure")
 
 
 # -- fixtures ---------------------------------------------------------------------------------
@@ -66,6 +68,7 @@ class Server:
     env: dict[str, str]  # Virtuoso's (scripts/virtuoso.sh)
     oxigraph: OxigraphServer | None = None
     holds_examples: bool = False
+    reference: Store | None = None  # the examples on the embedded store, to check Virtuoso's answers against
 
     def clear(self) -> None:
         names = self.store.graph_names()
@@ -89,22 +92,40 @@ class Server:
     def with_examples(self) -> RemoteStore:
         """The examples, on a Virtuoso restarted once they are loaded: Virtuoso 7.2 can answer
         wrongly once the data it planned queries on (while loading) has grown
-        (test_answers_as_the_store_grows)."""
+        (test_answers_as_the_store_grows). Its examples go into a fresh database (never one that
+        held other data and was cleared), and a restart that still answers the BOSS question
+        wrongly is followed by another, as docs/virtuoso.md tells operators to do."""
         if not self.holds_examples:
-            self.clear()
+            if self.kind == "virtuoso":
+                self.restart(fresh_database=True)
+            else:
+                self.clear()
             repository.init(self.store)
             load_files(self.store, examples())
             if self.kind == "virtuoso":
-                self.restart()
+                self._restart_until_right()
             self.holds_examples = True
         return self.store
 
+    def _restart_until_right(self, attempts: int = 3) -> None:
+        for _ in range(attempts):
+            self.restart()
+            if self.reference is None or self._boss_answers(self.store) == self._boss_answers(self.reference):
+                return
+        pytest.fail(f"Virtuoso still answers the BOSS questions wrongly after {attempts} restarts "
+                    "(docs/virtuoso.md, 'Wrong answers after the store grows')", pytrace=False)
+
+    @staticmethod
+    def _boss_answers(store: Store) -> dict[str, set[Any]]:
+        return {name: set(query.run(store, name, {"system": "boss"}).rows.rows) for name in CANARY_QUESTIONS}
+
 
 @pytest.fixture(scope="session")
-def virtuoso_server(virtuoso: Settings, virtuoso_env: dict[str, str]) -> Iterator[Server]:
+def virtuoso_server(virtuoso: Settings, virtuoso_env: dict[str, str],
+                    examples_store: EmbeddedStore) -> Iterator[Server]:
     store = open_store(virtuoso)
     assert isinstance(store, RemoteStore)
-    yield Server("virtuoso", store, virtuoso_env)
+    yield Server("virtuoso", store, virtuoso_env, reference=examples_store)
     store.close()
 
 
