@@ -224,12 +224,17 @@ def catalogue_markdown(catalogue: Mapping[str, NamedQuery]) -> str:
         "```",
         "",
         "Every page, the total and the whole come from one evaluation: the server keeps an answer, keyed",
-        "by the query, its bound parameters and the store's write generation, until the next write",
-        "(500,000 rows at most over all kept answers; the least recently used go first). So the first",
-        "request after a write is *cold* (the store evaluates the query: its time grows with the",
-        "repository, see docs/benchmarks.md), and the following pages and downloads are *warm* (a slice",
-        "of the kept answer). On a remote store, which others may write, nothing is kept: every request",
-        "evaluates the query.",
+        "by the query and its bound parameters, with the store's write generation it is current at",
+        "(500,000 rows at most over all kept answers; the least recently used go first). The first",
+        "request is *cold* (the store evaluates the query: its time grows with the repository, see",
+        "docs/benchmarks.md), and the following pages and downloads are *warm* (a slice of the kept",
+        "answer). After a write, a question marked *kept by blueprint* below (its file's `partition`",
+        "header: each row comes from one blueprint graph) is *patched*: when the write changed only",
+        "blueprint graphs, as saving or removing blueprints does, the store is asked for the rows of",
+        "those blueprints alone, and they replace their old rows in the kept answer, in the question's",
+        "order. Any other write (a shared entity renamed, a new service, system or department, evidence,",
+        "a SPARQL Update) makes the next request evaluate the whole question again. On a remote store,",
+        "which others may write, nothing is kept: every request evaluates the query.",
         "",
         "A `label` parameter names a system, department, service or blueprint by its id, IRI or label in",
         "English or Chinese; an unknown name is answered 404, a name of several things 400 with the candidates.",
@@ -248,5 +253,6 @@ def catalogue_markdown(catalogue: Mapping[str, NamedQuery]) -> str:
             lines.append("")
         lines += ["| column | meaning |", "|---|---|"]
         lines += [f"| `{c}` | {d['en']} / {d['zh']} |" for c, d in q.columns.items()]
-        lines += ["", f"Tags: {', '.join(q.tags) or '-'}", ""]
+        lines += ["", f"Tags: {', '.join(q.tags) or '-'}"
+                  + (f". Kept by blueprint (`partition: {q.partition}`)." if q.partition else ""), ""]
     return "\n".join(lines)

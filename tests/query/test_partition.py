@@ -98,7 +98,7 @@ def test_after_a_blueprint_is_saved_or_removed_each_answer_is_patched_to_what_ev
     # parent's graph would keep them, and must not claim a partition
     repository.remove(generated, iris.blueprint_iri("svc-00006", "as-is"))
     patched = 0
-    for q, params, before in kept:
+    for q, params, _ in kept:
         after = answer(generated, q, params)
         assert not after.warm
         patched += after.patched
@@ -106,7 +106,7 @@ def test_after_a_blueprint_is_saved_or_removed_each_answer_is_patched_to_what_ev
         assert answer(generated, q, params).warm  # and kept again
     # every question without a blueprint given was patched (a given blueprint not written stays as it was)
     assert patched == len(kept)
-    rows = {q.name: len(a.solutions) for q, _, a in kept if not _}
+    rows = {q.name: len(a.solutions) for q, p, a in kept if not p}
     assert sum(rows.values()) > 100  # answers with rows (not only empty ones) were patched
 
 
