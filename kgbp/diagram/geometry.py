@@ -26,6 +26,16 @@ class Rect:
     def cx(self) -> float:
         return self.x + self.w / 2
 
+    @property
+    def cy(self) -> float:
+        return self.y + self.h / 2
+
+    def distance(self, p: tuple[float, float]) -> float:
+        """0 inside, else the distance from `p` to the nearest point of the rectangle."""
+        dx = max(self.x - p[0], 0.0, p[0] - self.right)
+        dy = max(self.y - p[1], 0.0, p[1] - self.bottom)
+        return float((dx * dx + dy * dy) ** 0.5)
+
     def overlaps(self, other: Rect, margin: float = 0.0) -> bool:
         """True when the interiors meet (touching edges do not count)."""
         return (self.x < other.right - margin and other.x < self.right - margin

@@ -24,6 +24,7 @@ from typing import Any
 
 import yaml
 
+from ..diagram.geometry import Rect
 from ..errors import BadInput
 from ..i18n import guess_lang, joined, localise, pick, say
 from ..ingest import AuthoredBlueprint, SharedIndex, read_bytes
@@ -32,7 +33,7 @@ from ..model.namespaces import SKOS
 from ..model.vocabulary import vocabulary
 from ..repository.blueprint_view import LANE_ORDER
 from . import alt_text
-from .reading import EMU_PER_CM, Box, Drawn, DrawnSlide, open_deck, read_slide
+from .reading import EMU_PER_CM, Drawn, DrawnSlide, open_deck, read_slide
 
 EMU_PER_INCH = 914_400
 NEAR = 0.6 * EMU_PER_INCH  # how far a marker or an unglued arrow end may be from its box
@@ -88,7 +89,7 @@ class _Lane:
     title: Drawn
     top: float = float("-inf")
     bottom: float = float("inf")
-    band: Box | None = None
+    band: Rect | None = None
 
 
 @dataclass
@@ -175,7 +176,7 @@ class _Reader:
         self.title: Drawn | None = None
         self.lanes: list[_Lane] = []
         self.separators: list[float] = []
-        self.bands: list[Box] = []
+        self.bands: list[Rect] = []
         self.markers: list[tuple[Drawn, str]] = []
         self.lines: list[Drawn] = []
         self.texts: list[Drawn] = []

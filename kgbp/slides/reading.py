@@ -20,6 +20,7 @@ from pptx.oxml.ns import qn
 from pptx.presentation import Presentation as PresentationT
 from pptx.shapes.base import BaseShape
 
+from ..diagram.geometry import Rect
 from ..errors import BadInput
 from ..i18n import say
 from . import alt_text
@@ -36,43 +37,13 @@ TITLE_PLACEHOLDERS = {PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE, PP_PLAC
 LINE_PRESETS = ("line", "straightConnector", "bentConnector", "curvedConnector")
 
 
-@dataclass(frozen=True)
-class Box:
-    x: float
-    y: float
-    w: float
-    h: float
-
-    @property
-    def right(self) -> float:
-        return self.x + self.w
-
-    @property
-    def bottom(self) -> float:
-        return self.y + self.h
-
-    @property
-    def cx(self) -> float:
-        return self.x + self.w / 2
-
-    @property
-    def cy(self) -> float:
-        return self.y + self.h / 2
-
-    def distance(self, p: Point) -> float:
-        """0 inside, else the distance from `p` to the nearest point of the box."""
-        dx = max(self.x - p[0], 0.0, p[0] - self.right)
-        dy = max(self.y - p[1], 0.0, p[1] - self.bottom)
-        return float((dx * dx + dy * dy) ** 0.5)
-
-
 @dataclass
 class Drawn:
     """One shape of the slide, flattened."""
 
     id: int
     name: str
-    box: Box
+    box: Rect  # the shape's bounds, in EMU
     kind: str  # "shape" (autoshape, text box, placeholder), "line" (connector or line), "other" (picture, table ...)
     geometry: str = ""  # preset geometry (roundRect, rect, ellipse, line, bentConnector3 ...); "" for custom or none
     paragraphs: list[list[str]] = field(default_factory=list)  # lines of each paragraph
@@ -247,7 +218,7 @@ def _flatten(shapes: object, parent: tuple[float, float, float, float], groups: 
         t = Transform(x0, y0, w, h, flip_h, flip_v, rot)
         corners = [t.apply(0, 0), t.apply(w, 0), t.apply(0, h), t.apply(w, h)]
         xs, ys = [p[0] for p in corners], [p[1] for p in corners]
-        box = Box(min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys))
+        box = Rect(min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys))
         descr_el = el.find(f"./*[1]/{qn('p:cNvPr')}")
         geom = el.find(f"{qn('p:spPr')}/{qn('a:prstGeom')}")
         drawn = Drawn(id=shape.shape_id, name=shape.name or f"shape {shape.shape_id}", box=box, kind="other",
