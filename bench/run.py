@@ -777,7 +777,9 @@ def main() -> None:
             r["oxigraph"] = child("oxigraph", config)
             if size <= args.rdflib_up_to:
                 r["rdflib"] = child("rdflib", config)
-            r.update(measured=time.strftime("%Y-%m-%d"), commit=commit(), command=" ".join(["python bench/run.py", *sys.argv[1:]]),
+            # the store's own path says nothing to a reader of the report: STORE stands for it
+            argv = ["STORE" if args.store and a == args.store else a for a in sys.argv[1:]]
+            r.update(measured=time.strftime("%Y-%m-%d"), commit=commit(), command=" ".join(["python bench/run.py", *argv]),
                      skipped=config["skip"])
             results[size] = r
         finally:
