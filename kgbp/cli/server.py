@@ -27,7 +27,8 @@ def serve(
     """Run the web server (UI, JSON API, SPARQL endpoint)."""
     import uvicorn
 
-    from ..web.app import HTTP_PARSER, create_app
+    from ..web.app import create_app
+    from ..web.http_protocol import HttpProtocol
 
     settings = Settings.from_env(store=store, host=host, port=port, lang=lang)  # also the pages' default language
     if examples:
@@ -38,7 +39,7 @@ def serve(
     # interpreter lock gets it after this long (Python's default: 5 ms, paid at every hand-over).
     sys.setswitchinterval(READ_HANDOVER_S)
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info",
-                http=HTTP_PARSER)
+                http=HttpProtocol)
 
 
 def load_examples(settings: Settings) -> None:

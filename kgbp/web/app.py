@@ -46,10 +46,6 @@ from .routers import (
 from .static_files import KeptStaticFiles
 
 HERE = Path(__file__).parent
-# uvicorn's HTTP parser. httptools drops the body of a request that carries `Upgrade: h2c`,
-# which Java 11+'s HttpClient (Apache Jena, RDFConnection) sends on every request; h11 ignores
-# the upgrade offer and reads the body. Every place that starts the server passes this.
-HTTP_PARSER = "h11"
 # Pages run only the scripts and styles served from /static: no inline script, no inline
 # style, no framing, nothing fetched from elsewhere. Stored text cannot become code even if
 # a template forgot to escape it.
