@@ -23,6 +23,8 @@ def serve(
     port: Annotated[int | None, typer.Option(help="Port (default 8000).")] = None,
     examples: Annotated[bool, typer.Option("--examples", help="First store the shipped examples not stored yet.")] = False,
     lang: LangOpt = None,
+    access_log: Annotated[bool, typer.Option("--access-log", help="Log every request (off by default: it costs the "
+                                             "server time on each one).")] = False,
 ) -> None:
     """Run the web server (UI, JSON API, SPARQL endpoint)."""
     import uvicorn
@@ -39,7 +41,7 @@ def serve(
     # interpreter lock gets it after this long (Python's default: 5 ms, paid at every hand-over).
     sys.setswitchinterval(READ_HANDOVER_S)
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info",
-                http=HttpProtocol)
+                access_log=access_log, http=HttpProtocol)
 
 
 def load_examples(settings: Settings) -> None:
