@@ -25,10 +25,12 @@ from ..deps import LangDep, SettingsDep, StoreDep, WritesDep
 from ..links import link
 from ..messages import messages
 from ..prose import mark_codes
+from ..static_files import static_url
 from ..table import literal_values, notation_label
 
 templates = Jinja2Templates(directory=Path(__file__).parent.parent / "templates")
 templates.env.globals["link"] = link
+templates.env.globals["static"] = static_url  # versioned: answered as immutable (web/static_files.py)
 templates.env.filters["mark_codes"] = mark_codes
 templates.env.globals["notation_label"] = notation_label
 templates.env.globals["term"] = lambda scheme, name, lang: vocabulary().scheme(scheme).label(name, lang)
