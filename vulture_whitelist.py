@@ -19,6 +19,8 @@ _.blueprint_title  # kgbp/repository/search.py, home.html
 
 # uvicorn: a running server stops when should_exit is set
 _.should_exit  # tests/live_server.py and the tests' own servers
+# asyncio hands a protocol the bytes it receives
+_.data_received  # kgbp/web/http_protocol.py
 
 # lxml calls a Resolver's resolve(url, pubid, context)
 pubid  # tests/archimate/test_archimate.py

@@ -13,7 +13,8 @@ import uvicorn
 from fastapi import FastAPI
 
 from kgbp.config import Settings
-from kgbp.web.app import HTTP_PARSER, create_app
+from kgbp.web.app import create_app
+from kgbp.web.http_protocol import HttpProtocol
 
 
 def free_port() -> int:
@@ -34,7 +35,7 @@ def running_app(settings: Settings) -> Iterator[tuple[str, FastAPI]]:
     """As running_server, and the app too (its store is app.state.store once started)."""
     port = free_port()
     app = create_app(settings)
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", http=HTTP_PARSER, lifespan="on")
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", http=HttpProtocol, lifespan="on")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -23,11 +23,14 @@ def serve(
     port: Annotated[int | None, typer.Option(help="Port (default 8000).")] = None,
     examples: Annotated[bool, typer.Option("--examples", help="First store the shipped examples not stored yet.")] = False,
     lang: LangOpt = None,
+    access_log: Annotated[bool, typer.Option("--access-log", help="Log every request (off by default: it costs the "
+                                             "server time on each one).")] = False,
 ) -> None:
     """Run the web server (UI, JSON API, SPARQL endpoint)."""
     import uvicorn
 
-    from ..web.app import HTTP_PARSER, create_app
+    from ..web.app import create_app
+    from ..web.http_protocol import HttpProtocol
 
     settings = Settings.from_env(store=store, host=host, port=port, lang=lang)  # also the pages' default language
     if examples:
@@ -38,7 +41,7 @@ def serve(
     # interpreter lock gets it after this long (Python's default: 5 ms, paid at every hand-over).
     sys.setswitchinterval(READ_HANDOVER_S)
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info",
-                http=HTTP_PARSER)
+                access_log=access_log, http=HttpProtocol)
 
 
 def load_examples(settings: Settings) -> None:

@@ -44,12 +44,9 @@ from .routers import (
     validation,
 )
 from .static_files import KeptStaticFiles
+from .writer import WriteThread
 
 HERE = Path(__file__).parent
-# uvicorn's HTTP parser. httptools drops the body of a request that carries `Upgrade: h2c`,
-# which Java 11+'s HttpClient (Apache Jena, RDFConnection) sends on every request; h11 ignores
-# the upgrade offer and reads the body. Every place that starts the server passes this.
-HTTP_PARSER = "h11"
 # Pages run only the scripts and styles served from /static: no inline script, no inline
 # style, no framing, nothing fetched from elsewhere. Stored text cannot become code even if
 # a template forgot to escape it.
@@ -110,6 +107,7 @@ def create_app(settings: Settings) -> FastAPI:
         try:
             yield
         finally:
+            app.state.write_thread.close()  # the writes asked so far end first
             sparql.close_runner(app)
             store.close()
 
@@ -118,6 +116,7 @@ def create_app(settings: Settings) -> FastAPI:
                   dependencies=[Depends(read_guard)],  # a no-op unless read_token_required
                   docs_url=None, redoc_url=None)  # served below from vendored assets, not a CDN
     app.state.settings = settings
+    app.state.write_thread = WriteThread()  # every write runs there, never on the readers' pool
 
     @app.exception_handler(KgbpError)
     async def kgbp_error(request: Request, exc: KgbpError) -> JSONResponse:

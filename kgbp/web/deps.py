@@ -11,6 +11,7 @@ from ..config import Settings
 from ..errors import Forbidden, Unauthorized
 from ..i18n import from_accept_language, normalise_lang, say
 from ..store import Store
+from .writer import WriteThread
 
 
 def get_settings(request: Request) -> Settings:
@@ -19,6 +20,10 @@ def get_settings(request: Request) -> Settings:
 
 def get_store(request: Request) -> Store:
     return request.app.state.store  # type: ignore[no-any-return]
+
+
+def get_write_thread(request: Request) -> WriteThread:
+    return request.app.state.write_thread  # type: ignore[no-any-return]
 
 
 def get_lang(request: Request, lang: Annotated[str | None, Query(description="en or zh")] = None) -> str:
@@ -96,6 +101,10 @@ async def _settings(request: Request) -> Settings:
     return get_settings(request)
 
 
+async def _write_thread(request: Request) -> WriteThread:
+    return get_write_thread(request)
+
+
 async def read_guard(request: Request, authorization: Annotated[str | None, Header()] = None) -> str | None:
     """require_token_to_read, on the event loop (a hash and a small file read, only when read tokens are required)."""
     return require_token_to_read(request, authorization)
@@ -105,3 +114,4 @@ StoreDep = Annotated[Store, Depends(app_store)]
 LangDep = Annotated[str, Depends(_lang)]
 WriterDep = Annotated[str, Depends(require_writer)]
 SettingsDep = Annotated[Settings, Depends(_settings)]
+WritesDep = Annotated[WriteThread, Depends(_write_thread)]  # where writes run (web/writer.py)

@@ -32,7 +32,8 @@ from kgbp.errors import BadInput, NotFound
 from kgbp.model import iris
 from kgbp.resources import examples
 from kgbp.store.embedded import EmbeddedStore
-from kgbp.web.app import HTTP_PARSER, create_app
+from kgbp.web.app import create_app
+from kgbp.web.http_protocol import HttpProtocol
 
 from ..conftest import ROOT, load_files
 
@@ -782,7 +783,7 @@ def test_cli_exports_archimate_and_archi_csv(store_path: Path, tmp_path: Path, s
 @contextmanager
 def serving(settings: Settings) -> Iterator[str]:
     server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=0, log_level="warning",
-                                           http=HTTP_PARSER))
+                                           http=HttpProtocol))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10

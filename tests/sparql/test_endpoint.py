@@ -30,7 +30,8 @@ from kgbp.config import Settings
 from kgbp.query.catalogue import load_catalogue
 from kgbp.store.embedded import EmbeddedStore
 from kgbp.store.sparql_text import values_clause
-from kgbp.web.app import HTTP_PARSER, create_app
+from kgbp.web.app import create_app
+from kgbp.web.http_protocol import HttpProtocol
 
 from ..conftest import DATA, load_files
 
@@ -52,7 +53,7 @@ class LiveServer:
             sock.bind(("127.0.0.1", 0))
             port = sock.getsockname()[1]
         self.url = f"http://127.0.0.1:{port}"
-        config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning", http=HTTP_PARSER)
+        config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning", http=HttpProtocol)
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.thread.start()

@@ -7,12 +7,10 @@ cannot overwrite someone else's later change unknowingly (412, saying what chang
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Request, UploadFile
 from fastapi.responses import Response
-from starlette.concurrency import run_in_threadpool
 
 from ...archimate.importer import ArchimateChanges, changes_in
 from ...archimate.reader import read_archimate_bytes
@@ -26,7 +24,7 @@ from ...repository import concurrency
 from ...repository import save as repository
 from ...repository.blueprint_view import load_view
 from ...store import Store
-from ..deps import LangDep, SettingsDep, StoreDep, WriterDep
+from ..deps import LangDep, SettingsDep, StoreDep, WriterDep, WritesDep
 
 router = APIRouter(prefix="/api", tags=["blueprints"])
 
@@ -92,7 +90,7 @@ def export(service: str, version: str, store: StoreDep, format: str = "ttl", if_
 @router.post("/blueprints", summary="Upload a blueprint file (validated; bearer token; If-Match for one blueprint)",
              status_code=201)
 async def upload(request: Request, file: UploadFile, store: StoreDep, lang: LangDep, writer: WriterDep,
-                 settings: SettingsDep, response: Response, draft: bool = False,
+                 settings: SettingsDep, writes: WritesDep, response: Response, draft: bool = False,
                  if_match: IfMatch = None, if_none_match: IfNoneMatch = None) -> dict[str, Any]:
     name = safe_name(file.filename)
     expected = concurrency.Expected.parse(if_match, if_none_match)
@@ -100,10 +98,9 @@ async def upload(request: Request, file: UploadFile, store: StoreDep, lang: Lang
     if len(data) > settings.max_upload_bytes:
         raise PayloadTooLarge(
             f"upload larger than {settings.max_upload_bytes} bytes", where=name, hint="split it, or raise max_upload_bytes")
-    # reading, validating and storing take a while: off the event loop, so reads go on meanwhile
-    done = await run_in_threadpool(partial(ingest, store, [Upload(name, data)], agent=writer, lang=lang, draft=draft,
-                                           expect=expected, guard_name="If-Match/If-None-Match",
-                                           limits=settings.limits))
+    # reading, validating and storing take a while: on the write thread, so reads go on meanwhile
+    done = await writes.run(ingest, store, [Upload(name, data)], agent=writer, lang=lang, draft=draft,
+                            expect=expected, guard_name="If-Match/If-None-Match", limits=settings.limits)
     result = done.accepted()  # unreadable: 400 with the place; rejected: 422 with the report
     if len(result.saved) == 1 and result.saved[0].version:
         response.headers["ETag"] = concurrency.etag(result.saved[0].version) or ""
@@ -115,14 +112,14 @@ async def upload(request: Request, file: UploadFile, store: StoreDep, lang: Lang
 @router.post("/archimate", summary="Import an ArchiMate file edited in Archi: names changed there rename the stored "
              "blueprints (validated; bearer token)", status_code=201)
 async def upload_archimate(file: UploadFile, store: StoreDep, lang: LangDep, writer: WriterDep, settings: SettingsDep,
-                           response: Response, draft: bool = False) -> dict[str, Any]:
+                           writes: WritesDep, response: Response, draft: bool = False) -> dict[str, Any]:
     name = safe_name(file.filename or "model.xml")
     data = await file.read(settings.max_upload_bytes + 1)
     if len(data) > settings.max_upload_bytes:
         raise PayloadTooLarge(say("file_too_large", limit=settings.max_upload_bytes), where=name,
                               hint=say("file_too_large_hint"))
-    # parsing the XML and validating the renamed versions block: off the event loop
-    changes, done = await run_in_threadpool(_import_archimate, store, data, name, writer, lang, draft, settings.limits)
+    # parsing the XML and validating the renamed versions block: on the write thread
+    changes, done = await writes.run(_import_archimate, store, data, name, writer, lang, draft, settings.limits)
     result = done.accepted()  # a renamed version that breaks a rule: 422 with the report, nothing stored
     if not result.saved:
         response.status_code = 200  # nothing was renamed: nothing stored
@@ -143,7 +140,8 @@ def _import_archimate(store: Store, data: bytes, name: str, writer: str, lang: s
 
 
 @router.delete("/blueprints/{service}/{version}", summary="Remove a blueprint (bearer token; If-Match honoured)")
-def delete(service: str, version: str, store: StoreDep, writer: WriterDep, if_match: IfMatch = None) -> dict[str, Any]:
+async def delete(service: str, version: str, store: StoreDep, writer: WriterDep, writes: WritesDep,
+                 if_match: IfMatch = None) -> dict[str, Any]:
     iri = iris.blueprint_iri(service, version)
-    n = repository.remove(store, iri, agent=writer, expect=concurrency.Expected.parse(if_match))
+    n = await writes.run(repository.remove, store, iri, agent=writer, expect=concurrency.Expected.parse(if_match))
     return {"removed": f"{service}/{version}", "triples": n}

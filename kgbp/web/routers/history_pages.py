@@ -12,10 +12,12 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse
 
 from ...auth import check_holder, load_holders
+from ...config import Settings
 from ...errors import KgbpError, NotConformant
 from ...repository import history
+from ...store import Store
 from ...validation.engine import Validator
-from ..deps import LangDep, SettingsDep, StoreDep, _bearer, writer_of
+from ..deps import LangDep, SettingsDep, StoreDep, WritesDep, _bearer, writer_of
 from .pages import inline_svg, paged, render
 
 router = APIRouter(include_in_schema=False)
@@ -52,8 +54,12 @@ def confirm_restore(request: Request, store: StoreDep, lang: LangDep, activity: 
 
 
 @router.post("/history/{activity}/restore", response_class=HTMLResponse)
-def restore(request: Request, store: StoreDep, lang: LangDep, settings: SettingsDep, activity: str,
-            token: Annotated[str, Form()] = "") -> HTMLResponse:
+async def restore(request: Request, store: StoreDep, lang: LangDep, settings: SettingsDep, writes: WritesDep,
+                  activity: str, token: Annotated[str, Form()] = "") -> HTMLResponse:
+    return await writes.run(_restore, request, store, lang, settings, activity, token)
+
+
+def _restore(request: Request, store: Store, lang: str, settings: Settings, activity: str, token: str) -> HTMLResponse:
     try:  # refused before anything is looked up: no token, or a read token
         presented = token or _bearer(request.headers.get("authorization"))  # the form's field, or a client's header
         writer = writer_of(request, check_holder(load_holders(settings), presented))

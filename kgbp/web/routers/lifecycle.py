@@ -11,8 +11,9 @@ from ...i18n import say
 from ...lifecycle import diff
 from ...repository import history
 from ...repository import save as repository
+from ...store import Store
 from ...validation.engine import Validator
-from ..deps import LangDep, StoreDep, WriterDep
+from ..deps import LangDep, StoreDep, WriterDep, WritesDep
 
 router = APIRouter(prefix="/api", tags=["lifecycle"])
 
@@ -56,11 +57,14 @@ def get_activity(activity: str, store: StoreDep, lang: LangDep,
 
 @router.post("/blueprints/{service}/{version}/restore",
              summary="Bring back the state an activity left (validated, recorded; bearer token)")
-def restore(service: str, version: str, store: StoreDep, lang: LangDep, writer: WriterDep,
-            activity: Annotated[str, Query(description="The activity whose state to restore (id or prefix).")] = "",
+async def restore(service: str, version: str, store: StoreDep, lang: LangDep, writer: WriterDep, writes: WritesDep,
+                  activity: Annotated[str, Query(description="The activity whose state to restore (id or prefix).")] = "",
             ) -> dict[str, Any]:
     if not activity:
         raise BadInput(say("restore_which"), where="activity", hint=say("restore_which_hint"))
-    iri = history.resolve(store, f"{service}/{version}")
-    done = history.restore(store, iri, activity, agent=writer, validator=Validator(lang=lang))
-    return done.as_dict()
+    return await writes.run(_restore, store, f"{service}/{version}", activity, writer, lang)
+
+
+def _restore(store: Store, blueprint: str, activity: str, writer: str, lang: str) -> dict[str, Any]:
+    iri = history.resolve(store, blueprint)
+    return history.restore(store, iri, activity, agent=writer, validator=Validator(lang=lang)).as_dict()

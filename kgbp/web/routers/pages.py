@@ -21,14 +21,16 @@ from ...repository.blueprint_view import LANE_ORDER
 from ...repository.entities import Entity
 from ...store import Store
 from ..blueprint_page import PageParts
-from ..deps import LangDep, SettingsDep, StoreDep
+from ..deps import LangDep, SettingsDep, StoreDep, WritesDep
 from ..links import link
 from ..messages import messages
 from ..prose import mark_codes
+from ..static_files import static_url
 from ..table import literal_values, notation_label
 
 templates = Jinja2Templates(directory=Path(__file__).parent.parent / "templates")
 templates.env.globals["link"] = link
+templates.env.globals["static"] = static_url  # versioned: answered as immutable (web/static_files.py)
 templates.env.filters["mark_codes"] = mark_codes
 templates.env.globals["notation_label"] = notation_label
 templates.env.globals["term"] = lambda scheme, name, lang: vocabulary().scheme(scheme).label(name, lang)
@@ -167,7 +169,7 @@ def upload_form(request: Request, lang: LangDep) -> HTMLResponse:
 
 
 @router.post("/upload", response_class=HTMLResponse)
-async def upload(request: Request, store: StoreDep, lang: LangDep, settings: SettingsDep,
+async def upload(request: Request, store: StoreDep, lang: LangDep, settings: SettingsDep, writes: WritesDep,
                  file: UploadFile, token: Annotated[str, Form()] = "",
                  draft: Annotated[bool, Form()] = False) -> HTMLResponse:
     from ...errors import PayloadTooLarge
@@ -181,9 +183,9 @@ async def upload(request: Request, store: StoreDep, lang: LangDep, settings: Set
         data = await file.read(settings.max_upload_bytes + 1)
         if len(data) > settings.max_upload_bytes:
             raise PayloadTooLarge(say("file_too_large", limit=settings.max_upload_bytes), where=name, hint=say("file_too_large_hint"))
-        # parsing and validating take seconds on a big file: off the event loop, so other requests go on
-        done = await run_in_threadpool(lambda: ingest(store, [Upload(name, data)], agent=writer, lang=lang,
-                                                      draft=draft, limits=settings.limits))
+        # parsing and validating take seconds on a big file: on the write thread, so other requests go on
+        done = await writes.run(ingest, store, [Upload(name, data)], agent=writer, lang=lang, draft=draft,
+                                limits=settings.limits)
         result = done.accepted()
     except NotConformant as exc:  # the report says where; the page says what to do here, not the CLI flag
         shown = {**exc.localised(lang), "hint": messages(lang)["rejected_web_hint"], "problems": []}

@@ -17,7 +17,7 @@ from ...quality.actions import update_action
 from ...quality.heat import check_period
 from ...quality.pack import action_trend, bars, gather, latest_period, sparkline, trend_chart
 from ...store import Store
-from ..deps import LangDep, SettingsDep, StoreDep, WriterDep, _bearer, writer_of
+from ..deps import LangDep, SettingsDep, StoreDep, WriterDep, WritesDep, _bearer, writer_of
 from .blueprints import safe_name
 from .pages import render
 
@@ -58,23 +58,29 @@ async def _files(files: list[UploadFile], settings: Settings) -> list[tuple[str,
 
 
 @router.post("/quality/upload", response_class=HTMLResponse, include_in_schema=False)
-async def upload_evidence(request: Request, store: StoreDep, lang: LangDep, settings: SettingsDep,
+async def upload_evidence(request: Request, store: StoreDep, lang: LangDep, settings: SettingsDep, writes: WritesDep,
                           file: list[UploadFile] | None = None, token: Annotated[str, Form()] = "",
                           source: Annotated[str, Form()] = "") -> HTMLResponse:
     try:
         writer = _writer(request, settings, token)
         if not file:
             raise BadInput(say("no_file"), where="file", hint=say("no_file_hint"))
-        saved = load_evidence(store, await _files(file, settings), source=source or None, agent=writer, lang=lang)
+        files = await _files(file, settings)
+        saved = await writes.run(load_evidence, store, files, source=source or None, agent=writer, lang=lang)
     except KgbpError as exc:
         return _page(request, store, lang, None, status_code=exc.http_status, error=exc)
     return _page(request, store, lang, None, status_code=201, saved=saved)
 
 
 @router.post("/quality/actions/{action_id}", response_class=HTMLResponse, include_in_schema=False)
-def edit_action(request: Request, action_id: str, store: StoreDep, lang: LangDep, settings: SettingsDep,
-                status: Annotated[str, Form()] = "", done: Annotated[str, Form()] = "", token: Annotated[str, Form()] = "",
-                period: Annotated[str, Form()] = "") -> HTMLResponse:
+async def edit_action(request: Request, action_id: str, store: StoreDep, lang: LangDep, settings: SettingsDep,
+                      writes: WritesDep, status: Annotated[str, Form()] = "", done: Annotated[str, Form()] = "",
+                      token: Annotated[str, Form()] = "", period: Annotated[str, Form()] = "") -> HTMLResponse:
+    return await writes.run(_edit_action, request, action_id, store, lang, settings, status, done, token, period)
+
+
+def _edit_action(request: Request, action_id: str, store: Store, lang: str, settings: Settings, status: str, done: str,
+                 token: str, period: str) -> HTMLResponse:
     try:
         writer = _writer(request, settings, token)
         update_action(store, action_id, status, done or None, agent=writer, lang=lang)
@@ -89,9 +95,10 @@ def action_trend_svg(action_id: str, store: StoreDep, lang: LangDep) -> Response
 
 
 @router.post("/api/evidence", status_code=201, tags=["quality"])
-async def post_evidence(store: StoreDep, settings: SettingsDep, writer: WriterDep, lang: LangDep,
+async def post_evidence(store: StoreDep, settings: SettingsDep, writer: WriterDep, lang: LangDep, writes: WritesDep,
                         file: list[UploadFile], source: Annotated[str, Form()] = "") -> JSONResponse:
     """Store evidence files (CSV or XLSX); 400 naming every bad cell, and nothing stored, when one is bad."""
-    saved = load_evidence(store, await _files(file, settings), source=source or None, agent=writer, lang=lang)
+    files = await _files(file, settings)
+    saved = await writes.run(load_evidence, store, files, source=source or None, agent=writer, lang=lang)
     return JSONResponse({"graphs": [str(g) for g in saved.graphs], "rows": saved.counts, "triples": saved.triples},
                         status_code=201)

@@ -7,13 +7,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query
 from fastapi.responses import Response
-from starlette.concurrency import run_in_threadpool
 
 from ...errors import BadInput
 from ...i18n import say
 from ...registry import listing, operations
 from ...validation.engine import Validator
-from ..deps import LangDep, StoreDep, WriterDep
+from ..deps import LangDep, StoreDep, WriterDep, WritesDep
 
 router = APIRouter(prefix="/api", tags=["registry"])
 PLURAL = {"systems": "system", "departments": "department", "channels": "channel"}
@@ -58,23 +57,24 @@ def get_entry(plural: str, ref: str, store: StoreDep, lang: LangDep) -> dict[str
 
 
 @router.post("/registry/{plural}/merge", summary="Merge one entity into another (bearer token)")
-async def merge(plural: str, store: StoreDep, lang: LangDep, writer: WriterDep,
+async def merge(plural: str, store: StoreDep, lang: LangDep, writer: WriterDep, writes: WritesDep,
                 source: Annotated[str, Body()], target: Annotated[str, Body()]) -> dict[str, object]:
-    change = await run_in_threadpool(operations.merge, store, _kind(plural), source, target, writer, Validator(lang=lang))
+    change = await writes.run(operations.merge, store, _kind(plural), source, target, writer, Validator(lang=lang))
     return change.as_dict(lang)
 
 
 @router.post("/registry/{plural}/rename", summary="A new id and/or labels for one entity (bearer token)")
-async def rename(plural: str, store: StoreDep, lang: LangDep, writer: WriterDep, entity: Annotated[str, Body()],
+async def rename(plural: str, store: StoreDep, lang: LangDep, writer: WriterDep, writes: WritesDep,
+                 entity: Annotated[str, Body()],
                  id: Annotated[str | None, Body()] = None,
                  labels: Annotated[dict[str, str] | None, Body()] = None) -> dict[str, object]:
-    change = await run_in_threadpool(operations.rename, store, _kind(plural), entity, id, labels, writer,
-                                     Validator(lang=lang))
+    change = await writes.run(operations.rename, store, _kind(plural), entity, id, labels, writer, Validator(lang=lang))
     return change.as_dict(lang)
 
 
 @router.post("/registry/{plural}/alias", summary="Add (or remove) an alias (bearer token)")
-async def alias(plural: str, store: StoreDep, lang: LangDep, writer: WriterDep, entity: Annotated[str, Body()],
+async def alias(plural: str, store: StoreDep, lang: LangDep, writer: WriterDep, writes: WritesDep,
+                entity: Annotated[str, Body()],
                 name: Annotated[str, Body()], remove: Annotated[bool, Body()] = False) -> dict[str, object]:
-    change = await run_in_threadpool(operations.alias, store, _kind(plural), entity, name, remove, writer)
+    change = await writes.run(operations.alias, store, _kind(plural), entity, name, remove, writer)
     return change.as_dict(lang)

@@ -7,13 +7,12 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Query, UploadFile
 from fastapi.responses import Response
-from starlette.concurrency import run_in_threadpool
 
 from ...errors import PayloadTooLarge
 from ...i18n import say
 from ...model.shared_index import SharedIndex
 from ...slides import MEDIA_TYPE, blueprint_deck, import_slide, store_draft
-from ..deps import LangDep, SettingsDep, StoreDep, WriterDep
+from ..deps import LangDep, SettingsDep, StoreDep, WriterDep, WritesDep
 from .blueprints import safe_name
 
 router = APIRouter(tags=["slides"])
@@ -35,7 +34,7 @@ def slide_pptx(service: str, version: str, store: StoreDep, lang: LangDep,
 @router.post("/api/slides", summary="Upload a slide drawn in PowerPoint: stored as a draft (bearer token)",
              status_code=201)
 async def upload_slide(
-    file: UploadFile, store: StoreDep, lang: LangDep, writer: WriterDep, settings: SettingsDep,
+    file: UploadFile, store: StoreDep, lang: LangDep, writer: WriterDep, settings: SettingsDep, writes: WritesDep,
     slide: Annotated[int, Query(ge=1, description="The slide to read (1 = the first).")] = 1,
     service: Annotated[str | None, Query(description="Service id (default: from the slide).")] = None,
     version: Annotated[str | None, Query(description="Version id (default: from the slide, or as-is).")] = None,
@@ -46,13 +45,12 @@ async def upload_slide(
     if len(data) > settings.max_upload_bytes:
         raise PayloadTooLarge(say("upload_too_large", limit=settings.max_upload_bytes), where=name,
                               hint=say("upload_slides_hint"))
-    # reading a slide of thousands of shapes takes seconds: off the event loop, so other requests go on
-    imported = await run_in_threadpool(lambda: import_slide(data, name, slide, SharedIndex.from_store(store),
-                                                            service, version))
+    # reading a slide of thousands of shapes takes seconds: on the write thread, so other requests go on
+    imported = await writes.run(lambda: import_slide(data, name, slide, SharedIndex.from_store(store), service, version))
     body: dict[str, Any] = {"id": imported.id, "slide": imported.slide, "yaml": imported.yaml_text,
                             "guesses": [g.as_dict(lang) for g in imported.guesses], "stored": None}
     if save:
-        result = await run_in_threadpool(store_draft, store, imported, agent=writer, lang=lang)
+        result = await writes.run(store_draft, store, imported, agent=writer, lang=lang)
         saved = result.saved[0]
         body["stored"] = {"id": saved.id, "iri": str(saved.iri), "triples": saved.triples, "draft": saved.draft,
                           "warnings": saved.warnings}

@@ -30,7 +30,7 @@ from ...sparql import endpoint as endpoint
 from ...store.protocol import BASE_IRI, SparqlRunner
 from ...store.sparql_text import query_form
 from ...validation.engine import Validator
-from ..deps import client_key, get_lang, get_settings, get_store, lang_of, require_writer
+from ..deps import client_key, get_lang, get_settings, get_store, get_write_thread, lang_of, require_writer
 
 router = APIRouter(tags=["sparql"])
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
@@ -178,7 +178,7 @@ async def _update(request: Request, text: str, using: list[str], using_named: li
     if not text.strip():
         raise BadInput(say("update_empty"), where="update", hint=say("update_empty_hint"))
     lang = get_lang(request, None)
-    outcome = await run_in_threadpool(
+    outcome = await get_write_thread(request).run(
         partial(endpoint.apply_update, validator=Validator(lang=lang), agent=writer,
                 user_graphs=get_settings(request).user_graphs, using=_graphs(using, "using-graph-uri"),
                 using_named=_graphs(using_named, "using-named-graph-uri"), limits=get_settings(request).limits),
@@ -362,20 +362,20 @@ async def _write(request: Request, method: str) -> Response:
     target = _target(request)
     if target is None:
         return _default_not_writable(method, lang_of(request))
-    store = get_store(request)
+    store, writes = get_store(request), get_write_thread(request)
     user_graphs, limits = get_settings(request).user_graphs, get_settings(request).limits  # this server's caps
     validator = Validator(lang=get_lang(request, None))
     if method == "DELETE":
         if target == "":
             raise BadInput(say("name_graph_to_delete"), where="graph", hint="")
         assert isinstance(target, URIRef)
-        await run_in_threadpool(partial(endpoint.delete_graph, agent=writer, user_graphs=user_graphs), store, target)
+        await writes.run(partial(endpoint.delete_graph, agent=writer, user_graphs=user_graphs), store, target)
         return Response(status_code=204)
     data, media = await _body(request), _media_type(request)
     if target == "":
         if method != "POST":
             raise BadInput(say("method_needs_graph", method=method), where="graph", hint=say("method_needs_graph_hint"))
-        iri, outcome = await run_in_threadpool(
+        iri, outcome = await writes.run(
             partial(endpoint.post_new_graph, validator=validator, agent=writer, user_graphs=user_graphs, limits=limits),
             store, data, media)
         # the new graph's IRI, as the Graph Store protocol asks (§5.5); read it at ?graph=<IRI>
@@ -383,12 +383,12 @@ async def _write(request: Request, method: str) -> Response:
     assert isinstance(target, URIRef)
     if method == "POST" and media == "multipart/form-data":
         parts = await _multipart(request, data)
-        outcome = await run_in_threadpool(
+        outcome = await writes.run(
             partial(endpoint.post_graph, validator=validator, agent=writer, user_graphs=user_graphs, limits=limits),
             store, target, parts)
     else:
         write = endpoint.put_graph if method == "PUT" else endpoint.post_graph
-        outcome = await run_in_threadpool(
+        outcome = await writes.run(
             partial(write, validator=validator, agent=writer, user_graphs=user_graphs, limits=limits),
             store, target, data, media)
     if outcome.created:
