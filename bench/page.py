@@ -428,7 +428,9 @@ def main() -> None:
         baseline = baseline_code(work)
         results = {size: measure(size, args.rounds, args.duration, args.keep, work, baseline,
                                  size <= args.concurrency_up_to, args.sample) for size in sizes}
-    text = markdown(results, args.rounds, args.duration, "python bench/page.py " + " ".join(sys.argv[1:]), args.sample)
+    # a folder of this machine says nothing to a reader of the report: FOLDER stands for it
+    argv = ["FOLDER" if args.keep and Path(a) == args.keep else a for a in sys.argv[1:]]
+    text = markdown(results, args.rounds, args.duration, "python bench/page.py " + " ".join(argv), args.sample)
     print(text)
     if not args.no_docs:
         write_section(text)
