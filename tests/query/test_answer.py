@@ -7,8 +7,12 @@ import csv
 import io
 import json
 import sys
+import threading
+import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -132,6 +136,36 @@ def test_an_answer_over_the_bound_is_not_kept(generated: EmbeddedStore, monkeypa
     monkeypatch.setattr(answers, "KEEP_ROWS", 1)
     answer(generated, "marketing_p_coverage", {})
     assert not answer(generated, "marketing_p_coverage", {}).warm
+
+
+def test_requests_asking_at_once_share_one_evaluation(generated: EmbeddedStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Requests for an answer that is being evaluated wait for it and take its rows, even an
+    answer too big to keep: one evaluation, not one per request."""
+    monkeypatch.setattr(answers, "KEEP_ROWS", 1)
+    asking, evaluations, real = 4, [], generated.solutions
+
+    def evaluate(text: str, bindings: Any = None) -> Any:
+        evaluations.append(text)
+        # the first evaluation goes on once every other request waits for it (unless another evaluation started)
+        deadline = time.monotonic() + 60
+        while (len(evaluations) == 1 and sum(f.waiting for f in answers._FLIGHTS.values()) < asking
+               and time.monotonic() < deadline):
+            time.sleep(0.01)
+        return real(text, bindings)
+
+    monkeypatch.setattr(generated, "solutions", evaluate)
+    start = threading.Barrier(asking)
+
+    def ask(_: int) -> answers.Answer:
+        start.wait()
+        return answer(generated, "touchpoints_by_channel_kind", {"kind": "face-to-face"})
+
+    with ThreadPoolExecutor(asking) as pool:
+        got = list(pool.map(ask, range(asking)))
+    assert len(evaluations) == 1
+    assert sorted(a.warm for a in got) == [False] + [True] * (asking - 1)
+    assert got[0].total > 1 and all(a.solutions is got[0].solutions for a in got)
+    assert not answers._FLIGHTS  # nothing left behind
 
 
 def test_csv_of_plain_cells_guards_formulas() -> None:
