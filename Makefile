@@ -53,7 +53,8 @@ test: install system-deps lint types
 	$(BIN)/pytest -q $(PYTEST_PAR)
 
 # Not part of `make test`: writes docs/benchmarks.md (scale: 100, 1,000 and 10,000 blueprints on
-# kgbp embedded, kgbp on Virtuoso, the Oxigraph server and rdflib; validation; writes; load; the blueprint page).
+# kgbp embedded, kgbp on Virtuoso, the Oxigraph server and rdflib; validation; writes; load; the blueprint page;
+# named queries asked at once).
 bench: install
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	@bash scripts/virtuoso.sh install
@@ -62,6 +63,7 @@ bench: install
 	$(BIN)/python bench/bench_write.py
 	$(BIN)/python bench/load.py
 	$(BIN)/python bench/page.py --sizes 1000,10000 --sample 10
+	$(BIN)/python bench/at_once.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
