@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import http.client
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -31,29 +30,11 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from page import DOCS, serving, store_of  # noqa: E402
+from page import baseline_code, serving, store_of, write_section  # noqa: E402
 from run import CLIENTS, MIX, commit  # noqa: E402
 
 BASELINE = "42b0e47"  # the code before requests shared one evaluation
 START, END = "<!-- at-once:begin -->", "<!-- at-once:end -->"
-
-
-def code_at(revision: str, work: Path) -> Path:
-    """The package as it was at `revision` (git archive: nothing written to the repository)."""
-    target = work / revision
-    target.mkdir()
-    archive = subprocess.run(["git", "-C", str(ROOT), "archive", revision], check=True, capture_output=True).stdout
-    subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
-    return target
-
-
-def write_section(text: str) -> None:
-    doc = DOCS.read_text("utf-8")
-    if START in doc and END in doc:
-        doc = doc[:doc.index(START)] + text + doc[doc.index(END) + len(END):]
-    else:
-        doc = doc.rstrip("\n") + "\n\n" + text + "\n"
-    DOCS.write_text(doc, "utf-8")
 
 
 def peak_rss_mib(pid: int) -> float:
@@ -127,7 +108,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         store = args.store or store_of(args.size, args.keep, work)
-        sides = {"baseline": code_at(BASELINE, work), "now": ROOT}
+        sides = {"baseline": baseline_code(work, BASELINE), "now": ROOT}
         for n in range(args.rounds):
             for side, code in sides.items():
                 rows[side].append(one_round(store, code, work / f"{side}.log", args.duration))
@@ -138,7 +119,7 @@ def main() -> None:
                     "python bench/at_once.py " + " ".join(argv))
     print(text)
     if not args.no_docs:
-        write_section(text)
+        write_section(text, start=START, end=END)
 
 
 if __name__ == "__main__":

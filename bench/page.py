@@ -165,11 +165,11 @@ def sample_pages(size: int, sample: int = SAMPLE) -> list[str]:
     return out
 
 
-def baseline_code(work: Path) -> Path:
-    """The package as it was at BASELINE (git archive: no worktree, nothing written to the repository)."""
+def baseline_code(work: Path, revision: str = BASELINE) -> Path:
+    """The package as it was at `revision` (git archive: no worktree, nothing written to the repository)."""
     target = work / "baseline"
     target.mkdir()
-    archive = subprocess.run(["git", "-C", str(ROOT), "archive", BASELINE], check=True, capture_output=True).stdout
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", revision], check=True, capture_output=True).stdout
     subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
     return target
 
@@ -403,10 +403,10 @@ def markdown(results: dict[int, dict[str, dict[str, float]]], rounds: int, durat
         table(results), "", *verdicts(results), "", NOTES, END])
 
 
-def write_section(text: str, path: Path = DOCS) -> None:
+def write_section(text: str, path: Path = DOCS, start: str = START, end: str = END) -> None:
     page = path.read_text("utf-8") if path.exists() else "# Benchmarks\n\n"
-    if START in page and END in page:
-        page = page[:page.index(START)] + text + page[page.index(END) + len(END):]
+    if start in page and end in page:
+        page = page[:page.index(start)] + text + page[page.index(end) + len(end):]
     else:
         page = page.rstrip("\n") + "\n\n" + text + "\n"
     path.write_text(page, "utf-8")
