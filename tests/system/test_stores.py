@@ -89,31 +89,35 @@ class Server:
         else:
             run_virtuoso_script("restart", self.env)
 
-    def with_examples(self) -> RemoteStore:
+    def with_examples(self, loads: int = 3, restarts: int = 3) -> RemoteStore:
         """The examples, on a Virtuoso restarted once they are loaded: Virtuoso 7.2 can answer
         wrongly once the data it planned queries on (while loading) has grown
         (test_answers_as_the_store_grows). Its examples go into a fresh database (never one that
-        held other data and was cleared), and a restart that still answers the BOSS question
-        wrongly is followed by another, as docs/virtuoso.md tells operators to do."""
-        if not self.holds_examples:
+        held other data and was cleared), and a restart that still answers the BOSS questions
+        wrongly is followed by another, as docs/virtuoso.md tells operators to do; when
+        `restarts` restarts do not clear it (seen in CI), the examples are loaded afresh again."""
+        if self.holds_examples:
+            return self.store
+        for _ in range(loads):
             if self.kind == "virtuoso":
                 self.restart(fresh_database=True)
             else:
                 self.clear()
             repository.init(self.store)
             load_files(self.store, examples())
-            if self.kind == "virtuoso":
-                self._restart_until_right()
-            self.holds_examples = True
-        return self.store
+            if self.kind != "virtuoso" or self._restarted_until_right(restarts):
+                self.holds_examples = True
+                return self.store
+        pytest.fail(f"Virtuoso still answers the BOSS questions wrongly after {loads} fresh loads of the examples, "
+                    f"each restarted {restarts} times (docs/virtuoso.md, 'Wrong answers after the store grows')",
+                    pytrace=False)
 
-    def _restart_until_right(self, attempts: int = 3) -> None:
-        for _ in range(attempts):
+    def _restarted_until_right(self, restarts: int) -> bool:
+        for _ in range(restarts):
             self.restart()
             if self.reference is None or self._boss_answers(self.store) == self._boss_answers(self.reference):
-                return
-        pytest.fail(f"Virtuoso still answers the BOSS questions wrongly after {attempts} restarts "
-                    "(docs/virtuoso.md, 'Wrong answers after the store grows')", pytrace=False)
+                return True
+        return False
 
     @staticmethod
     def _boss_answers(store: Store) -> dict[str, set[Any]]:
