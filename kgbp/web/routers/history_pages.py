@@ -10,6 +10,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse
+from starlette.concurrency import run_in_threadpool
 
 from ...auth import check_holder, load_holders
 from ...config import Settings
@@ -18,6 +19,7 @@ from ...repository import history
 from ...store import Store
 from ...validation.engine import Validator
 from ..deps import LangDep, SettingsDep, StoreDep, WritesDep, _bearer, writer_of
+from ..writer import WriteThread
 from .pages import inline_svg, paged, render
 
 router = APIRouter(include_in_schema=False)
@@ -56,10 +58,12 @@ def confirm_restore(request: Request, store: StoreDep, lang: LangDep, activity: 
 @router.post("/history/{activity}/restore", response_class=HTMLResponse)
 async def restore(request: Request, store: StoreDep, lang: LangDep, settings: SettingsDep, writes: WritesDep,
                   activity: str, token: Annotated[str, Form()] = "") -> HTMLResponse:
-    return await writes.run(_restore, request, store, lang, settings, activity, token)
+    # the token and the pages on a pool thread, as every page; only the restore itself on the write thread
+    return await run_in_threadpool(_restore, request, store, lang, settings, writes, activity, token)
 
 
-def _restore(request: Request, store: Store, lang: str, settings: Settings, activity: str, token: str) -> HTMLResponse:
+def _restore(request: Request, store: Store, lang: str, settings: Settings, writes: WriteThread, activity: str,
+             token: str) -> HTMLResponse:
     try:  # refused before anything is looked up: no token, or a read token
         presented = token or _bearer(request.headers.get("authorization"))  # the form's field, or a client's header
         writer = writer_of(request, check_holder(load_holders(settings), presented))
@@ -71,7 +75,8 @@ def _restore(request: Request, store: Store, lang: str, settings: Settings, acti
             raise refused from None
     try:
         found = history.find_activity(store, activity)
-        done = history.restore(store, found.blueprint, found.id, agent=writer, validator=Validator(lang=lang))
+        done = writes.submit(history.restore, store, found.blueprint, found.id, agent=writer,
+                             validator=Validator(lang=lang)).result()
     except NotConformant as exc:
         return _state_page(request, store, lang, activity, confirm=True, status_code=422,
                            error=exc.localised(lang), report=exc.report)

@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from ...auth import check_holder, load_holders
 from ...config import Settings
@@ -18,6 +19,7 @@ from ...quality.heat import check_period
 from ...quality.pack import action_trend, bars, gather, latest_period, sparkline, trend_chart
 from ...store import Store
 from ..deps import LangDep, SettingsDep, StoreDep, WriterDep, WritesDep, _bearer, writer_of
+from ..writer import WriteThread
 from .blueprints import safe_name
 from .pages import render
 
@@ -76,14 +78,16 @@ async def upload_evidence(request: Request, store: StoreDep, lang: LangDep, sett
 async def edit_action(request: Request, action_id: str, store: StoreDep, lang: LangDep, settings: SettingsDep,
                       writes: WritesDep, status: Annotated[str, Form()] = "", done: Annotated[str, Form()] = "",
                       token: Annotated[str, Form()] = "", period: Annotated[str, Form()] = "") -> HTMLResponse:
-    return await writes.run(_edit_action, request, action_id, store, lang, settings, status, done, token, period)
+    # the token and the page on a pool thread, as every page; only the edit itself on the write thread
+    return await run_in_threadpool(_edit_action, request, action_id, store, lang, settings, writes, status, done,
+                                   token, period)
 
 
-def _edit_action(request: Request, action_id: str, store: Store, lang: str, settings: Settings, status: str, done: str,
-                 token: str, period: str) -> HTMLResponse:
+def _edit_action(request: Request, action_id: str, store: Store, lang: str, settings: Settings, writes: WriteThread,
+                 status: str, done: str, token: str, period: str) -> HTMLResponse:
     try:
         writer = _writer(request, settings, token)
-        update_action(store, action_id, status, done or None, agent=writer, lang=lang)
+        writes.submit(update_action, store, action_id, status, done or None, agent=writer, lang=lang).result()
     except KgbpError as exc:
         return _page(request, store, lang, period or None, status_code=exc.http_status, error=exc)
     return _page(request, store, lang, period or None, updated=action_id)
