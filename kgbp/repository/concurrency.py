@@ -27,7 +27,6 @@ from rdflib import URIRef
 from ..errors import BadInput, PreconditionFailed
 from ..i18n import joined, say
 from ..model import iris
-from ..resources import internal_query
 from ..store import Store
 
 ANY = "*"
@@ -47,9 +46,12 @@ def version(store: Store, blueprint: URIRef) -> str | None:
 
     Blank-node labels are left out of the hash: a store may relabel them on every read.
     """
-    answer = store.query_serialized(internal_query("default_graph"), "application/n-triples",
-                                    default_graphs=[blueprint])
-    lines = sorted({_BNODE.sub(b"_:", line.strip()) for line in answer.body.splitlines() if line.strip()})
+    return version_of(store.graph_ntriples(blueprint))
+
+
+def version_of(ntriples: bytes) -> str | None:
+    """The version of a graph given as its store serialises it in N-Triples (see `version`)."""
+    lines = sorted({_BNODE.sub(b"_:", line.strip()) for line in ntriples.splitlines() if line.strip()})
     if not lines:
         return None
     return hashlib.sha256(b"\n".join(lines)).hexdigest()[:32]

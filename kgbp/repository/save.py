@@ -34,10 +34,11 @@ from ..model.vocabulary import channel_kinds as _channel_kinds
 from ..model.vocabulary import ontology_graph
 from ..resources import internal_query
 from ..store import Store
+from ..store.embedded import ntriples
 from ..validation.engine import ValidationReport, Validator
 from . import history_log as history  # the log only: the history views import this module
 from .caps import check_blueprint
-from .concurrency import Expected, check, version, write_lock
+from .concurrency import Expected, check, version, version_of, write_lock
 
 
 @dataclass
@@ -140,12 +141,14 @@ def save(
         records = Graph()
         result = SaveResult(report=report, links=[note for bp in blueprints for note in bp.links])
         changes: dict[URIRef, tuple[set[Any], set[Any]]] = {}  # blueprint -> (triples removed, triples added)
+        written_lines: dict[URIRef, bytes] = {}
         for bp in blueprints:
-            old, new = stored_triples(store, bp.iri), set(bp.graph)  # sets: rdflib's graph difference copies graphs
+            old, new = store.triples(bp.iri), set(bp.graph)  # sets: rdflib's graph difference copies graphs
             changes[bp.iri] = (old - new, new - old)
             added, removed = len(changes[bp.iri][1]), len(changes[bp.iri][0])
+            written_lines[bp.iri] = ntriples(bp.graph)  # the history's state, and the version where the store keeps terms
             act, record = history.record(bp.iri, "restore" if restores else "save", agent, added, removed, now,
-                                         state=bp.graph, restores=restores)
+                                         state=bp.graph, restores=restores, state_ntriples=written_lines[bp.iri])
             records += record
             result.saved.append(Saved(bp.id, bp.iri, len(bp.graph), added, removed, bp.draft,
                                       sum(1 for r in report.results if r.blueprint == bp.iri and r.severity != "Violation"),
@@ -161,8 +164,9 @@ def save(
             store.replace_graphs({**{bp.iri: bp.graph for bp in blueprints}, **(user_graphs or {})},
                                  add={REPOSITORY_GRAPH: shared, HISTORY_GRAPH: records})
         SharedIndex.written(store, generation, shared)
+        as_written = getattr(store, "keeps_terms", False)  # it stores each term as given: no need to read it back
         for saved in result.saved:
-            saved.version = version(store, saved.iri)
+            saved.version = version_of(written_lines[saved.iri]) if as_written else version(store, saved.iri)
     return result
 
 
@@ -173,17 +177,13 @@ def _patchable(changes: Mapping[URIRef, tuple[set[Any], set[Any]]], count: int) 
         isinstance(term, BNode) for removed, _ in changes.values() for triple in removed for term in triple)
 
 
-def stored_triples(store: Store, name: URIRef) -> set[tuple[object, ...]]:
-    """The triples of a stored graph as a set (rows, not an rdflib graph: filling one costs
-    half of reading it, and a write only compares)."""
-    return set(store.select(internal_query("graph_triples"), {"g": name}).rows)
 
 
 def _user_graph_records(store: Store, graphs: Mapping[URIRef, Graph | None], agent: str,
                         now: datetime) -> tuple[Graph, list[GraphWritten]]:
     records, written = Graph(), []
     for name, graph in graphs.items():
-        old, new = stored_triples(store, name), set(graph if graph is not None else ())
+        old, new = store.triples(name), set(graph if graph is not None else ())
         action = "save" if new else "remove"
         act, record = history.record(name, action, agent, len(new - old), len(old - new), now,
                                      state=graph if new else None)

@@ -6,6 +6,8 @@ import bisect
 import contextlib
 import io
 import os
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
@@ -49,6 +51,22 @@ def to_ox(node: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     raise TypeError(f"not an RDF term: {node!r}")
 
 
+def ntriples(triples: Iterable[tuple[Node, Node, Node]]) -> bytes:
+    """Triples in N-Triples as pyoxigraph writes them: what `EmbeddedStore.graph_ntriples`
+    gives once they are stored (the store keeps each term as given). Each distinct term is
+    made once."""
+    made: dict[Node, ox.NamedNode | ox.BlankNode | ox.Literal] = {}
+
+    def term(t: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+        found = made.get(t)
+        if found is None:
+            found = made[t] = to_ox(t)
+        return found
+
+    return ox.serialize((ox.Triple(term(s), term(p), term(o)) for s, p, o in triples),  # type: ignore[arg-type]
+                        format=ox.RdfFormat.N_TRIPLES)
+
+
 def from_ox(term: object) -> Identifier:
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
@@ -67,12 +85,15 @@ def from_ox(term: object) -> Identifier:
 class EmbeddedStore:
     """pyoxigraph store. `path=None` gives an in-memory store."""
 
+    keeps_terms = True  # a graph stored from triples dumps as `ntriples` writes them (the save path's version)
+
     def __init__(self, path: str | Path | None = None, read_only: bool = False) -> None:
         self.path = Path(path) if path else None
         self.read_only = read_only
         # bumped after every write, so readers of a checkpoint know when it is stale
         self.generation = 0
         self.changes = Changes()
+        self._kept = _KeptGraphs()
         # why the last write failed in storage (disk full, I/O error); None when writes work.
         # RocksDB refuses every write after such an error until it is reopened (see recover)
         self.fault: str | None = None
@@ -265,7 +286,12 @@ class EmbeddedStore:
         not a DROP and re-insert of the whole graph (~50 ms for 1,000 triples)."""
         removed = {name: list(triples) for name, triples in remove.items()}
         added = {name: list(triples) for name, triples in add.items()}
+        before = {name: self._kept.get(name, self.changes) for name in {*removed, *added}}
         self._write(patch_graphs_update(removed, added), lambda: ((), self._touched({}, added, removed)))
+        for name, old in before.items():  # the patch is applied whole: what it leaves is known
+            new = added.get(name, ())
+            if old is not None and not any(isinstance(t, BNode) for triple in new for t in triple):
+                self._kept.put(name, self.generation, (old - set(removed.get(name, ()))) | set(new))
 
     def _write(self, text: str, changes: Callable[[], tuple[Iterable[Node], set[Node]]]) -> None:
         """Run one update (one transaction); the generation moves even when it fails midway.
@@ -309,9 +335,42 @@ class EmbeddedStore:
     # -- graphs ----------------------------------------------------------------
     def graph(self, name: URIRef) -> Graph:
         graph = Graph()
-        for q in self._ox.quads_for_pattern(None, None, None, ox.NamedNode(str(name))):
-            graph.add((from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)))
+        for triple in self._triples(name):
+            graph.add(triple)
         return graph
+
+    def triples(self, name: URIRef) -> set[tuple[Node, Node, Node]]:
+        """Kept from the last read or patch of the graph while no write changed it since: a
+        blueprint saved again (the editing case) is not read from the store again (reading its
+        terms costs ~10 µs each on disk)."""
+        if self.read_only:  # another process writes: its writes are not in `changes`
+            return set(self._triples(name))
+        kept = self._kept.get(name, self.changes)
+        if kept is not None:
+            return set(kept)
+        generation = self.generation  # read before: a write meanwhile makes the entry stale, never wrong
+        found = frozenset(self._triples(name))
+        self._kept.put(name, generation, found)
+        return set(found)
+
+    def _triples(self, name: URIRef) -> Iterator[tuple[Node, Node, Node]]:
+        """A named graph's triples as rdflib terms, each distinct term made once (a graph
+        names its subjects and predicates many times: half the time of a term per place)."""
+        made: dict[object, Node] = {}
+
+        def term(t: object) -> Node:
+            found = made.get(t)
+            if found is None:
+                found = made[t] = from_ox(t)
+            return found
+
+        for q in self._ox.quads_for_pattern(None, None, None, ox.NamedNode(str(name))):
+            yield term(q.subject), term(q.predicate), term(q.object)
+
+    def graph_ntriples(self, name: URIRef) -> bytes:
+        out = io.BytesIO()
+        self._ox.dump(out, ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(str(name)))
+        return out.getvalue()
 
     def graph_names(self) -> list[URIRef]:
         return [URIRef(g.value) for g in self._ox.named_graphs() if isinstance(g, ox.NamedNode)]
@@ -370,6 +429,34 @@ class Changes:
         """The generation of the last write that changed any of `nodes` (a graph's name: the graph;
         else a subject or class whose statements a write changed outside the subject's own graph)."""
         return max([self._all, *(self._at.get(n, 0) for n in nodes)])
+
+
+class _KeptGraphs:
+    """The triples of the graphs last read or patched through `EmbeddedStore.triples`, each
+    with the generation it is current at; an entry is used only while `Changes` says no write
+    changed its graph since (a graph with blank nodes the store named is not kept after a
+    patch: the store names them anew)."""
+
+    LIMIT = 64  # graphs (a blueprint: ~1,000 triples)
+
+    def __init__(self) -> None:
+        self._graphs: OrderedDict[Node, tuple[int, frozenset[tuple[Node, Node, Node]]]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, name: Node, changes: Changes) -> frozenset[tuple[Node, Node, Node]] | None:
+        with self._lock:
+            kept = self._graphs.get(name)
+            if kept is None or changes.last([name]) > kept[0]:
+                return None
+            self._graphs.move_to_end(name)
+            return kept[1]
+
+    def put(self, name: Node, generation: int, triples: frozenset[tuple[Node, Node, Node]]) -> None:
+        with self._lock:
+            self._graphs[name] = (generation, frozenset(triples))
+            self._graphs.move_to_end(name)
+            while len(self._graphs) > self.LIMIT:
+                self._graphs.popitem(last=False)
 
 
 class OxSolutions:

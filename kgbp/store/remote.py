@@ -370,6 +370,12 @@ class RemoteStore:
     def graph(self, name: URIRef) -> Graph:
         return self._triples("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }", {"g": name})
 
+    def triples(self, name: URIRef) -> set[tuple[Node, Node, Node]]:
+        return set(self.select("SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }", {"g": name}).rows)  # type: ignore[arg-type]
+
+    def graph_ntriples(self, name: URIRef) -> bytes:
+        return self.query_serialized("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", N_TRIPLES, default_graphs=[name]).body
+
     def graph_names(self) -> list[URIRef]:
         """kgbp's graphs. The server's own (Virtuoso's virtrdf#, …) and other applications'
         are not kgbp's, nor are staging graphs of writes under way."""
