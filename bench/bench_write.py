@@ -128,14 +128,15 @@ def save_p50(store_dir: Path, files: Path, runs: int) -> dict[str, dict[str, flo
     previous._engine = pyshacl_engine()
     times: dict[str, dict[str, list[float]]] = {name: {"wall": [], "cpu": []} for name in ("kgbp", "pyshacl")}
 
-    def save(validator: Validator, into: dict[str, list[float]]) -> None:
-        doc["title"]["en"] = f"{doc['title']['en']}."
-        bp = read_bytes(yaml.safe_dump(doc, allow_unicode=True).encode(), path.name, SharedIndex.from_store(store))
+    def save(validator: Validator, into: dict[str, list[float]], file: Path = path, edited: Any = doc) -> None:
+        edited["title"]["en"] = f"{edited['title']['en']}."
+        bp = read_bytes(yaml.safe_dump(edited, allow_unicode=True).encode(), file.name, SharedIndex.from_store(store))
         wall, cpu = time.perf_counter(), time.process_time()
         repository.save(store, bp, validator=validator, agent="bench")
         into["wall"].append((time.perf_counter() - wall) * 1000)
         into["cpu"].append((time.process_time() - cpu) * 1000)
 
+    times["first"] = {"wall": [], "cpu": []}
     try:
         for _ in range(3):  # warm: shapes compiled, caches filled
             save(current, {"wall": [], "cpu": []})
@@ -143,6 +144,10 @@ def save_p50(store_dir: Path, files: Path, runs: int) -> dict[str, dict[str, flo
         for _ in range(runs):
             save(current, times["kgbp"])
             save(previous, times["pyshacl"])
+        # the first save of a blueprint since the store was opened: its stored triples are read
+        # from disk (a blueprint saved again has them kept from its last save)
+        for other in sorted(files.glob("*.yaml"))[1:runs + 1]:
+            save(current, times["first"], other, yaml.safe_load(other.read_text(encoding="utf-8")))
     finally:
         store.close()
     return {name: {k: statistics.median(v) for k, v in t.items()} for name, t in times.items()}
@@ -193,6 +198,8 @@ def table(results: list[dict[str, Any]]) -> str:
         "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in results:
+        if "kgbp_load_s" not in r:
+            continue  # a store made another way (bench/page.py scales 1,000 up): its save only
         lines.append(f"| {r['count']:,} | {r['quads']:,} | {r['kgbp_load_s']:.1f} / {r['kgbp_load_cpu_s']:.1f} s "
                      f"| {r['oxigraph_load_s']:.1f} / {r['oxigraph_load_cpu_s']:.1f} s "
                      f"| {r['ratio']:.1f}× {'met' if r['ratio'] <= TARGET_RATIO else 'missed'} "
@@ -204,14 +211,16 @@ def table(results: list[dict[str, Any]]) -> str:
     lines += [
         "",
         "| blueprints | save + validate p50, kgbp (wall / CPU) | same, pySHACL engine (wall / CPU) | speed-up (CPU) "
-        "| target p50 ≤ 50 ms | runs |",
-        "| ---: | ---: | ---: | ---: | --- | ---: |",
+        "| target p50 ≤ 50 ms | first save of a blueprint, kgbp (wall / CPU) | runs | load average |",
+        "| ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: |",
     ]
     for r in results:
-        k, p = r["save"]["kgbp"], r["save"]["pyshacl"]
+        k, p, first = r["save"]["kgbp"], r["save"]["pyshacl"], r["save"].get("first")
+        cold = f"{first['wall']:.0f} / {first['cpu']:.0f} ms" if first else "-"
         lines.append(f"| {r['count']:,} | {k['wall']:.0f} / {k['cpu']:.0f} ms | {p['wall']:.0f} / {p['cpu']:.0f} ms "
                      f"| {p['cpu'] / k['cpu']:.1f}× | {'met' if k['wall'] <= TARGET_SAVE_MS else 'missed'} "
-                     f"| {r['save_runs']} each |")
+                     f"| {cold} "
+                     f"| {r['save_runs']} each | {r.get('save_load_average', r.get('load_average', 0)):.1f} |")
     lines.append("")
     lines.append("Saves measured: " + "; ".join(f"{r['count']:,} on {r.get('save_measured', r.get('measured', '?'))}"
                                                for r in results) + ".")
@@ -244,7 +253,8 @@ def main() -> None:
     RESULTS.mkdir(exist_ok=True)
     for count in (int(c) for c in args.counts.split(",") if c and not args.tables_only):
         if args.save_only:
-            result = json.loads((RESULTS / f"write-{count}.json").read_text(encoding="utf-8"))
+            earlier = RESULTS / f"write-{count}.json"
+            result = json.loads(earlier.read_text(encoding="utf-8")) if earlier.exists() else {"count": count}
             result.update(save=save_p50(args.work / f"store-{count}", args.work / f"files-{count}", args.save_runs),
                           save_runs=args.save_runs, save_load_average=os.getloadavg()[0])
         else:

@@ -42,7 +42,11 @@ def union_of(store: Store, blueprints: Sequence[URIRef], predicates: Iterable[UR
     bindings: dict[str, list[URIRef]] = {"g": list(blueprints)}
     if predicates:
         bindings["p"] = sorted(predicates)
-    data = store.construct(internal_query("graphs_union"), bindings)  # type: ignore[arg-type]
+    return _with_refined_steps(store, store.construct(internal_query("graphs_union"), bindings))  # type: ignore[arg-type]
+
+
+def _with_refined_steps(store: Store, data: Graph) -> Graph:
+    """`data` with the facts of the steps its slices refine that live in other blueprints."""
     for step in set(data.objects(None, SB.refinesStep)):
         if isinstance(step, URIRef) and (step, None, None) not in data:
             for p, o in store.select(internal_query("node_facts"), {"s": step}).rows:
@@ -55,6 +59,21 @@ def validate_batch(store: Store, blueprints: Sequence[URIRef], validator: Valida
     data = union_of(store, blueprints, validator.predicates)
     drafts = [b for b in blueprints if (b, SB.versionStatus, SB.Draft) in data]
     return validator.validate_union(data, blueprints, drafts, store=store, shared=shared)
+
+
+def validate_read(store: Store, blueprint: URIRef, graph: Graph, validator: Validator) -> ValidationReport:
+    """Validate a stored blueprint whose graph the caller has just read (the blueprint page),
+    without reading it from the store again; the same findings as `validate_stored`."""
+    wanted = validator.predicates
+    data = Graph()
+    for triple in graph:
+        if wanted is None or triple[1] in wanted:
+            data.add(triple)
+    data = _with_refined_steps(store, data)
+    drafts = [blueprint] if (blueprint, SB.versionStatus, SB.Draft) in data else []
+    report = validator.validate_union(data, [blueprint], drafts, store=store, shared=repository_context(store))
+    report.sort()
+    return report
 
 
 def validate_stored(store: Store, blueprints: Sequence[URIRef], validator: Validator,

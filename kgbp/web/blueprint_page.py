@@ -25,7 +25,7 @@ from ..repository.blueprint_view import BlueprintView, build_view, shared_labels
 from ..repository.entities import Entity, list_entities
 from ..store import Store
 from ..validation.engine import ValidationReport, Validator
-from ..validation.service import validate_stored
+from ..validation.service import validate_read
 
 T = TypeVar("T")
 PAGES_KEPT = 512  # parts, pages and lists: a few hundred kB each at most, so a hundred MB at most
@@ -50,7 +50,7 @@ def build(store: Store, iri: URIRef, lang: str) -> PageParts:
 
     graph = store.graph(iri)
     view = build_view(graph, iri, lang, shared_labels(store, graph, lang))
-    report = validate_stored(store, [iri], Validator(lang=lang))
+    report = validate_read(store, iri, graph, Validator(lang=lang))
     others = [n for n in (view.refines, view.revision_of) if n is not None]
     labels = repository.labels_of(store, others, lang)
     if view.refines is not None:

@@ -17,9 +17,10 @@ from kgbp.config import Settings
 from kgbp.ingest import SharedIndex, read_bytes, read_path
 from kgbp.model.derive import derive
 from kgbp.repository import save as repository
+from kgbp.resources import examples
 from kgbp.store.embedded import EmbeddedStore
 from kgbp.validation.engine import ValidationReport, Validator, report_graph, rules
-from kgbp.validation.service import validate_repository, validate_stored
+from kgbp.validation.service import validate_read, validate_repository, validate_stored
 
 from ..conftest import DATA, ROOT
 
@@ -76,6 +77,28 @@ def test_a_batch_finds_what_one_at_a_time_finds(empty_store: EmbeddedStore) -> N
     assert findings(batch) == one_by_one
     assert len(one_by_one) == 7
     assert batch.drafts == set(stored) and batch.conforms  # every one a draft: nothing blocks
+
+
+def test_a_graph_just_read_finds_what_the_store_path_finds(empty_store: EmbeddedStore) -> None:
+    """validate_read (the blueprint page, on the graph it read) == validate_stored, for drafts
+    with findings of every kind and for the examples (slices refining steps of other blueprints)."""
+    names = ["BackstageReachesFrontstage.fail.yaml", "FrontstageConnected.fail.yaml", "StepLane.fail.ttl",
+             "EvidenceVisible.fail.yaml", "TouchpointUsed.fail.yaml", "StandardShare.fail.ttl"]
+    for i, name in enumerate(names):
+        text = (SHAPES / name).read_text("utf-8").replace("shape-test", f"shape-test-{i}")
+        bp = read_bytes(text.encode(), name.replace(".fail", f"-{i}.fail"), SharedIndex.from_store(empty_store))[0]
+        repository.save(empty_store, [bp], validator=Validator(), draft=True)
+    from ..conftest import load_files
+
+    load_files(empty_store, examples())
+    seen = 0
+    for iri in [b.iri for b in repository.list_blueprints(empty_store)]:
+        stored = validate_stored(empty_store, [iri], Validator(lang="zh"))
+        read = validate_read(empty_store, iri, empty_store.graph(iri), Validator(lang="zh"))
+        assert findings(read) == findings(stored) and read.drafts == stored.drafts, iri
+        assert [r.message for r in read.results] == [r.message for r in stored.results]
+        seen += len(stored.results)
+    assert seen >= 7
 
 
 def test_a_slice_sees_its_parent_in_the_store_or_in_the_batch(empty_store: EmbeddedStore) -> None:
