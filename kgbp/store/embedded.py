@@ -63,8 +63,10 @@ def ntriples(triples: Iterable[tuple[Node, Node, Node]]) -> bytes:
             found = made[t] = to_ox(t)
         return found
 
-    return ox.serialize((ox.Triple(term(s), term(p), term(o)) for s, p, o in triples),  # type: ignore[arg-type]
-                        format=ox.RdfFormat.N_TRIPLES)
+    out = io.BytesIO()
+    ox.serialize((ox.Triple(term(s), term(p), term(o)) for s, p, o in triples),  # type: ignore[arg-type]
+                 out, format=ox.RdfFormat.N_TRIPLES)
+    return out.getvalue()
 
 
 def from_ox(term: object) -> Identifier:
