@@ -177,8 +177,6 @@ def _patchable(changes: Mapping[URIRef, tuple[set[Any], set[Any]]], count: int) 
         isinstance(term, BNode) for removed, _ in changes.values() for triple in removed for term in triple)
 
 
-
-
 def _user_graph_records(store: Store, graphs: Mapping[URIRef, Graph | None], agent: str,
                         now: datetime) -> tuple[Graph, list[GraphWritten]]:
     records, written = Graph(), []
