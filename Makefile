@@ -46,7 +46,7 @@ PYTEST_N ?= auto
 PYTEST_PAR := -n $(PYTEST_N) --dist loadfile
 
 # Quick inner loop: no slow suites.
-check: install lint
+check: install lint types
 	$(BIN)/pytest -q -m "not slow" -x $(PYTEST_PAR)
 
 test: install system-deps lint types
