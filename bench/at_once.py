@@ -30,18 +30,11 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from page import baseline_code, serving, store_of, write_section  # noqa: E402
+from page import baseline_code, peak_rss_mb, serving, store_of, write_section  # noqa: E402
 from run import CLIENTS, MIX, commit  # noqa: E402
 
 BASELINE = "42b0e47"  # the code before requests shared one evaluation
 START, END = "<!-- at-once:begin -->", "<!-- at-once:end -->"
-
-
-def peak_rss_mib(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def one_round(store: Path, code: Path, log: Path, duration: float) -> dict[str, float]:
@@ -73,7 +66,7 @@ def one_round(store: Path, code: Path, log: Path, duration: float) -> dict[str, 
         elapsed = time.monotonic() - began  # past `duration` while the last requests finish
         latencies.sort()
         return {"rps": len(latencies) / elapsed, "p50_ms": 1000 * statistics.median(latencies),
-                "p99_ms": 1000 * latencies[int(0.99 * (len(latencies) - 1))], "rss_mib": peak_rss_mib(pid)}
+                "p99_ms": 1000 * latencies[int(0.99 * (len(latencies) - 1))], "rss_mib": peak_rss_mb(pid)}
 
 
 def markdown(rows: dict[str, dict[str, float]], store: str, rounds: int, duration: float, command: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import functools
 import io
 import os
 import threading
@@ -55,14 +56,7 @@ def ntriples(triples: Iterable[tuple[Node, Node, Node]]) -> bytes:
     """Triples in N-Triples as pyoxigraph writes them: what `EmbeddedStore.graph_ntriples`
     gives once they are stored (the store keeps each term as given). Each distinct term is
     made once."""
-    made: dict[Node, ox.NamedNode | ox.BlankNode | ox.Literal] = {}
-
-    def term(t: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-        found = made.get(t)
-        if found is None:
-            found = made[t] = to_ox(t)
-        return found
-
+    term = functools.cache(to_ox)  # a graph names each subject and predicate many times
     out = io.BytesIO()
     ox.serialize((ox.Triple(term(s), term(p), term(o)) for s, p, o in triples),  # type: ignore[arg-type]
                  out, format=ox.RdfFormat.N_TRIPLES)
@@ -356,16 +350,8 @@ class EmbeddedStore:
         return set(found)
 
     def _triples(self, name: URIRef) -> Iterator[tuple[Node, Node, Node]]:
-        """A named graph's triples as rdflib terms, each distinct term made once (a graph
-        names its subjects and predicates many times: half the time of a term per place)."""
-        made: dict[object, Node] = {}
-
-        def term(t: object) -> Node:
-            found = made.get(t)
-            if found is None:
-                found = made[t] = from_ox(t)
-            return found
-
+        """A named graph's triples as rdflib terms, each distinct term made once."""
+        term = functools.cache(from_ox)  # a graph names each subject and predicate many times
         for q in self._ox.quads_for_pattern(None, None, None, ox.NamedNode(str(name))):
             yield term(q.subject), term(q.predicate), term(q.object)
 

@@ -56,7 +56,11 @@ def _with_refined_steps(store: Store, data: Graph) -> Graph:
 
 def validate_batch(store: Store, blueprints: Sequence[URIRef], validator: Validator, shared: Graph) -> ValidationReport:
     """Validate stored blueprints in one run; drafts are read from their graphs."""
-    data = union_of(store, blueprints, validator.predicates)
+    return _validate(store, union_of(store, blueprints, validator.predicates), blueprints, validator, shared)
+
+
+def _validate(store: Store, data: Graph, blueprints: Sequence[URIRef], validator: Validator,
+              shared: Graph) -> ValidationReport:
     drafts = [b for b in blueprints if (b, SB.versionStatus, SB.Draft) in data]
     return validator.validate_union(data, blueprints, drafts, store=store, shared=shared)
 
@@ -67,11 +71,9 @@ def validate_read(store: Store, blueprint: URIRef, graph: Graph, validator: Vali
     wanted = validator.predicates
     data = Graph()
     for triple in graph:
-        if wanted is None or triple[1] in wanted:
+        if wanted is None or triple[1] in wanted:  # what union_of asks the store for
             data.add(triple)
-    data = _with_refined_steps(store, data)
-    drafts = [blueprint] if (blueprint, SB.versionStatus, SB.Draft) in data else []
-    report = validator.validate_union(data, [blueprint], drafts, store=store, shared=repository_context(store))
+    report = _validate(store, _with_refined_steps(store, data), [blueprint], validator, repository_context(store))
     report.sort()
     return report
 
