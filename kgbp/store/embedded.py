@@ -394,29 +394,35 @@ class Changes:
     def __init__(self) -> None:
         self._at: dict[Node, int] = {}
         self._all = 0
+        # the write thread records while request threads read (`since` walks the whole record)
+        self._lock = threading.RLock()
 
     def everything(self, generation: int) -> None:
-        self._at.clear()
-        self._all = generation
+        with self._lock:
+            self._at.clear()
+            self._all = generation
 
     def wrote(self, generation: int, graphs: Iterable[Node], subjects: Iterable[Node]) -> None:
-        if len(self._at) > self.LIMIT:
-            self.everything(generation)
-            return
-        for node in (*graphs, *subjects):
-            self._at[node] = generation
+        with self._lock:
+            if len(self._at) > self.LIMIT:
+                self.everything(generation)
+                return
+            for node in (*graphs, *subjects):
+                self._at[node] = generation
 
     def since(self, generation: int) -> set[Node] | None:
         """What the writes after `generation` changed (graphs' names and outside subjects, as in
         `last`), or None when that is not known (everything may have changed)."""
-        if self._all > generation:
-            return None
-        return {node for node, at in self._at.items() if at > generation}
+        with self._lock:
+            if self._all > generation:
+                return None
+            return {node for node, at in self._at.items() if at > generation}
 
     def last(self, nodes: Iterable[Node]) -> int:
         """The generation of the last write that changed any of `nodes` (a graph's name: the graph;
         else a subject or class whose statements a write changed outside the subject's own graph)."""
-        return max([self._all, *(self._at.get(n, 0) for n in nodes)])
+        with self._lock:
+            return max([self._all, *(self._at.get(n, 0) for n in nodes)])
 
 
 class _KeptGraphs:
