@@ -14,7 +14,9 @@
 # Environment: VIRTUOSO_PASSWORD (start; 8-20 characters: Virtuoso silently cuts longer
 # ones to 20), VIRTUOSO_DIR (default .virtuoso), VIRTUOSO_SQL_PORT (21111),
 # VIRTUOSO_HTTP_PORT (28890), VIRTUOSO_BUFFERS (8 KiB pages of cache, 10000 = 80 MiB),
-# VIRTUOSO_MAX_ROWS (result rows the server returns before it truncates, 1000000).
+# VIRTUOSO_MAX_ROWS (result rows the server returns before it truncates, 1000000),
+# VIRTUOSO_QUERY_SECONDS (a query's time before the server answers what it has, flagged in the
+# X-SQL-State header, 120).
 # kgbp then reaches it at KGBP_STORE=http://127.0.0.1:$VIRTUOSO_HTTP_PORT/sparql,
 # KGBP_STORE_USER=dba, KGBP_STORE_PASSWORD=$VIRTUOSO_PASSWORD.
 set -euo pipefail
@@ -23,6 +25,7 @@ SQL_PORT=${VIRTUOSO_SQL_PORT:-21111}
 HTTP_PORT=${VIRTUOSO_HTTP_PORT:-28890}
 BUFFERS=${VIRTUOSO_BUFFERS:-10000}
 MAX_ROWS=${VIRTUOSO_MAX_ROWS:-1000000}
+QUERY_SECONDS=${VIRTUOSO_QUERY_SECONDS:-120}
 
 install() {
   command -v virtuoso-t >/dev/null 2>&1 && return 0
@@ -80,7 +83,7 @@ KeepAliveTimeout     = 10
 [SPARQL]
 ResultSetMaxRows           = ${MAX_ROWS}
 MaxQueryCostEstimationTime = 0
-MaxQueryExecutionTime      = 120
+MaxQueryExecutionTime      = ${QUERY_SECONDS}
 INI
 }
 
