@@ -197,8 +197,11 @@ def bind(query: str, bindings: Mapping[str, Node | Collection[Node]] | None, sub
     joined after the group is evaluated in full: 10 to 500 times slower on a large store).
     Substitution is what some servers need (Virtuoso: see store/remote.py); pyoxigraph
     plans a path `?a p* <iri>` worse than `VALUES ?b { <iri> } ?a p* ?b`.
-    Sub-SELECTs are left alone (evaluated on their own and joined on their projected
-    variables, as with VALUES). Terms are serialised by `term_of`, never pasted.
+    A sub-SELECT is evaluated on its own and joined on what it projects, so it does not see
+    that VALUES: it gets one of its own for the parameters it projects as they are, when
+    that cannot change its rows (see `_sub_selects`): a count per department then counts
+    the one department asked about, not all of them. Sub-SELECTs are never substituted.
+    Terms are serialised by `term_of`, never pasted.
     """
     if not bindings:
         return query
@@ -206,17 +209,84 @@ def bind(query: str, bindings: Mapping[str, Node | Collection[Node]] | None, sub
     if group is None:  # no group (DESCRIBE <x>), or CONSTRUCT WHERE {…} whose group is also the template
         return query + values_clause(bindings, term_of)
     terms = {name: term_of(value) for name, value in bindings.items() if isinstance(value, Node)}
-    values = [f"VALUES ({' '.join('?' + n for n in terms)}) {{ ({' '.join(terms.values())}) }}"] if terms else []
-    values += [f"VALUES ?{name} {{ {' '.join(term_of(v) for v in many)} }}"
-               for name, many in bindings.items() if not isinstance(many, Node)]
+
+    def values(names: Collection[str]) -> str:
+        one = [n for n in bindings if n in names and n in terms]
+        text = [f"VALUES ({' '.join('?' + n for n in one)}) {{ ({' '.join(terms[n] for n in one)}) }}"] if one else []
+        text += [f"VALUES ?{name} {{ {' '.join(term_of(v) for v in many)} }}"
+                 for name, many in bindings.items() if name in names and not isinstance(many, Node)]
+        return " ".join(text)
+
     start, end = group
-    parts = [query[:start + 1], " ", " ".join(values), "\n"]
-    at = start + 1
-    for match in _substitutable(query, start, end, set(terms) if substitute else set()):
-        parts += [query[at:match.start()], terms[match.group()[1:]]]
-        at = match.end()
+    edits = [(start + 1, start + 1, " " + values(bindings) + "\n")]
+    edits += [(at, at, " " + values(names) + "\n") for at, names in _sub_selects(query, start, end, set(bindings))]
+    edits += [(m.start(), m.end(), terms[m.group()[1:]])
+              for m in _substitutable(query, start, end, set(terms) if substitute else set())]
+    parts, at = [], 0
+    for begin, stop, text in sorted(edits):
+        parts += [query[at:begin], text]
+        at = stop
     parts.append(query[at:])
     return "".join(parts)
+
+
+def _sub_selects(query: str, start: int, end: int, names: set[str]) -> list[tuple[int, set[str]]]:
+    """Where a VALUES of the bound `names` can open the WHERE group of each sub-SELECT
+    between the braces at `start` and `end`, and which names it binds there.
+
+    The enclosing group's VALUES already keeps only the sub-SELECT's rows that agree with it
+    on the variables it projects, so binding them inside as well changes no answer, provided
+    each is projected as it is (not `(… AS ?x)`, not `*`), is a key of its GROUP BY if it has
+    one (rows are kept or dropped whole per group), and nothing limits its rows (LIMIT or
+    OFFSET would pick other rows once fewer come in). A sub-SELECT within one binds only
+    what the outer one binds."""
+    found: list[tuple[int, set[str]]] = []
+    tokens = list(_TOKENS.finditer(query, start + 1, end))
+    i = 0
+    while i < len(tokens):
+        match = tokens[i]
+        if match.lastgroup != "word" or match.group().upper() != "SELECT":
+            i += 1
+            continue
+        projected: set[str] = set()
+        parens, j = 0, i + 1
+        while j < len(tokens) and not (tokens[j].lastgroup == "open" and parens == 0):
+            kind, text = tokens[j].lastgroup, tokens[j].group()
+            if kind == "paren":
+                parens += 1 if text == "(" else -1
+            elif kind == "var" and parens == 0:
+                projected.add(text[1:])
+            j += 1
+        if j == len(tokens):
+            break
+        group_open, depth, k = j, 0, j
+        while k < len(tokens):  # the sub-SELECT's own WHERE group
+            depth += {"open": 1, "close": -1}.get(tokens[k].lastgroup or "", 0)
+            if depth == 0:
+                break
+            k += 1
+        group_close, depth, m = k, 0, k + 1
+        while m < len(tokens):  # its modifiers, up to the brace that closes the sub-SELECT
+            depth += {"open": 1, "close": -1}.get(tokens[m].lastgroup or "", 0)
+            if depth < 0:
+                break
+            m += 1
+        if group_close >= len(tokens):
+            break
+        modifiers = _LEXICAL_NOISE.sub(" ", query[tokens[group_close].end():tokens[m].start() if m < len(tokens) else end])
+        bound = names & projected
+        if re.search(r"(?<![\w:?$])(?:LIMIT|OFFSET)(?![\w:-])", modifiers, re.IGNORECASE):
+            bound = set()
+        grouped = re.search(r"(?<![\w:?$])GROUP\s+BY(?![\w:-])(.*?)(?:(?<![\w:?$])(?:HAVING|ORDER|VALUES)(?![\w:-])|$)",
+                            modifiers, re.IGNORECASE | re.DOTALL)
+        if grouped:
+            keys = re.sub(r"\([^()]*(?:\([^()]*\)[^()]*)*\)", " ", grouped.group(1))  # (expr AS ?x) is not a key
+            bound &= {v[1:] for v in re.findall(r"[?$][\w\u00b7\u0300-\u036f\u203f\u2040]+", keys)}
+        if bound:
+            found.append((tokens[group_open].start() + 1, bound))
+            found += _sub_selects(query, tokens[group_open].start(), tokens[group_close].start(), bound)
+        i = m
+    return found
 
 
 def query_form(query: str) -> str:

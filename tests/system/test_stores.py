@@ -587,8 +587,8 @@ def test_serialized_answers_are_the_embedded_stores(examples_store: EmbeddedStor
      'CONSTRUCT { ?s ?p ?o } WHERE { VALUES (?s ?lang) { (<urn:x> "en") }\n <urn:x> ?p ?o }'),
     ("CONSTRUCT WHERE { ?s ?p ?o }", 'CONSTRUCT WHERE { ?s ?p ?o }\nVALUES (?s ?lang) { (<urn:x> "en") }'),
     ("SELECT * { { SELECT ?s (COUNT(?o) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?s } ?x <urn:p>? ?s }",
-     'SELECT * { VALUES (?s ?lang) { (<urn:x> "en") }\n { SELECT ?s (COUNT(?o) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?s }'
-     ' ?x <urn:p>? <urn:x> }'),
+     'SELECT * { VALUES (?s ?lang) { (<urn:x> "en") }\n { SELECT ?s (COUNT(?o) AS ?n) WHERE { VALUES (?s) { (<urn:x>) }\n'
+     ' ?s ?p ?o } GROUP BY ?s } ?x <urn:p>? <urn:x> }'),
 ])
 def test_bind_replaces_the_variables_of_the_where_group(text: str, expected: str) -> None:
     assert bind(text, {"s": URIRef("urn:x"), "lang": Literal("en")}) == expected
