@@ -19,6 +19,7 @@ from rdflib import URIRef
 from kgbp.errors import NotFound, QueryFileError
 from kgbp.ingest import SharedIndex, read_bytes
 from kgbp.model import iris
+from kgbp.query import answer as answer_module
 from kgbp.query.answer import Answer, answer
 from kgbp.query.catalogue import NamedQuery, load_catalogue, order_by, parse_query_file
 from kgbp.registry import operations as registry
@@ -88,8 +89,10 @@ def test_every_partitioned_question_is_checked() -> None:
     assert all(q.order for q in PARTITIONED)  # each is ordered by its variables, so rows can be put in place
 
 
+@pytest.mark.parametrize("each", [answer_module.PATCH_EACH, 0])  # one blueprint at a time, or a list of them
 def test_after_a_blueprint_is_saved_or_removed_each_answer_is_patched_to_what_evaluating_gives(
-        generated: EmbeddedStore) -> None:
+        generated: EmbeddedStore, each: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(answer_module, "PATCH_EACH", each)
     kept = asked(generated)
     assert len({q.name for q, _, _ in kept}) == len(PARTITIONED)
     save_as(generated, 2, "svc-00001")  # other steps, fail points, systems under svc-00001/as-is
