@@ -405,8 +405,9 @@ def ask_each(endpoint: str, cases: dict[str, Any], runs: int) -> dict[str, Any]:
             try:
                 seconds, rows = timed(ask, runs)
                 out[name] = {"ms": seconds * 1000, "rows": rows}
-            except httpx.HTTPStatusError as exc:  # the server cannot answer it
-                out[name] = {"ms": None, "rows": None, "error": f"{exc.response.status_code} {exc.response.text[:200]}"}
+            except httpx.HTTPStatusError as exc:  # the server cannot answer it, or gave up (Virtuoso's S1T00)
+                error = f"{exc.response.status_code} {exc.response.text[:200]}"
+                out[name] = {"ms": None, "rows": None, "error": error} | ({"over": LIMIT} if "S1T00" in error else {})
             except (httpx.HTTPError, ValueError) as exc:  # stopped at its time limit
                 out[name] = {"ms": None, "rows": None, "over": LIMIT, "error": repr(exc)[:200]}
             note(f"{name}: {out[name]}")
