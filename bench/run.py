@@ -785,10 +785,14 @@ def targets(results: dict[int, dict[str, Any]]) -> list[str]:
         f"| faster than the Oxigraph server (in-process, cold) | {beats('oxigraph')} | - |",
         f"| faster than the Virtuoso server (in-process, cold) | {beats('virtuoso_server')} | - |",
         f"| faster than kgbp on Virtuoso | {beats('virtuoso')} | - |",
-        (f"| import with validation <= 60 s (10,000) | {k['import_s']:.0f} s for {size:,} | "
-         f"{'yes' if k['import_s'] * 10000 / size <= 60 else '**no**'}{'' if size == 10000 else ' (scaled linearly)'} |")
-        if "import_s" in k else "| import with validation <= 60 s (10,000) | not measured in this run (--store) | - |",
-        f"| one save+validate <= 50 ms | {k['save_ms']:.0f} ms | {'yes' if k['save_ms'] <= 50 else '**no**'} |",
+        (f"| import with validation <= 2x `oxigraph load` | {k['import_s']:.0f} s against "
+         f"{results[size]['oxigraph']['import_s']:.0f} s ({k['import_s'] / results[size]['oxigraph']['import_s']:.1f}x; "
+         "bench/bench_write.py measures it alone: \"Writes\") | "
+         f"{'yes' if k['import_s'] <= 2 * results[size]['oxigraph']['import_s'] else '**no**'} |")
+        if "import_s" in k and "import_s" in (results[size].get("oxigraph") or {})
+        else "| import with validation <= 2x `oxigraph load` | not measured in this run (--store): \"Writes\" | - |",
+        f"| one save+validate <= 50 ms | {k['save_ms']:.0f} ms (with the reading of its YAML file; \"Writes\" "
+        f"measures the save alone) | {'yes' if k['save_ms'] <= 50 else '**no**'} |",
         f"| server RSS <= 1 GiB | {rss:.0f} MiB (`kgbp serve` under the throughput runs) | {'yes' if rss <= 1024 else '**no**'} |",
         "| named-query throughput >= 200/s at 1,000 | "
         + (f"{at_1000['rps']:.0f}/s | {'yes' if at_1000['rps'] >= 200 else '**no**'} |" if at_1000
