@@ -348,39 +348,62 @@ def measure_kgbp(config: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+class Virtuoso:
+    """A throwaway Virtuoso 7 (scripts/virtuoso.sh) in `folder`, on free loopback ports, with
+    `buffers` 8 KiB pages of cache; started on entering, stopped on leaving."""
+
+    def __init__(self, folder: Path, buffers: int, **settings: str) -> None:
+        from harness import free_port
+
+        self.folder, self.password = folder, "bench-" + os.urandom(4).hex()
+        self.sql_port, http_port = free_port(), free_port()
+        self.url = f"http://127.0.0.1:{http_port}"
+        self.env = {**os.environ, "VIRTUOSO_DIR": str(folder), "VIRTUOSO_SQL_PORT": str(self.sql_port),
+                    "VIRTUOSO_HTTP_PORT": str(http_port), "VIRTUOSO_PASSWORD": self.password,
+                    "VIRTUOSO_BUFFERS": str(buffers), **settings}
+
+    def script(self, *commands: str) -> None:
+        subprocess.run(["bash", str(ROOT / "scripts" / "virtuoso.sh"), *commands], env=self.env, check=True,
+                       capture_output=True, timeout=900)
+
+    def peak_rss_mb(self) -> float:
+        return peak_rss_mb(int((self.folder / "server.pid").read_text()))
+
+    def __enter__(self) -> Virtuoso:
+        self.script("install", "start")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        subprocess.run(["bash", str(ROOT / "scripts" / "virtuoso.sh"), "stop"], env=self.env, capture_output=True,
+                       timeout=120)
+
+
 def measure_virtuoso(config: dict[str, Any]) -> dict[str, Any]:
     """kgbp on a throwaway Virtuoso 7: the same as measure_kgbp, through the SPARQL protocol."""
-    from harness import free_port
-
     from kgbp.config import Settings
     from kgbp.store import open_store
 
     work, runs = Path(config["work"]), config["runs"]
-    env = {**os.environ, "VIRTUOSO_DIR": str(work / "virtuoso"), "VIRTUOSO_SQL_PORT": str(free_port()),
-           "VIRTUOSO_HTTP_PORT": str(free_port()), "VIRTUOSO_PASSWORD": "bench-" + os.urandom(4).hex(),
-           "VIRTUOSO_BUFFERS": "60000"}  # 8 KiB pages: ~470 MiB of cache
-
-    def script(*commands: str) -> None:
-        subprocess.run(["bash", str(ROOT / "scripts" / "virtuoso.sh"), *commands], env=env, check=True,
-                       capture_output=True, timeout=900)
-
-    script("install", "start")
-    try:
-        url = f"http://127.0.0.1:{env['VIRTUOSO_HTTP_PORT']}/sparql"
-        credentials = {"KGBP_STORE_USER": "dba", "KGBP_STORE_PASSWORD": env["VIRTUOSO_PASSWORD"]}
+    with Virtuoso(work / "virtuoso", 60000) as virtuoso:  # ~470 MiB of cache
+        url = f"{virtuoso.url}/sparql"
+        credentials = {"KGBP_STORE_USER": "dba", "KGBP_STORE_PASSWORD": virtuoso.password}
         out: dict[str, Any] = {"import_s": import_with_kgbp(url, config["files"], credentials)}
         note(f"virtuoso import: {out['import_s']:.1f} s")
         # Virtuoso 7.2 can plan wrongly on data that has grown since it started (docs/virtuoso.md)
-        script("restart")
-        store = open_store(Settings(store=url, store_user="dba", store_password=env["VIRTUOSO_PASSWORD"]))
+        virtuoso.script("restart")
+        store = open_store(Settings(store=url, store_user="dba", store_password=virtuoso.password))
         out.update(measure_through_kgbp(store, config["files"], runs, config))
         store.close()
         out["throughput"] = serve_and_hammer(url, work, out["mix"], config["duration"], out["queries"], runs,
-                                             store_user="dba", store_password=env["VIRTUOSO_PASSWORD"])
-        out["rss_mb"] = peak_rss_mb(int((work / "virtuoso" / "server.pid").read_text()))
+                                             store_user="dba", store_password=virtuoso.password)
+        out["rss_mb"] = virtuoso.peak_rss_mb()
         return out
-    finally:
-        subprocess.run(["bash", str(ROOT / "scripts" / "virtuoso.sh"), "stop"], env=env, capture_output=True, timeout=120)
+
+
+def endpoint_throughput(base: str, path: str, mix: list[dict[str, Any]], duration: float) -> dict[str, Any]:
+    """A SPARQL server's throughput: the named-query mix's bound texts, then the fixed /sparql query."""
+    return {"named": hammer(base, [{"method": "POST", "url": path, "data": {"query": m["text"]}} for m in mix], duration),
+            "sparql": hammer(base, [{"method": "POST", "url": path, "data": {"query": SPARQL}}], duration)}
 
 
 def ask_each(endpoint: str, cases: dict[str, Any], runs: int) -> dict[str, Any]:
@@ -452,11 +475,7 @@ def measure_oxigraph(config: dict[str, Any]) -> dict[str, Any]:
         out: dict[str, Any] = {"import_s": load_s, "queries": ask_each(f"{base}/query", cases, runs)}
         stop(server)
         server, base = start()
-        out["throughput"] = {
-            "named": hammer(base, [{"method": "POST", "url": "/query", "data": {"query": m["text"]}}
-                                   for m in config["mix"]], config["duration"]),
-            "sparql": hammer(base, [{"method": "POST", "url": "/query", "data": {"query": SPARQL}}], config["duration"]),
-        }
+        out["throughput"] = endpoint_throughput(base, "/query", config["mix"], config["duration"])
         out["rss_mb"] = peak_rss_mb(server.pid)
         if server.poll() is not None:
             out["exited"] = f"the server exited ({server.returncode}): " + (work / "oxigraph.log").read_text()[-300:]
@@ -470,29 +489,18 @@ def measure_oxigraph(config: dict[str, Any]) -> dict[str, Any]:
 def measure_virtuoso_server(config: dict[str, Any]) -> dict[str, Any]:
     """A throwaway Virtuoso 7 loaded with the dump by its bulk loader (no validation); the same
     query texts POSTed to its /sparql (no default-graph-uri: the union of all graphs)."""
-    from harness import free_port
-
     work, runs = Path(config["work"]), config["runs"]
-    folder = work / "virtuoso-server"
-    env = {**os.environ, "VIRTUOSO_DIR": str(folder), "VIRTUOSO_SQL_PORT": str(free_port()),
-           "VIRTUOSO_HTTP_PORT": str(free_port()), "VIRTUOSO_PASSWORD": "bench-" + os.urandom(4).hex(),
-           "VIRTUOSO_BUFFERS": "170000",  # 8 KiB pages: ~1.3 GiB of cache, the bulk loader's advice for 2 GiB
-           "VIRTUOSO_QUERY_SECONDS": f"{LIMIT:g}"}
+    # ~1.3 GiB of cache, the bulk loader's advice for 2 GiB; queries stopped at LIMIT
+    with Virtuoso(work / "virtuoso-server", 170000, VIRTUOSO_QUERY_SECONDS=f"{LIMIT:g}") as virtuoso:
 
-    def script(*commands: str) -> None:
-        subprocess.run(["bash", str(ROOT / "scripts" / "virtuoso.sh"), *commands], env=env, check=True,
-                       capture_output=True, timeout=900)
+        def isql(sql: str) -> str:
+            done = subprocess.run(["isql-vt", f"127.0.0.1:{virtuoso.sql_port}", "dba", virtuoso.password, f"exec={sql}"],
+                                  capture_output=True, text=True, timeout=3600)
+            if done.returncode or "*** Error" in done.stdout + done.stderr:
+                raise SystemExit(f"isql-vt {sql[:60]}: {(done.stdout + done.stderr)[-1000:]}")
+            return done.stdout
 
-    def isql(sql: str) -> str:
-        done = subprocess.run(["isql-vt", f"127.0.0.1:{env['VIRTUOSO_SQL_PORT']}", "dba", env["VIRTUOSO_PASSWORD"],
-                               f"exec={sql}"], capture_output=True, text=True, timeout=3600)
-        if done.returncode or "*** Error" in done.stdout + done.stderr:
-            raise SystemExit(f"isql-vt {sql[:60]}: {(done.stdout + done.stderr)[-1000:]}")
-        return done.stdout
-
-    script("install", "start")
-    try:
-        os.link(work / "dump.nq", folder / "dump.nq")  # DirsAllowed: the server's own folder
+        os.link(work / "dump.nq", virtuoso.folder / "dump.nq")  # DirsAllowed: the server's own folder
         start = time.perf_counter()
         isql("ld_dir('.', 'dump.nq', 'urn:kgbp:bench:unused'); rdf_loader_run(); checkpoint;")
         out: dict[str, Any] = {"import_s": time.perf_counter() - start}
@@ -500,18 +508,11 @@ def measure_virtuoso_server(config: dict[str, Any]) -> dict[str, Any]:
         if "0 Rows." not in failed:
             raise SystemExit(f"the bulk loader failed: {failed[-1000:]}")
         note(f"virtuoso bulk load: {out['import_s']:.1f} s")
-        script("restart")  # Virtuoso 7.2 can plan wrongly on data that has grown since it started
-        url = f"http://127.0.0.1:{env['VIRTUOSO_HTTP_PORT']}"
-        out["queries"] = ask_each(f"{url}/sparql", config["cases"], runs)
-        out["throughput"] = {
-            "named": hammer(url, [{"method": "POST", "url": "/sparql", "data": {"query": m["text"]}}
-                                  for m in config["mix"]], config["duration"]),
-            "sparql": hammer(url, [{"method": "POST", "url": "/sparql", "data": {"query": SPARQL}}], config["duration"]),
-        }
-        out["rss_mb"] = peak_rss_mb(int((folder / "server.pid").read_text()))
+        virtuoso.script("restart")  # Virtuoso 7.2 can plan wrongly on data that has grown since it started
+        out["queries"] = ask_each(f"{virtuoso.url}/sparql", config["cases"], runs)
+        out["throughput"] = endpoint_throughput(virtuoso.url, "/sparql", config["mix"], config["duration"])
+        out["rss_mb"] = virtuoso.peak_rss_mb()
         return out
-    finally:
-        subprocess.run(["bash", str(ROOT / "scripts" / "virtuoso.sh"), "stop"], env=env, capture_output=True, timeout=120)
 
 
 def measure_rdflib(config: dict[str, Any]) -> dict[str, Any]:

@@ -172,13 +172,12 @@ def _patched(store: Store, query: NamedQuery, bindings: Mapping[str, Identifier]
         return None if written & ({given} if isinstance(given, Node) else set(given)) else entry.solutions
     variables = list(entry.solutions.variables)
     at, order = variables.index(column), [(variables.index(v), descending) for v, descending in query.order]
-    if len(written) > PATCH_EACH:
-        return patch(at, written, store.solutions(query.text, {**bindings, column: sorted(written)}), order)
-    # a few blueprints: asked one at a time. pyoxigraph's plan can change with the length of
-    # the list: dead_backstage_steps takes 6 ms for one blueprint at 10,000, 15 s for five
+    # a few blueprints are asked one at a time: pyoxigraph's plan can change with the length
+    # of the list (dead_backstage_steps: 6 ms for one blueprint at 10,000, 15 s for five)
+    asked = [sorted(written)] if len(written) > PATCH_EACH else [[node] for node in sorted(written)]
     solutions: Any = entry.solutions  # a store's own solutions, which can be patched (checked above)
-    for node in sorted(written):
-        solutions = solutions.patched(at, {node}, store.solutions(query.text, {**bindings, column: [node]}), order)
+    for nodes in asked:
+        solutions = solutions.patched(at, set(nodes), store.solutions(query.text, {**bindings, column: nodes}), order)
     return solutions
 
 

@@ -174,6 +174,7 @@ def error_position(message: str) -> tuple[int, int] | None:
 
 # -- parameters ----------------------------------------------------------------------------
 
+_VARIABLE = r"[?$][\w\u00b7\u0300-\u036f\u203f\u2040]+"
 # What can hold a brace or a variable that is not one (comments, strings, IRIs), then the
 # tokens that matter for placing bindings.
 _TOKENS = re.compile(
@@ -181,7 +182,7 @@ _TOKENS = re.compile(
     r'|"(?:[^"\\\n]|\\.)*"' r"|'(?:[^'\\\n]|\\.)*'"
     r'|<[^<>"{}|^`\\\s]*>' r"|#[^\n]*)"
     r"|(?P<open>\{)|(?P<close>\})|(?P<paren>[()])"
-    r"|(?P<var>[?$][\w\u00b7\u0300-\u036f\u203f\u2040]+)"
+    r"|(?P<var>" + _VARIABLE + ")"
     r"|(?P<word>(?<![\w:?$])(?:SELECT|CONSTRUCT|DESCRIBE|ASK|WHERE|AS|VALUES)(?![\w:-]))",
     re.DOTALL | re.IGNORECASE)
 
@@ -259,20 +260,11 @@ def _sub_selects(query: str, start: int, end: int, names: set[str]) -> list[tupl
             j += 1
         if j == len(tokens):
             break
-        group_open, depth, k = j, 0, j
-        while k < len(tokens):  # the sub-SELECT's own WHERE group
-            depth += {"open": 1, "close": -1}.get(tokens[k].lastgroup or "", 0)
-            if depth == 0:
-                break
-            k += 1
-        group_close, depth, m = k, 0, k + 1
-        while m < len(tokens):  # its modifiers, up to the brace that closes the sub-SELECT
-            depth += {"open": 1, "close": -1}.get(tokens[m].lastgroup or "", 0)
-            if depth < 0:
-                break
-            m += 1
+        group_open = j
+        group_close = _closing(tokens, group_open, 0)  # the sub-SELECT's own WHERE group
         if group_close >= len(tokens):
             break
+        m = _closing(tokens, group_close + 1, -1)  # its modifiers, up to the brace that closes the sub-SELECT
         modifiers = _LEXICAL_NOISE.sub(" ", query[tokens[group_close].end():tokens[m].start() if m < len(tokens) else end])
         bound = names & projected
         if re.search(r"(?<![\w:?$])(?:LIMIT|OFFSET)(?![\w:-])", modifiers, re.IGNORECASE):
@@ -281,12 +273,24 @@ def _sub_selects(query: str, start: int, end: int, names: set[str]) -> list[tupl
                             modifiers, re.IGNORECASE | re.DOTALL)
         if grouped:
             keys = re.sub(r"\([^()]*(?:\([^()]*\)[^()]*)*\)", " ", grouped.group(1))  # (expr AS ?x) is not a key
-            bound &= {v[1:] for v in re.findall(r"[?$][\w\u00b7\u0300-\u036f\u203f\u2040]+", keys)}
+            bound &= {v[1:] for v in re.findall(_VARIABLE, keys)}
         if bound:
             found.append((tokens[group_open].start() + 1, bound))
             found += _sub_selects(query, tokens[group_open].start(), tokens[group_close].start(), bound)
         i = m
     return found
+
+
+def _closing(tokens: list[re.Match[str]], start: int, depth: int) -> int:
+    """The index of the first token from `start` where the brace depth (0 before it) reaches
+    `depth`: 0 from an opening brace finds its closing one, -1 the brace that closes the
+    enclosing group. len(tokens) when there is none."""
+    level = 0
+    for i in range(start, len(tokens)):
+        level += {"open": 1, "close": -1}.get(tokens[i].lastgroup or "", 0)
+        if level == depth:
+            return i
+    return len(tokens)
 
 
 def query_form(query: str) -> str:
